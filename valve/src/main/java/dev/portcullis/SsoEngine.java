@@ -1,0 +1,313 @@
+package dev.portcullis;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+
+import jakarta.servlet.ServletException;
+
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.pac4j.core.client.Clients;
+import org.pac4j.core.config.Config;
+import org.pac4j.core.engine.DefaultCallbackLogic;
+import org.pac4j.core.engine.DefaultSecurityLogic;
+import org.pac4j.core.exception.http.HttpAction;
+import org.pac4j.core.profile.UserProfile;
+import org.pac4j.core.profile.factory.ProfileManagerFactory;
+
+import dev.portcullis.audit.AuditLog;
+import dev.portcullis.audit.CorrelationIds;
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.Settings;
+import dev.portcullis.config.SpCredentials;
+import dev.portcullis.pac4j.CacheSessionStore;
+import dev.portcullis.pac4j.LoginFailures;
+import dev.portcullis.pac4j.PendingLoginRedirects;
+import dev.portcullis.pac4j.ProtectedPathMatcher;
+import dev.portcullis.pac4j.SamlClient;
+import dev.portcullis.pac4j.SamlProfile;
+import dev.portcullis.pac4j.SamlProfileCreator;
+import dev.portcullis.pac4j.SamlRedirectionActionBuilder;
+import dev.portcullis.pac4j.SamlResponseAuthenticator;
+import dev.portcullis.pac4j.SamlResponseExtractor;
+import dev.portcullis.pac4j.ValveParameters;
+import dev.portcullis.pac4j.ValveWebContext;
+import dev.portcullis.saml.AlgorithmPolicy;
+import dev.portcullis.saml.AuthnRequestFactory;
+import dev.portcullis.saml.IdpMetadata;
+import dev.portcullis.saml.IdpMetadataParser;
+import dev.portcullis.saml.MetadataException;
+import dev.portcullis.saml.MetadataFetcher;
+import dev.portcullis.saml.ResponseValidator;
+import dev.portcullis.saml.SecureXml;
+import dev.portcullis.saml.ServiceProvider;
+import dev.portcullis.saml.SpMetadataWriter;
+import dev.portcullis.session.Caches;
+import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.SessionIds;
+import dev.portcullis.session.SessionRepository;
+import dev.portcullis.web.IdentityBinder;
+import dev.portcullis.web.ResponseWriter;
+
+/**
+ * Everything one valve runs on, built from its settings when it starts and closed when it stops:
+ * the IdP trust and SAML components, the caches, and the pac4j configuration that drives the flow.
+ *
+ * <p>Request flow, in one direction: {@link #handle} routes a request to Portcullis's own endpoints
+ * (ACS: pac4j's callback logic; metadata), lets excluded paths through untouched, and hands
+ * everything else to pac4j's security logic, whose matcher, session store, client and authorizer
+ * are Portcullis's. When access is granted, the identity is bound to the request and the next valve
+ * runs. Every response Portcullis writes itself goes through {@link ResponseWriter}.
+ */
+final class SsoEngine implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(SsoEngine.class);
+
+    private static final String AUTHORIZERS = "isAuthenticated";
+
+    private final Settings settings;
+    private final Caches caches;
+    private final Config config;
+    private final ProtectedPathMatcher paths;
+    private final IdentityBinder identity;
+    private final ResponseWriter writer;
+    private final String spMetadata;
+    private final String endpointPrefix;
+    private final String acsEndpoint;
+    private final String metadataEndpoint;
+    private final CorrelationIds correlationIds;
+    private final ServiceProvider serviceProvider;
+
+    private SsoEngine(Settings settings, Caches caches, Config config, ProtectedPathMatcher paths, String spMetadata,
+                      CorrelationIds correlationIds, ServiceProvider serviceProvider) {
+        this.settings = settings;
+        this.caches = caches;
+        this.config = config;
+        this.paths = paths;
+        this.identity = new IdentityBinder(settings.exposeAttributes());
+        this.writer = (ResponseWriter) config.getHttpActionAdapter();
+        this.spMetadata = spMetadata;
+        this.endpointPrefix = settings.endpointBase().substring(settings.contextPath().length());
+        this.acsEndpoint = endpointPrefix + "/acs";
+        this.metadataEndpoint = endpointPrefix + "/metadata";
+        this.correlationIds = correlationIds;
+        this.serviceProvider = serviceProvider;
+    }
+
+    /**
+     * Builds and starts everything.
+     *
+     * @throws ConfigurationException naming the setting at fault; nothing is left running
+     */
+    static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader) {
+        SecureXml xml = new SecureXml();
+        IdpMetadata idp = loadIdpMetadata(settings, clock, xml);
+        SecureRandom random = new SecureRandom();
+        SessionIds ids = new SessionIds(random);
+        AuditLog audit = new AuditLog();
+        CorrelationIds correlationIds = new CorrelationIds(random);
+        LoginFailures failures = new LoginFailures(audit, correlationIds);
+
+        Caches caches = Caches.start(settings.ehcacheConfig().orElse(null), clock, settings.sessionIdleTimeout(), classLoader);
+        try {
+            SessionRepository sessions = new SessionRepository(caches.sessions(), ids, clock, settings.sessionIdleTimeout());
+            PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, settings.loginRequestTimeout());
+
+            SpCredentials sp = settings.spCredentials().orElse(null);
+            ResponseValidator validator = new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(),
+                    settings.spEntityId(), settings.wantAssertionsSigned(), settings.clockSkew(), settings.maxResponseAge(),
+                    settings.maxResponseSize(), settings.allowUnsolicitedResponses()), idp,
+                    new AlgorithmPolicy(settings.allowSha1()), new dev.portcullis.session.CacheReplayCache(caches.replay()),
+                    xml, clock);
+            AuthnRequestFactory requests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(),
+                    settings.nameIdFormat().orElse(null),
+                    settings.signAuthnRequests() ? sp.privateKey() : null,
+                    settings.signAuthnRequests() ? sp.certificate() : null, xml);
+            ServiceProvider serviceProvider;
+            try {
+                serviceProvider = new ServiceProvider(idp, validator, requests);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("idpMetadata", e.getMessage() + ".");
+            }
+            if (idp.wantAuthnRequestsSigned() && !settings.signAuthnRequests()) {
+                LOG.warn("The IdP {} wants signed AuthnRequests (WantAuthnRequestsSigned) but signAuthnRequests is"
+                        + " false; it will probably refuse every sign-in", idp.entityId());
+            }
+            Supplier<ServiceProvider> current = () -> serviceProvider;
+
+            SamlClient client = new SamlClient(settings.acsUrl(),
+                    new SamlRedirectionActionBuilder(current, pending, ids, settings.defaultLandingPath(), clock),
+                    new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
+                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures),
+                    new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
+                            settings.sessionMaxLifetime(), clock, failures));
+            Clients clients = new Clients(settings.acsUrl(), client);
+
+            ProtectedPathMatcher paths = new ProtectedPathMatcher(settings.protectedPaths(), settings.excludedPaths());
+            CacheSessionStore store = new CacheSessionStore(sessions, new CacheSessionStore.SessionCookies(
+                    settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, SamlClient.NAME);
+            PendingLoginRedirects redirects = new PendingLoginRedirects(settings.externalUrl(), settings.defaultLandingPath());
+
+            DefaultSecurityLogic security = new DefaultSecurityLogic();
+            security.setSavedRequestHandler(redirects);
+            DefaultCallbackLogic callback = new DefaultCallbackLogic();
+            callback.setSavedRequestHandler(redirects);
+
+            Config config = new Config(clients);
+            config.addMatcher(ProtectedPathMatcher.NAME, paths);
+            config.setSecurityLogic(security);
+            config.setCallbackLogic(callback);
+            config.setWebContextFactory(parameters -> {
+                ValveParameters p = (ValveParameters) parameters;
+                return new ValveWebContext(p.request(), p.response(), p.path(), settings.externalUrl());
+            });
+            config.setSessionStoreFactory(parameters -> store);
+            config.setProfileManagerFactory(ProfileManagerFactory.DEFAULT);
+            config.setHttpActionAdapter(new ResponseWriter());
+            clients.init();
+
+            List<java.security.cert.X509Certificate> spCertificates = sp == null ? List.of() : List.of(sp.certificate());
+            String spMetadata = SpMetadataWriter.write(settings.spEntityId(), settings.acsUrl(), spCertificates,
+                    settings.signAuthnRequests(), settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
+
+            LOG.info("Portcullis started: SP entityID [{}], ACS [{}], IdP [{}] with {} signing key(s), sign-in via {}",
+                    settings.spEntityId(), settings.acsUrl(), idp.entityId(), idp.signingCertificates().size(),
+                    idp.preferredSingleSignOnService().map(e -> e.getValue()).orElse("?"));
+            if (!settings.externalUrl().secure()) {
+                LOG.warn("externalBaseUrl [{}] is plain http: the session cookie is not marked Secure. Use https outside"
+                        + " a test setup.", settings.externalUrl());
+            }
+            return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, serviceProvider);
+        } catch (RuntimeException e) {
+            caches.close();
+            throw e;
+        }
+    }
+
+    private static IdpMetadata loadIdpMetadata(Settings settings, Clock clock, SecureXml xml) {
+        try {
+            byte[] bytes = new MetadataFetcher(Duration.ofSeconds(10)).fetch(settings.idpMetadataLocation());
+            return new IdpMetadataParser(xml).parse(bytes, settings.idpEntityId().orElse(null), clock.instant());
+        } catch (MetadataException e) {
+            throw new ConfigurationException("idpMetadata", e.getMessage() + ".", e);
+        }
+    }
+
+    /** Handles one request; see the class description for the flow. */
+    void handle(Request request, Response response, Valve next) throws IOException, ServletException {
+        String path = scopedPath(request);
+        if (path.startsWith(endpointPrefix) && (path.length() == endpointPrefix.length()
+                || path.charAt(endpointPrefix.length()) == '/')) {
+            endpoint(path, request, response);
+            return;
+        }
+        if (!paths.applies(path)) {
+            next.invoke(request, response);
+            return;
+        }
+        ValveParameters parameters = new ValveParameters(request, response, path);
+        Throwable[] failure = new Throwable[1];
+        try {
+            config.getSecurityLogic().perform(config, (context, store, profiles) -> {
+                SamlProfile profile = first(profiles);
+                if (profile == null) {
+                    // pac4j grants requests its matcher does not cover; ours covers exactly the protected paths.
+                    throw new IllegalStateException("access granted without a profile on a protected path");
+                }
+                identity.bind(request, profile.session());
+                try {
+                    next.invoke(request, response);
+                } catch (IOException | ServletException e) {
+                    failure[0] = e;
+                }
+                return null;
+            }, SamlClient.NAME, AUTHORIZERS, ProtectedPathMatcher.NAME, parameters);
+        } catch (HttpAction action) {
+            writer.write(action, response);
+        } catch (RuntimeException e) {
+            unexpected(request, response, e);
+        }
+        rethrow(failure[0]);
+    }
+
+    private void endpoint(String path, Request request, Response response) throws IOException {
+        if (path.equals(acsEndpoint)) {
+            try {
+                config.getCallbackLogic().perform(config, settings.defaultLandingPath(), Boolean.TRUE, SamlClient.NAME,
+                        new ValveParameters(request, response, path));
+            } catch (HttpAction action) {
+                writer.write(action, response);
+            } catch (RuntimeException e) {
+                unexpected(request, response, e);
+            }
+        } else if (path.equals(metadataEndpoint)) {
+            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                response.setHeader("Allow", "GET, HEAD");
+                writer.page(response, 405, "Method not allowed", "The metadata endpoint answers GET only.");
+                return;
+            }
+            writer.document(response, "application/samlmetadata+xml", spMetadata);
+        } else {
+            writer.page(response, 404, "Not found", "There is no Portcullis endpoint at this address.");
+        }
+    }
+
+    private void unexpected(Request request, Response response, RuntimeException e) throws IOException {
+        String correlationId = correlationIds.next();
+        LOG.error("Unexpected failure handling a request for [{}], correlation [{}]", request.getDecodedRequestURI(),
+                correlationId, e);
+        if (!response.isCommitted()) {
+            response.reset();
+            writer.page(response, 500, "Something went wrong",
+                    "Portcullis could not complete this request. Reference: " + correlationId);
+        }
+    }
+
+    /** The normalized, decoded path the mapper used, below the context path at Context level. */
+    private String scopedPath(Request request) {
+        String uri = request.getDecodedRequestURI();
+        String contextPath = settings.contextPath();
+        if (!contextPath.isEmpty() && uri.startsWith(contextPath)) {
+            uri = uri.substring(contextPath.length());
+        }
+        return uri.isEmpty() ? "/" : uri;
+    }
+
+    private static SamlProfile first(Collection<UserProfile> profiles) {
+        for (UserProfile profile : profiles) {
+            if (profile instanceof SamlProfile saml) {
+                return saml;
+            }
+        }
+        return null;
+    }
+
+    private static void rethrow(Throwable failure) throws IOException, ServletException {
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof ServletException servlet) {
+            throw servlet;
+        }
+    }
+
+    /** The SAML side as it is now (for tests and tools). */
+    ServiceProvider serviceProvider() {
+        return serviceProvider;
+    }
+
+    /** Releases the caches and everything they hold. */
+    @Override
+    public void close() {
+        caches.close();
+        LOG.info("Portcullis stopped for ACS [{}]", settings.acsUrl());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.portcullis.audit;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.message.StringMapMessage;
+
+/**
+ * One structured line per security event on the logger {@value #LOGGER}: sign-in success and failure
+ * (with its error code), logout, session expiry. Fields are the user, the IdP, a hash of the session
+ * id, the client address and the correlation id shown to the user. Never assertions, keys, cookie
+ * values or attribute values. Values are stripped of control characters so that an IdP-supplied
+ * name cannot forge a second line. Thread-safe.
+ */
+public final class AuditLog {
+
+    public static final String LOGGER = "dev.portcullis.audit";
+
+    private final Logger log;
+
+    public AuditLog() {
+        this(LogManager.getLogger(LOGGER));
+    }
+
+    AuditLog(Logger log) {
+        this.log = log;
+    }
+
+    /** A user signed in and a session was created. */
+    public void loginSuccess(String user, String idp, String sessionHash, String client, String correlationId,
+                             String authnContext) {
+        log.info(event("login_success").with("user", clean(user)).with("idp", clean(idp))
+                .with("session", sessionHash).with("client", clean(client)).with("correlation", correlationId)
+                .with("authn_context", clean(authnContext)));
+    }
+
+    /** A sign-in was refused; {@code code} is a stable error code. */
+    public void loginFailure(String code, String idp, String client, String correlationId) {
+        log.warn(event("login_failure").with("code", code).with("idp", clean(idp)).with("client", clean(client))
+                .with("correlation", correlationId));
+    }
+
+    /** A session ended by logout. */
+    public void logout(String user, String idp, String sessionHash, String client, String cause) {
+        log.info(event("logout").with("user", clean(user)).with("idp", clean(idp)).with("session", sessionHash)
+                .with("client", clean(client)).with("cause", cause));
+    }
+
+    /** A session ended because it expired ({@code cause}: idle or lifetime). */
+    public void sessionExpired(String user, String idp, String sessionHash, String client, String cause) {
+        log.info(event("session_expired").with("user", clean(user)).with("idp", clean(idp))
+                .with("session", sessionHash).with("client", clean(client)).with("cause", cause));
+    }
+
+    private static StringMapMessage event(String name) {
+        return new StringMapMessage().with("event", name);
+    }
+
+    static String clean(String value) {
+        if (value == null) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 256));
+        for (int i = 0; i < value.length() && out.length() < 256; i++) {
+            char c = value.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return out.toString();
+    }
+}

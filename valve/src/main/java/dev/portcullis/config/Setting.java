@@ -1,0 +1,287 @@
+package dev.portcullis.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Every {@code <Valve>} attribute Portcullis understands: its name in {@code server.xml}, its default and
+ * what it means. Each value is parsed into its typed form the moment Tomcat sets it, so that a bad
+ * value is reported once, by name, when the valve starts. The README's settings table is this enum.
+ */
+public enum Setting {
+
+    EXTERNAL_BASE_URL("externalBaseUrl", null, ExternalUrl::parse,
+            "The origin browsers use to reach this Tomcat, such as https://apps.example.com. Every URL Portcullis"
+                    + " publishes is built from it. Required."),
+    SP_ENTITY_ID("spEntityId", null, Setting::nonBlank,
+            "The SAML entityID of this service provider. Default: the metadata URL, <externalBaseUrl>[context]/sso/metadata."),
+    SP_KEYSTORE("spKeystore", null, Setting::path,
+            "PKCS#12 keystore with the SP's private key and certificate (or use spPrivateKey + spCertificate)."),
+    SP_KEYSTORE_PASSWORD("spKeystorePassword", "", (name, v) -> v,
+            "Password of spKeystore. Never logged."),
+    SP_KEY_ALIAS("spKeyAlias", null, Setting::nonBlank,
+            "Alias of the key entry in spKeystore. Default: the first key entry."),
+    SP_PRIVATE_KEY("spPrivateKey", null, Setting::path,
+            "PEM file with the SP's unencrypted PKCS#8 private key (RSA >= 2048 bits or EC)."),
+    SP_CERTIFICATE("spCertificate", null, Setting::path,
+            "PEM file with the SP's certificate, published in SP metadata."),
+    IDP_METADATA("idpMetadata", null, Setting::metadataLocation,
+            "The IdP's SAML metadata: a file path, or an https:// URL (http:// only for localhost). Required."),
+    IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
+            "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
+    PROTECTED_PATHS("protectedPaths", "/*", PathPatterns::parse,
+            "URL patterns (servlet syntax: /*, /app/*, *.do, /exact) that require sign-in."),
+    EXCLUDED_PATHS("excludedPaths", "", PathPatterns::parse,
+            "URL patterns that never require sign-in and get no identity, checked before protectedPaths."),
+    PRINCIPAL_ATTRIBUTE("principalAttribute", null, Setting::nonBlank,
+            "SAML attribute whose (first) value is the user name. Default: the NameID."),
+    ROLE_ATTRIBUTES("roleAttributes", "", Setting::list,
+            "SAML attribute(s) whose values become roles for isUserInRole and <auth-constraint>, comma separated."),
+    ROLE_MAPPING("roleMapping", "", RoleMapper::parseMapping,
+            "Renames IdP values to role names: idpValue=role, comma separated; unmapped values are kept."),
+    CLOCK_SKEW("clockSkew", "2m", Setting::boundedDuration,
+            "Tolerance for clock differences with the IdP on every time check (at most 10m)."),
+    MAX_RESPONSE_AGE("maxResponseAge", "5m", Setting::positiveDuration,
+            "How old a Response's IssueInstant may be when it reaches the ACS."),
+    SESSION_IDLE_TIMEOUT("sessionIdleTimeout", "30m", Setting::positiveDuration,
+            "A session unused for this long ends."),
+    SESSION_MAX_LIFETIME("sessionMaxLifetime", "8h", Setting::positiveDuration,
+            "A session ends this long after sign-in however active it is (sooner if the IdP's"
+                    + " SessionNotOnOrAfter says so)."),
+    LOGIN_REQUEST_TIMEOUT("loginRequestTimeout", "10m", Setting::positiveDuration,
+            "How long a user may take at the IdP before the pending login (RelayState) expires."),
+    COOKIE_NAME("cookieName", "PORTCULLIS", Setting::cookieName,
+            "Name of the session cookie (HttpOnly, SameSite=Lax, Secure on https)."),
+    SIGN_AUTHN_REQUESTS("signAuthnRequests", "true", Setting::bool,
+            "Sign AuthnRequests with the SP key (RSA-SHA256 or ECDSA-SHA256)."),
+    WANT_ASSERTIONS_SIGNED("wantAssertionsSigned", "true", Setting::bool,
+            "Require the Assertion itself to be signed; false also accepts an assertion covered only by a signed Response."),
+    ALLOW_UNSOLICITED_RESPONSES("allowUnsolicitedResponses", "false", Setting::bool,
+            "Accept IdP-initiated responses (no AuthnRequest). They land on defaultLandingPath."),
+    ALLOW_SHA1("allowSha1", "false", Setting::bool,
+            "Accept RSA-SHA1 signatures and SHA-1 digests from the IdP. Only for IdPs that cannot do better."),
+    MAX_RESPONSE_SIZE("maxResponseSize", "256KB", Setting::size,
+            "Largest SAMLResponse accepted, decoded (B, KB or MB)."),
+    NAME_ID_FORMAT("nameIdFormat", null, Setting::nonBlank,
+            "NameIDPolicy Format to request, such as urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress."
+                    + " Default: none (the IdP chooses)."),
+    DEFAULT_LANDING_PATH("defaultLandingPath", "/", Setting::localPath,
+            "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
+    ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,
+            "Path prefix of Portcullis's own endpoints: <endpointPath>/acs and <endpointPath>/metadata."),
+    EXPOSE_ATTRIBUTES("exposeAttributes", "true", Setting::bool,
+            "Expose SAML attributes to webapps as request attributes (portcullis.attributes and"
+                    + " portcullis.attribute.<name>)."),
+    EHCACHE_CONFIG("ehcacheConfig", null, Setting::path,
+            "An ehcache.xml with cache templates portcullis-sessions, portcullis-pending-logins and"
+                    + " portcullis-replay. Default: built-in heap caches."),
+    LOG_CONFIG("logConfig", null, Setting::path,
+            "Log4j 2 configuration for Portcullis's own logs. Default: $CATALINA_BASE/conf/portcullis-log4j2.xml"
+                    + " if it exists, else console.");
+
+    private static final Pattern COOKIE_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+    private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+    private final String attribute;
+    private final String defaultValue;
+    private final BiFunction<String, String, Object> parser;
+    private final String description;
+
+    Setting(String attribute, String defaultValue, BiFunction<String, String, Object> parser, String description) {
+        this.attribute = attribute;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+        this.description = description;
+    }
+
+    /** The attribute name in {@code server.xml}. */
+    public String attribute() {
+        return attribute;
+    }
+
+    /** The default as written in {@code server.xml}, or null when there is none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Parses a value of this setting; throws a {@link ConfigurationException} naming it. */
+    public Object parse(String text) {
+        return parser.apply(attribute, text);
+    }
+
+    /** Finds a setting by its attribute name, case-sensitively as Tomcat matches setters. */
+    public static Optional<Setting> forAttribute(String attribute) {
+        return Arrays.stream(values()).filter(s -> s.attribute.equals(attribute)).findFirst();
+    }
+
+    /** The closest attribute name to a mistyped one, for the error message. */
+    public static Optional<String> suggest(String attribute) {
+        String lower = attribute.toLowerCase(Locale.ROOT);
+        Setting best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Setting setting : values()) {
+            int distance = distance(lower, setting.attribute.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = setting;
+                bestDistance = distance;
+            }
+        }
+        return bestDistance <= 3 ? Optional.of(best.attribute) : Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    // ---------------------------------------------------------------- parsers
+
+    private static String nonBlank(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigurationException(name, "must not be empty (leave the attribute out for the default).");
+        }
+        return value.trim();
+    }
+
+    private static Path path(String name, String value) {
+        try {
+            return Path.of(nonBlank(name, value));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigurationException(name, "'" + value + "' is not a file path.");
+        }
+    }
+
+    private static Object metadataLocation(String name, String value) {
+        String location = nonBlank(name, value);
+        String lower = location.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("https://") || lower.startsWith("http://")) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(location);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(name, "'" + location + "' is not a URL.");
+            }
+            if (uri.getHost() == null) {
+                throw new ConfigurationException(name, "'" + location + "' has no host.");
+            }
+            if (lower.startsWith("http://") && !isLoopback(uri.getHost())) {
+                // Metadata carries the keys we trust; fetched over plain HTTP from another machine, anyone on
+                // the path could substitute their own key and sign assertions for any user.
+                throw new ConfigurationException(name, "'" + location + "' must use https:// (plain http:// is"
+                        + " accepted only for localhost, since metadata carries the keys Portcullis trusts).");
+            }
+            return uri;
+        }
+        if (lower.startsWith("file:")) {
+            return Path.of(java.net.URI.create(location));
+        }
+        return path(name, location);
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    }
+
+    private static List<String> list(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Boolean bool(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return Boolean.TRUE;
+        } else if (v.equals("false")) {
+            return Boolean.FALSE;
+        }
+        throw new ConfigurationException(name, "'" + value + "' is neither true nor false.");
+    }
+
+    private static java.time.Duration positiveDuration(String name, String value) {
+        java.time.Duration duration = Durations.parse(name, value);
+        if (duration.isZero()) {
+            throw new ConfigurationException(name, "must be longer than zero.");
+        }
+        return duration;
+    }
+
+    private static java.time.Duration boundedDuration(String name, String value) {
+        java.time.Duration duration = Durations.parse(name, value);
+        if (duration.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            throw new ConfigurationException(name, Durations.format(duration) + " is too long; at most 10m is"
+                    + " accepted, since a wide tolerance keeps expired assertions usable.");
+        }
+        return duration;
+    }
+
+    private static Integer size(String name, String value) {
+        String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
+        java.util.regex.Matcher m = Pattern.compile("(\\d{1,9})\\s*(B|KB|K|MB|M)?").matcher(v);
+        if (!m.matches()) {
+            throw new ConfigurationException(name, "'" + value + "' is not a size; write for example 256KB or 1MB.");
+        }
+        long bytes = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2);
+        bytes *= switch (unit) {
+            case "KB", "K" -> 1024L;
+            case "MB", "M" -> 1024L * 1024;
+            default -> 1L;
+        };
+        if (bytes < 4096 || bytes > 16L * 1024 * 1024) {
+            throw new ConfigurationException(name, "must be between 4KB and 16MB.");
+        }
+        return (int) bytes;
+    }
+
+    private static String cookieName(String name, String value) {
+        String v = nonBlank(name, value);
+        if (!COOKIE_TOKEN.matcher(v).matches()) {
+            throw new ConfigurationException(name, "'" + value + "' is not a valid cookie name (letters, digits and"
+                    + " !#$%&'*+.^_`|~- only).");
+        }
+        return v;
+    }
+
+    private static String localPath(String name, String value) {
+        String v = nonBlank(name, value);
+        if (!v.startsWith("/") || v.startsWith("//") || v.startsWith("/\\") || v.chars().anyMatch(c -> c < 0x21)) {
+            throw new ConfigurationException(name, "'" + value + "' must be a path on this server starting with a single /.");
+        }
+        return v;
+    }
+
+    private static String endpointPath(String name, String value) {
+        String v = nonBlank(name, value);
+        if (!SAFE_PATH.matcher(v).matches()) {
+            throw new ConfigurationException(name, "'" + value + "' must look like /sso: segments of letters,"
+                    + " digits, '.', '_', '~' or '-', no trailing slash.");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.portcullis.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The valve's configuration as typed, checked values. Immutable and thread-safe once built; the SP key
+ * is loaded and checked against its certificate here, so that a bad key stops the valve at start.
+ */
+public final class Settings {
+
+    private final Map<Setting, Object> values;
+    private final String contextPath;
+    private final ExternalUrl externalUrl;
+    private final SpCredentials spCredentials;
+    private final RoleMapper roleMapper;
+
+    Settings(Map<Setting, Object> values, String contextPath) {
+        this.values = Map.copyOf(values);
+        this.contextPath = contextPath == null ? "" : contextPath;
+        if (!values.containsKey(Setting.EXTERNAL_BASE_URL)) {
+            throw new ConfigurationException(Setting.EXTERNAL_BASE_URL.attribute(), "is required: the URL browsers use"
+                    + " to reach this Tomcat, such as https://apps.example.com.");
+        }
+        if (!values.containsKey(Setting.IDP_METADATA)) {
+            throw new ConfigurationException(Setting.IDP_METADATA.attribute(), "is required: a file path or https:// URL"
+                    + " of your identity provider's SAML metadata.");
+        }
+        this.externalUrl = (ExternalUrl) values.get(Setting.EXTERNAL_BASE_URL);
+        if (((PathPatterns) values.get(Setting.PROTECTED_PATHS)).isEmpty()) {
+            throw new ConfigurationException(Setting.PROTECTED_PATHS.attribute(), "is empty, which would protect nothing;"
+                    + " remove the valve instead, or name the paths to protect (/* for all).");
+        }
+        if (sessionIdleTimeout().compareTo(sessionMaxLifetime()) > 0) {
+            throw new ConfigurationException(Setting.SESSION_IDLE_TIMEOUT.attribute(), "("
+                    + Durations.format(sessionIdleTimeout()) + ") is longer than sessionMaxLifetime ("
+                    + Durations.format(sessionMaxLifetime()) + ").");
+        }
+        if (cookieName().startsWith("__Host-") && (!externalUrl.secure() || !this.contextPath.isEmpty())) {
+            throw new ConfigurationException(Setting.COOKIE_NAME.attribute(), "a __Host- cookie needs an https"
+                    + " externalBaseUrl and a valve at Host level (browsers reject it otherwise).");
+        }
+        if (cookieName().startsWith("__Secure-") && !externalUrl.secure()) {
+            throw new ConfigurationException(Setting.COOKIE_NAME.attribute(), "a __Secure- cookie needs an https externalBaseUrl.");
+        }
+        this.spCredentials = loadCredentials();
+        if (signAuthnRequests() && spCredentials == null) {
+            throw new ConfigurationException(Setting.SP_KEYSTORE.attribute(), "is required (or spPrivateKey and"
+                    + " spCertificate) because signAuthnRequests is true; the key signs AuthnRequests and its"
+                    + " certificate goes into SP metadata.");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> mapping = (Map<String, List<String>>) values.get(Setting.ROLE_MAPPING);
+        @SuppressWarnings("unchecked")
+        List<String> roleAttributes = (List<String>) values.get(Setting.ROLE_ATTRIBUTES);
+        this.roleMapper = new RoleMapper(roleAttributes, mapping);
+    }
+
+    private SpCredentials loadCredentials() {
+        boolean keystore = values.containsKey(Setting.SP_KEYSTORE);
+        boolean pemKey = values.containsKey(Setting.SP_PRIVATE_KEY);
+        boolean pemCertificate = values.containsKey(Setting.SP_CERTIFICATE);
+        if (keystore && (pemKey || pemCertificate)) {
+            throw new ConfigurationException(Setting.SP_KEYSTORE.attribute(), "and spPrivateKey/spCertificate are"
+                    + " both set; use one or the other.");
+        }
+        if (keystore) {
+            String password = (String) values.get(Setting.SP_KEYSTORE_PASSWORD);
+            return SpCredentials.fromPkcs12((Path) values.get(Setting.SP_KEYSTORE),
+                    password == null ? new char[0] : password.toCharArray(), (String) values.get(Setting.SP_KEY_ALIAS));
+        }
+        if (pemKey != pemCertificate) {
+            throw new ConfigurationException(pemKey ? Setting.SP_CERTIFICATE.attribute() : Setting.SP_PRIVATE_KEY.attribute(),
+                    "is required together with " + (pemKey ? "spPrivateKey" : "spCertificate") + ".");
+        }
+        if (pemKey) {
+            return SpCredentials.fromPem((Path) values.get(Setting.SP_PRIVATE_KEY), (Path) values.get(Setting.SP_CERTIFICATE));
+        }
+        return null;
+    }
+
+    private <T> T get(Setting setting, Class<T> type) {
+        return type.cast(values.get(setting));
+    }
+
+    /** {@code ""} at Host level, the context path (such as {@code /app}) at Context level. */
+    public String contextPath() {
+        return contextPath;
+    }
+
+    public ExternalUrl externalUrl() {
+        return externalUrl;
+    }
+
+    /** Path of the endpoints, below the context path: {@code /sso} or {@code /app/sso}. */
+    public String endpointBase() {
+        return contextPath + get(Setting.ENDPOINT_PATH, String.class);
+    }
+
+    public String acsPath() {
+        return endpointBase() + "/acs";
+    }
+
+    public String metadataPath() {
+        return endpointBase() + "/metadata";
+    }
+
+    /** The Assertion Consumer Service URL: Destination and Recipient must equal it exactly. */
+    public String acsUrl() {
+        return externalUrl.resolve(acsPath());
+    }
+
+    public String metadataUrl() {
+        return externalUrl.resolve(metadataPath());
+    }
+
+    public String spEntityId() {
+        String configured = get(Setting.SP_ENTITY_ID, String.class);
+        return configured != null ? configured : metadataUrl();
+    }
+
+    /** The SP key, or empty when none is configured (only allowed with signAuthnRequests=false). */
+    public Optional<SpCredentials> spCredentials() {
+        return Optional.ofNullable(spCredentials);
+    }
+
+    /** A {@link Path} or an http(s) {@link URI}. */
+    public Object idpMetadataLocation() {
+        return values.get(Setting.IDP_METADATA);
+    }
+
+    public Optional<String> idpEntityId() {
+        return Optional.ofNullable(get(Setting.IDP_ENTITY_ID, String.class));
+    }
+
+    public PathPatterns protectedPaths() {
+        return get(Setting.PROTECTED_PATHS, PathPatterns.class);
+    }
+
+    public PathPatterns excludedPaths() {
+        return get(Setting.EXCLUDED_PATHS, PathPatterns.class);
+    }
+
+    public Optional<String> principalAttribute() {
+        return Optional.ofNullable(get(Setting.PRINCIPAL_ATTRIBUTE, String.class));
+    }
+
+    public RoleMapper roleMapper() {
+        return roleMapper;
+    }
+
+    public Duration clockSkew() {
+        return get(Setting.CLOCK_SKEW, Duration.class);
+    }
+
+    public Duration maxResponseAge() {
+        return get(Setting.MAX_RESPONSE_AGE, Duration.class);
+    }
+
+    public Duration sessionIdleTimeout() {
+        return get(Setting.SESSION_IDLE_TIMEOUT, Duration.class);
+    }
+
+    public Duration sessionMaxLifetime() {
+        return get(Setting.SESSION_MAX_LIFETIME, Duration.class);
+    }
+
+    public Duration loginRequestTimeout() {
+        return get(Setting.LOGIN_REQUEST_TIMEOUT, Duration.class);
+    }
+
+    public String cookieName() {
+        return get(Setting.COOKIE_NAME, String.class);
+    }
+
+    /** The cookie path: {@code /} at Host level so one sign-in covers every webapp, else the context path. */
+    public String cookiePath() {
+        return contextPath.isEmpty() ? "/" : contextPath;
+    }
+
+    public boolean signAuthnRequests() {
+        return get(Setting.SIGN_AUTHN_REQUESTS, Boolean.class);
+    }
+
+    public boolean wantAssertionsSigned() {
+        return get(Setting.WANT_ASSERTIONS_SIGNED, Boolean.class);
+    }
+
+    public boolean allowUnsolicitedResponses() {
+        return get(Setting.ALLOW_UNSOLICITED_RESPONSES, Boolean.class);
+    }
+
+    public boolean allowSha1() {
+        return get(Setting.ALLOW_SHA1, Boolean.class);
+    }
+
+    public int maxResponseSize() {
+        return get(Setting.MAX_RESPONSE_SIZE, Integer.class);
+    }
+
+    public Optional<String> nameIdFormat() {
+        return Optional.ofNullable(get(Setting.NAME_ID_FORMAT, String.class));
+    }
+
+    /** Landing path below the context path. */
+    public String defaultLandingPath() {
+        String landing = get(Setting.DEFAULT_LANDING_PATH, String.class);
+        return contextPath.isEmpty() ? landing : contextPath + (landing.equals("/") ? "/" : landing);
+    }
+
+    public boolean exposeAttributes() {
+        return get(Setting.EXPOSE_ATTRIBUTES, Boolean.class);
+    }
+
+    public Optional<Path> ehcacheConfig() {
+        return Optional.ofNullable(get(Setting.EHCACHE_CONFIG, Path.class));
+    }
+
+    public Optional<Path> logConfig() {
+        return Optional.ofNullable(get(Setting.LOG_CONFIG, Path.class));
+    }
+}

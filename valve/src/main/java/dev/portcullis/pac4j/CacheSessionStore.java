@@ -1,0 +1,224 @@
+package dev.portcullis.pac4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.pac4j.core.context.WebContext;
+import org.pac4j.core.context.session.SessionStore;
+import org.pac4j.core.profile.UserProfile;
+import org.pac4j.core.util.Pac4jConstants;
+import org.pac4j.jee.context.JEEContext;
+
+import dev.portcullis.audit.AuditLog;
+import dev.portcullis.session.SessionIds;
+import dev.portcullis.session.SessionRepository;
+import dev.portcullis.session.SsoSession;
+
+/**
+ * pac4j's session store, backed by the Ehcache session repository and Portcullis's own cookie
+ * rather than the webapp's HttpSession (a Host-level valve has no webapp, and one sign-in must
+ * serve them all).
+ *
+ * <ul>
+ *   <li>Only the user profile is persistent. Saving a profile creates a brand-new session with a
+ *       fresh id (never reusing one a request presented, so no session fixation) and sets the
+ *       cookie; saving an empty profile ends the session.</li>
+ *   <li>Any other key pac4j uses is kept on the request only: nothing a browser sends before
+ *       signing in makes Portcullis store anything, apart from the bounded pending-login cache.</li>
+ *   <li>The cookie is resolved once per request: one cache read, whatever pac4j asks.</li>
+ * </ul>
+ * The "session id" pac4j sees (and may log) is a short hash, never the cookie value. Thread-safe.
+ */
+public final class CacheSessionStore implements SessionStore {
+
+    private static final String LOOKUP = "dev.portcullis.session.lookup";
+    private static final String LOCAL_PREFIX = "dev.portcullis.pac4j.";
+
+    private final SessionRepository sessions;
+    private final SessionCookies cookies;
+    private final AuditLog audit;
+    private final String clientName;
+
+    public CacheSessionStore(SessionRepository sessions, SessionCookies cookies, AuditLog audit, String clientName) {
+        this.sessions = sessions;
+        this.cookies = cookies;
+        this.audit = audit;
+        this.clientName = clientName;
+    }
+
+    /** The current request's session lookup, done at most once per request. */
+    public Current current(WebContext context) {
+        Object cached = context.getRequestAttribute(LOOKUP).orElse(null);
+        if (cached instanceof Current current) {
+            return current;
+        }
+        String id = cookies.read(request(context));
+        Current current;
+        if (id == null) {
+            current = Current.NONE;
+        } else {
+            SessionRepository.Lookup lookup = sessions.find(id);
+            if (lookup.found()) {
+                current = new Current(id, lookup.session());
+            } else {
+                if (lookup.ended() != null) {
+                    SsoSession ended = lookup.ended();
+                    audit.sessionExpired(ended.principal(), ended.idpEntityId(), SessionIds.logHash(id),
+                            context.getRemoteAddr(), lookup.cause().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                // A cookie for no session: tell the browser to drop it.
+                cookies.clear(context);
+                current = Current.NONE;
+            }
+        }
+        context.setRequestAttribute(LOOKUP, current);
+        return current;
+    }
+
+    @Override
+    public Optional<String> getSessionId(WebContext context, boolean createSession) {
+        Current current = current(context);
+        return current.id() == null ? Optional.empty() : Optional.of(SessionIds.logHash(current.id()));
+    }
+
+    @Override
+    public Optional<Object> get(WebContext context, String key) {
+        if (Pac4jConstants.USER_PROFILES.equals(key)) {
+            Current current = current(context);
+            if (current.session() == null) {
+                return Optional.empty();
+            }
+            LinkedHashMap<String, UserProfile> profiles = new LinkedHashMap<>(2);
+            profiles.put(clientName, new SamlProfile(current.session(), null));
+            return Optional.of(profiles);
+        }
+        return context.getRequestAttribute(LOCAL_PREFIX + key);
+    }
+
+    @Override
+    public void set(WebContext context, String key, Object value) {
+        if (!Pac4jConstants.USER_PROFILES.equals(key)) {
+            context.setRequestAttribute(LOCAL_PREFIX + key, value);
+            return;
+        }
+        SamlProfile profile = null;
+        if (value instanceof Map<?, ?> map) {
+            for (Object candidate : map.values()) {
+                if (candidate instanceof SamlProfile saml) {
+                    profile = saml;
+                }
+            }
+        }
+        if (profile == null) {
+            destroySession(context);
+            return;
+        }
+        if (profile.correlationId() == null) {
+            // A profile loaded from the store and written back unchanged: nothing to do.
+            return;
+        }
+        Current previous = current(context);
+        if (previous.id() != null) {
+            sessions.remove(previous.id());
+        }
+        SsoSession session = profile.session();
+        String id = sessions.create(session);
+        cookies.write(context, id);
+        context.setRequestAttribute(LOOKUP, new Current(id, session));
+        audit.loginSuccess(session.principal(), session.idpEntityId(), SessionIds.logHash(id), context.getRemoteAddr(),
+                profile.correlationId(), session.authnContextClassRef());
+    }
+
+    @Override
+    public boolean destroySession(WebContext context) {
+        Current current = current(context);
+        if (current.id() == null) {
+            return false;
+        }
+        SsoSession removed = sessions.remove(current.id());
+        cookies.clear(context);
+        context.setRequestAttribute(LOOKUP, Current.NONE);
+        if (removed != null) {
+            audit.logout(removed.principal(), removed.idpEntityId(), SessionIds.logHash(current.id()),
+                    context.getRemoteAddr(), "local");
+        }
+        return removed != null;
+    }
+
+    @Override
+    public Optional<Object> getTrackableSession(WebContext context) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<SessionStore> buildFromTrackableSession(WebContext context, Object trackableSession) {
+        return Optional.empty();
+    }
+
+    /** Sessions are always created new when a profile is saved, so there is nothing to renew. */
+    @Override
+    public boolean renewSession(WebContext context) {
+        return current(context).id() != null;
+    }
+
+    private static HttpServletRequest request(WebContext context) {
+        return ((JEEContext) context).getNativeRequest();
+    }
+
+    /** The session of the current request, or none. */
+    public record Current(String id, SsoSession session) {
+        static final Current NONE = new Current(null, null);
+    }
+
+    /** Reads and writes the session cookie. */
+    public static final class SessionCookies {
+        private final String name;
+        private final String path;
+        private final boolean secure;
+
+        public SessionCookies(String name, String path, boolean secure) {
+            this.name = name;
+            this.path = path;
+            this.secure = secure;
+        }
+
+        /** The cookie's value, or null; with several cookies of that name, the first well-formed one. */
+        public String read(HttpServletRequest request) {
+            Cookie[] all = request.getCookies();
+            if (all == null) {
+                return null;
+            }
+            for (Cookie cookie : all) {
+                if (name.equals(cookie.getName()) && SessionIds.looksLikeToken(cookie.getValue(), SessionRepository.ID_BYTES)) {
+                    return cookie.getValue();
+                }
+            }
+            return null;
+        }
+
+        public void write(WebContext context, String id) {
+            ((JEEContext) context).getNativeResponse().addHeader("Set-Cookie", header(id, -1));
+        }
+
+        public void clear(WebContext context) {
+            ((JEEContext) context).getNativeResponse().addHeader("Set-Cookie", header("", 0));
+        }
+
+        /** HttpOnly, SameSite=Lax (the cookie must travel on the top-level redirect back from the IdP), Secure on https. */
+        String header(String value, int maxAge) {
+            StringBuilder header = new StringBuilder(128).append(name).append('=').append(value)
+                    .append("; Path=").append(path);
+            if (maxAge >= 0) {
+                header.append("; Max-Age=").append(maxAge).append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+            }
+            if (secure) {
+                header.append("; Secure");
+            }
+            return header.append("; HttpOnly; SameSite=Lax").toString();
+        }
+    }
+}

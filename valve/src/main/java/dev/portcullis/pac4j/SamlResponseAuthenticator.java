@@ -1,0 +1,60 @@
+package dev.portcullis.pac4j;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.pac4j.core.context.CallContext;
+import org.pac4j.core.credentials.Credentials;
+import org.pac4j.core.credentials.authenticator.Authenticator;
+
+import dev.portcullis.saml.SamlErrorCode;
+import dev.portcullis.saml.SamlValidationException;
+import dev.portcullis.saml.ServiceProvider;
+import dev.portcullis.saml.ValidatedAssertion;
+import dev.portcullis.session.PendingLogin;
+import dev.portcullis.session.PendingLoginStore;
+
+/**
+ * Validates a SAMLResponse against the pending login its RelayState names. The pending login is
+ * taken (single use) before validation, so a response can complete at most one sign-in even when
+ * it fails. A RelayState that names nothing is refused, unless unsolicited responses are enabled,
+ * in which case the response must then be a genuinely unsolicited one (no InResponseTo).
+ */
+public final class SamlResponseAuthenticator implements Authenticator {
+
+    private final Supplier<ServiceProvider> serviceProvider;
+    private final PendingLoginStore pendingLogins;
+    private final boolean allowUnsolicited;
+    private final LoginFailures failures;
+
+    public SamlResponseAuthenticator(Supplier<ServiceProvider> serviceProvider, PendingLoginStore pendingLogins,
+                                     boolean allowUnsolicited, LoginFailures failures) {
+        this.serviceProvider = serviceProvider;
+        this.pendingLogins = pendingLogins;
+        this.allowUnsolicited = allowUnsolicited;
+        this.failures = failures;
+    }
+
+    @Override
+    public Optional<Credentials> validate(CallContext ctx, Credentials credentials) {
+        SamlCredentials saml = (SamlCredentials) credentials;
+        ServiceProvider sp = serviceProvider.get();
+        String correlationId = failures.newCorrelationId();
+        try {
+            PendingLogin pending = null;
+            if (saml.relayState() != null) {
+                pending = pendingLogins.take(saml.relayState()).orElse(null);
+                if (pending == null && !allowUnsolicited) {
+                    throw new SamlValidationException(SamlErrorCode.UNKNOWN_RELAY_STATE, "RelayState names no pending"
+                            + " sign-in (used, expired or never issued)");
+                }
+            }
+            ValidatedAssertion assertion = sp.validator().validate(saml.samlResponse(), pending == null ? null : pending.requestId());
+            saml.validated(assertion, pending, correlationId);
+            ctx.webContext().setRequestAttribute(PendingLoginRedirects.CREDENTIALS, saml);
+            return Optional.of(saml);
+        } catch (SamlValidationException e) {
+            throw failures.refuse(ctx.webContext(), e, sp.idp().entityId(), correlationId);
+        }
+    }
+}

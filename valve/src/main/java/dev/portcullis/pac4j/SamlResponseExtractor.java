@@ -1,0 +1,68 @@
+package dev.portcullis.pac4j;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.pac4j.core.context.CallContext;
+import org.pac4j.core.context.WebContext;
+import org.pac4j.core.credentials.Credentials;
+import org.pac4j.core.credentials.extractor.CredentialsExtractor;
+
+import dev.portcullis.saml.SamlConstants;
+import dev.portcullis.saml.SamlErrorCode;
+import dev.portcullis.saml.SamlValidationException;
+import dev.portcullis.saml.ServiceProvider;
+
+/**
+ * Reads SAMLResponse and RelayState from the POST to the ACS. The declared body size is checked
+ * before the form is parsed, so an oversized body is refused without being read into memory.
+ */
+public final class SamlResponseExtractor implements CredentialsExtractor {
+
+    private final int maxResponseSize;
+    private final LoginFailures failures;
+    private final Supplier<ServiceProvider> serviceProvider;
+
+    public SamlResponseExtractor(int maxResponseSize, LoginFailures failures, Supplier<ServiceProvider> serviceProvider) {
+        this.maxResponseSize = maxResponseSize;
+        this.failures = failures;
+        this.serviceProvider = serviceProvider;
+    }
+
+    @Override
+    public Optional<Credentials> extract(CallContext ctx) {
+        WebContext context = ctx.webContext();
+        try {
+            if (!"POST".equalsIgnoreCase(context.getRequestMethod())) {
+                throw new SamlValidationException(SamlErrorCode.MISSING_RESPONSE, "the ACS was called with "
+                        + context.getRequestMethod() + " [expected POST]");
+            }
+            long declared = contentLength(context);
+            // Base64 plus form encoding roughly doubles the bytes; 2x plus room for RelayState bounds it.
+            if (declared > 2L * maxResponseSize + 8192) {
+                throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, "request body of " + declared
+                        + " bytes [limit " + maxResponseSize + " bytes decoded]");
+            }
+            String response = context.getRequestParameter(SamlConstants.SAML_RESPONSE).orElse(null);
+            if (response == null || response.isEmpty()) {
+                throw new SamlValidationException(SamlErrorCode.MISSING_RESPONSE, "no SAMLResponse field in the POST");
+            }
+            String relayState = context.getRequestParameter(SamlConstants.RELAY_STATE).orElse(null);
+            return Optional.of(new SamlCredentials(response, relayState == null || relayState.isEmpty() ? null : relayState));
+        } catch (SamlValidationException e) {
+            throw failures.refuse(context, e, serviceProvider.get().idp().entityId(), failures.newCorrelationId());
+        }
+    }
+
+    private static long contentLength(WebContext context) {
+        String header = context.getRequestHeader("Content-Length").orElse(null);
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

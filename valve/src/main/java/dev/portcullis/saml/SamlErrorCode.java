@@ -1,0 +1,69 @@
+package dev.portcullis.saml;
+
+/**
+ * Why a SAML message was refused. The code is stable: it appears in audit lines, in the log next to
+ * the correlation id the user sees, and in the README's troubleshooting table, and tests assert it.
+ * The description is for operators; users only ever see "Sign-in failed" and a correlation id.
+ */
+public enum SamlErrorCode {
+
+    MISSING_RESPONSE("missing_response", "The ACS received no SAMLResponse (a GET, or a POST without the field)."),
+    RESPONSE_TOO_LARGE("response_too_large", "The SAMLResponse is larger than maxResponseSize."),
+    MALFORMED_RESPONSE_DATA("malformed_response_data", "The SAMLResponse is not base64, not well-formed XML, or not a"
+            + " SAML 2.0 Response."),
+    DTD_NOT_ALLOWED("dtd_not_allowed", "The message contains a DOCTYPE; DTDs and entities are never processed."),
+    INVALID_ASSERTION_COUNT("invalid_assertion_count", "The Response must carry exactly one Assertion, as a direct child."),
+    ENCRYPTED_ASSERTION_NOT_SUPPORTED("encrypted_assertion_not_supported", "The IdP encrypted the assertion; this"
+            + " version accepts only plain, signed assertions."),
+    MISSING_SIGNATURE("missing_signature", "A required signature is absent (by default the Assertion must be signed)."),
+    INVALID_SIGNATURE("invalid_signature", "A signature does not verify with the IdP's signing keys from its metadata,"
+            + " or does not follow the SAML signature profile."),
+    UNSUPPORTED_SIGNATURE_ALGORITHM("unsupported_signature_algorithm", "A signature or digest algorithm is not on the"
+            + " allowed list (SHA-1 needs allowSha1=true)."),
+    INVALID_SIGNATURE_REFERENCE("invalid_signature_reference", "The signature does not reference exactly the element"
+            + " that contains it, or that element's ID is not unique."),
+    INVALID_DESTINATION("invalid_destination", "Response Destination differs from this SP's ACS URL (check"
+            + " externalBaseUrl and the ACS URL registered at the IdP)."),
+    UNKNOWN_RELAY_STATE("unknown_relay_state", "The RelayState matches no pending sign-in: already used, expired"
+            + " (loginRequestTimeout), or not issued here."),
+    UNSOLICITED_RESPONSE("unsolicited_response", "An IdP-initiated response arrived and allowUnsolicitedResponses is false."),
+    INVALID_IN_RESPONSE_TO("invalid_in_response_to", "InResponseTo does not match the AuthnRequest this sign-in started with."),
+    INVALID_ISSUE_INSTANT("invalid_issue_instant", "The Response IssueInstant is in the future or older than"
+            + " maxResponseAge (check the clocks)."),
+    INVALID_ISSUER("invalid_issuer", "The Issuer is not the IdP entityID from the metadata."),
+    STATUS_NOT_SUCCESS("status_not_success", "The IdP reported a failure status (the log shows which)."),
+    INVALID_SUBJECT("invalid_subject", "The Assertion has no usable NameID."),
+    INVALID_SUBJECT_CONFIRMATION("invalid_subject_confirmation", "No bearer SubjectConfirmation is valid"
+            + " (method, NotOnOrAfter, InResponseTo)."),
+    INVALID_RECIPIENT("invalid_recipient", "SubjectConfirmationData Recipient differs from this SP's ACS URL."),
+    ASSERTION_EXPIRED("assertion_expired", "The Assertion's NotOnOrAfter has passed (check the clocks, or clockSkew)."),
+    ASSERTION_NOT_YET_VALID("assertion_not_yet_valid", "The Assertion's NotBefore is in the future (check the clocks)."),
+    INVALID_AUDIENCE("invalid_audience", "The AudienceRestriction does not name this SP's entityID."),
+    MISSING_AUTHN_STATEMENT("missing_authn_statement", "The Assertion has no AuthnStatement."),
+    SESSION_NOT_ON_OR_AFTER_PASSED("session_not_on_or_after_passed", "The IdP's SessionNotOnOrAfter has already passed."),
+    REPLAYED_ASSERTION("replayed_assertion", "This Assertion ID was used before."),
+    MISSING_PRINCIPAL("missing_principal", "The attribute named by principalAttribute is absent or empty.");
+
+    private final String code;
+    private final String description;
+
+    SamlErrorCode(String code, String description) {
+        this.code = code;
+        this.description = description;
+    }
+
+    /** The stable, lower-case code. */
+    public String code() {
+        return code;
+    }
+
+    /** What it means and what to check, for operators. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}

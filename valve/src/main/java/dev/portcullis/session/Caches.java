@@ -1,0 +1,173 @@
+package dev.portcullis.session;
+
+import java.net.MalformedURLException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+import org.ehcache.Cache;
+import org.ehcache.CacheManager;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.expiry.ExpiryPolicy;
+import org.ehcache.xml.XmlConfiguration;
+
+import dev.portcullis.config.ConfigurationException;
+
+/**
+ * The three Ehcache caches behind Portcullis, in one CacheManager owned by one valve:
+ * <ul>
+ *   <li>{@value #SESSIONS}: signed-in sessions, expiring at their idle or absolute deadline;</li>
+ *   <li>{@value #PENDING_LOGINS}: sign-ins waiting for the IdP, expiring after loginRequestTimeout;</li>
+ *   <li>{@value #REPLAY}: consumed assertion IDs, kept until the assertion could no longer be accepted.</li>
+ * </ul>
+ * Sizes and tiers come from the operator's ehcache.xml (templates with these names) or from built-in
+ * heap defaults; value types, serializers and expiry are always set here, so a configuration can
+ * change where data lives but not how it is read back.
+ */
+public final class Caches implements AutoCloseable {
+
+    public static final String SESSIONS = "portcullis-sessions";
+    public static final String PENDING_LOGINS = "portcullis-pending-logins";
+    public static final String REPLAY = "portcullis-replay";
+
+    /** Built-in heap sizes (entries) when no ehcache.xml is configured. */
+    static final long DEFAULT_SESSIONS = 50_000;
+    static final long DEFAULT_PENDING_LOGINS = 50_000;
+    static final long DEFAULT_REPLAY = 100_000;
+
+    private final CacheManager manager;
+    private final Cache<String, SsoSession> sessions;
+    private final Cache<String, PendingLogin> pendingLogins;
+    private final Cache<String, Long> replay;
+
+    private Caches(CacheManager manager, Cache<String, SsoSession> sessions, Cache<String, PendingLogin> pendingLogins,
+                   Cache<String, Long> replay) {
+        this.manager = manager;
+        this.sessions = sessions;
+        this.pendingLogins = pendingLogins;
+        this.replay = replay;
+    }
+
+    /**
+     * Starts the caches.
+     *
+     * @param ehcacheXml  an ehcache.xml with the three templates, or null for the built-in defaults
+     * @param idleTimeout the session idle timeout (sessions expire at their idle deadline)
+     */
+    public static Caches start(Path ehcacheXml, Clock clock, Duration idleTimeout, ClassLoader classLoader) {
+        CacheManager manager;
+        CacheConfigurationBuilder<String, SsoSession> sessionConfig;
+        CacheConfigurationBuilder<String, PendingLogin> pendingConfig;
+        CacheConfigurationBuilder<String, Long> replayConfig;
+        if (ehcacheXml != null) {
+            if (!Files.isReadable(ehcacheXml)) {
+                throw new ConfigurationException("ehcacheConfig", "cannot read " + ehcacheXml + ".");
+            }
+            XmlConfiguration xml;
+            try {
+                xml = new XmlConfiguration(ehcacheXml.toUri().toURL(), classLoader);
+                sessionConfig = template(xml, SESSIONS, String.class, SsoSession.class, ehcacheXml);
+                pendingConfig = template(xml, PENDING_LOGINS, String.class, PendingLogin.class, ehcacheXml);
+                replayConfig = template(xml, REPLAY, String.class, Long.class, ehcacheXml);
+            } catch (MalformedURLException | RuntimeException | ReflectiveOperationException e) {
+                if (e instanceof ConfigurationException c) {
+                    throw c;
+                }
+                throw new ConfigurationException("ehcacheConfig", ehcacheXml + " is not a usable Ehcache 3"
+                        + " configuration: " + e.getMessage(), e);
+            }
+            manager = CacheManagerBuilder.newCacheManager(xml);
+        } else {
+            sessionConfig = CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, SsoSession.class,
+                    ResourcePoolsBuilder.heap(DEFAULT_SESSIONS));
+            pendingConfig = CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, PendingLogin.class,
+                    ResourcePoolsBuilder.heap(DEFAULT_PENDING_LOGINS));
+            replayConfig = CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, Long.class,
+                    ResourcePoolsBuilder.heap(DEFAULT_REPLAY));
+            manager = CacheManagerBuilder.newCacheManagerBuilder().withClassLoader(classLoader).build();
+        }
+        try {
+            manager.init();
+            Cache<String, SsoSession> sessions = manager.createCache(SESSIONS, sessionConfig
+                    .withValueSerializer(new SsoSessionSerializer())
+                    .withExpiry(new Deadline<>(clock, s -> s.idleDeadline(idleTimeout))));
+            Cache<String, PendingLogin> pending = manager.createCache(PENDING_LOGINS, pendingConfig
+                    .withValueSerializer(new PendingLoginSerializer())
+                    .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt)));
+            Cache<String, Long> replay = manager.createCache(REPLAY, replayConfig
+                    .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli)));
+            return new Caches(manager, sessions, pending, replay);
+        } catch (RuntimeException e) {
+            try {
+                manager.close();
+            } catch (RuntimeException ignored) {
+                // the start failure is what matters
+            }
+            throw new ConfigurationException("ehcacheConfig", "the caches cannot be created: " + e.getMessage(), e);
+        }
+    }
+
+    private static <K, V> CacheConfigurationBuilder<K, V> template(XmlConfiguration xml, String name, Class<K> key,
+                                                                 Class<V> value, Path file)
+            throws ReflectiveOperationException {
+        CacheConfigurationBuilder<K, V> builder = xml.newCacheConfigurationBuilderFromTemplate(name, key, value);
+        if (builder == null) {
+            throw new ConfigurationException("ehcacheConfig", file + " has no <cache-template name=\"" + name + "\">.");
+        }
+        return builder;
+    }
+
+    public Cache<String, SsoSession> sessions() {
+        return sessions;
+    }
+
+    public Cache<String, PendingLogin> pendingLogins() {
+        return pendingLogins;
+    }
+
+    public Cache<String, Long> replay() {
+        return replay;
+    }
+
+    /** Closes the CacheManager and every thread or file it holds. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Expires each entry at a deadline its value carries. */
+    private static final class Deadline<K, V> implements ExpiryPolicy<K, V> {
+        private final Clock clock;
+        private final java.util.function.Function<V, Instant> deadline;
+
+        Deadline(Clock clock, java.util.function.Function<V, Instant> deadline) {
+            this.clock = clock;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public Duration getExpiryForCreation(K key, V value) {
+            return remaining(value);
+        }
+
+        @Override
+        public Duration getExpiryForAccess(K key, Supplier<? extends V> value) {
+            return null;
+        }
+
+        @Override
+        public Duration getExpiryForUpdate(K key, Supplier<? extends V> oldValue, V newValue) {
+            return remaining(newValue);
+        }
+
+        private Duration remaining(V value) {
+            Duration left = Duration.between(clock.instant(), deadline.apply(value));
+            return left.isNegative() ? Duration.ZERO : left;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.portcullis.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.ehcache.Cache;
+
+/**
+ * Pending sign-ins by RelayState handle (128 random bits). {@link #take} is atomic and single use:
+ * of two requests presenting the same handle, at most one gets the pending login. Thread-safe.
+ */
+public final class PendingLoginStore {
+
+    /** Bytes of randomness in a RelayState handle; 22 characters, well under the 80 bytes SAML allows. */
+    public static final int HANDLE_BYTES = 16;
+
+    private final Cache<String, PendingLogin> cache;
+    private final SessionIds ids;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public PendingLoginStore(Cache<String, PendingLogin> cache, SessionIds ids, Clock clock, Duration timeout) {
+        this.cache = cache;
+        this.ids = ids;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /** Records a sign-in that starts now; returns its RelayState handle. */
+    public String create(String requestId, String originalUrl) {
+        Instant now = clock.instant();
+        String handle = ids.newToken(HANDLE_BYTES);
+        cache.put(handle, new PendingLogin(requestId, originalUrl, now, now.plus(timeout)));
+        return handle;
+    }
+
+    /** Removes and returns the pending login for a handle, if it exists and has not expired. */
+    public Optional<PendingLogin> take(String handle) {
+        if (!SessionIds.looksLikeToken(handle, HANDLE_BYTES)) {
+            return Optional.empty();
+        }
+        PendingLogin pending = cache.get(handle);
+        if (pending == null || !cache.remove(handle, pending)) {
+            return Optional.empty();
+        }
+        if (!clock.instant().isBefore(pending.expiresAt())) {
+            return Optional.empty();
+        }
+        return Optional.of(pending);
+    }
+}

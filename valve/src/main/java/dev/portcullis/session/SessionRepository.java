@@ -1,0 +1,92 @@
+package dev.portcullis.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.ehcache.Cache;
+
+/**
+ * Signed-in sessions in Ehcache, keyed by the SHA-256 of the cookie value. A lookup costs one cache
+ * read; the last-access time is written back at most once per {@link #touchInterval}, with an atomic
+ * replace so that a touch can never resurrect a session that a logout removed meanwhile.
+ * Thread-safe.
+ */
+public final class SessionRepository {
+
+    /** Bytes of randomness in a session id (256 bits). */
+    public static final int ID_BYTES = 32;
+
+    /** Result of a lookup: a valid session, an ended one (with its cause), or nothing. */
+    public record Lookup(SsoSession session, SsoSession ended, SsoSession.EndCause cause) {
+        static final Lookup NONE = new Lookup(null, null, null);
+
+        public boolean found() {
+            return session != null;
+        }
+    }
+
+    private final Cache<String, SsoSession> cache;
+    private final SessionIds ids;
+    private final Clock clock;
+    private final Duration idleTimeout;
+    private final Duration touchInterval;
+
+    public SessionRepository(Cache<String, SsoSession> cache, SessionIds ids, Clock clock, Duration idleTimeout) {
+        this.cache = cache;
+        this.ids = ids;
+        this.clock = clock;
+        this.idleTimeout = idleTimeout;
+        Duration tenth = idleTimeout.dividedBy(10);
+        this.touchInterval = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
+    }
+
+    /** Stores a new session under a fresh random id and returns the id (the cookie value). */
+    public String create(SsoSession session) {
+        String id = ids.newToken(ID_BYTES);
+        cache.put(SessionIds.hash(id), session);
+        return id;
+    }
+
+    /** Finds the session for a cookie value, ending it if it has expired. */
+    public Lookup find(String id) {
+        if (!SessionIds.looksLikeToken(id, ID_BYTES)) {
+            return Lookup.NONE;
+        }
+        String key = SessionIds.hash(id);
+        SsoSession session = cache.get(key);
+        if (session == null) {
+            return Lookup.NONE;
+        }
+        Instant now = clock.instant();
+        SsoSession.EndCause cause = session.endCause(now, idleTimeout);
+        if (cause != null) {
+            cache.remove(key, session);
+            return new Lookup(null, session, cause);
+        }
+        if (Duration.between(session.lastAccess(), now).compareTo(touchInterval) >= 0) {
+            SsoSession touched = session.touchedAt(now);
+            if (cache.replace(key, session, touched)) {
+                return new Lookup(touched, null, null);
+            }
+        }
+        return new Lookup(session, null, null);
+    }
+
+    /** Ends a session; returns what it held, or null if it was not there. */
+    public SsoSession remove(String id) {
+        if (!SessionIds.looksLikeToken(id, ID_BYTES)) {
+            return null;
+        }
+        String key = SessionIds.hash(id);
+        SsoSession session = cache.get(key);
+        if (session != null) {
+            cache.remove(key);
+        }
+        return session;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+}
