@@ -1,0 +1,146 @@
+package dev.portcullis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.authenticator.NonLoginAuthenticator;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.SecurityCollection;
+import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
+
+import dev.portcullis.testkit.IdpMetadataWriter;
+import dev.portcullis.testkit.TestCredentials;
+
+/**
+ * A real embedded Tomcat for valve tests: two webapps on one Host ({@code /app} with an
+ * {@code /admin/*} constraint for role {@code admin}, and {@code /other}), each answering with what
+ * the servlet API tells it about the user, and throwaway IdP/SP keys and IdP metadata on disk.
+ */
+final class EmbeddedTomcat implements AutoCloseable {
+
+    static final String IDP_ENTITY = "https://idp.example.org/metadata";
+    static final String IDP_SSO = "https://idp.example.org/sso";
+
+    final Path dir;
+    final int port;
+    final Tomcat tomcat;
+    final TestCredentials idpKey;
+    final TestCredentials spKey;
+    final Path idpMetadata;
+    final Path spKeyFile;
+    final Path spCertFile;
+
+    EmbeddedTomcat(TestCredentials idpKey, TestCredentials spKey) throws IOException {
+        this.dir = Files.createTempDirectory("portcullis-tomcat");
+        this.port = freePort();
+        this.idpKey = idpKey;
+        this.spKey = spKey;
+        this.idpMetadata = dir.resolve("idp-metadata.xml");
+        Files.writeString(idpMetadata, new IdpMetadataWriter(IDP_ENTITY).signingCertificate(idpKey)
+                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO).toString());
+        this.spKeyFile = dir.resolve("sp.key");
+        this.spCertFile = dir.resolve("sp.crt");
+        spKey.writePem(spKeyFile, spCertFile);
+
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.toString());
+        tomcat.setPort(port);
+        tomcat.getConnector();
+        tomcat.getHost().setAutoDeploy(false);
+        addApp("/app", true);
+        addApp("/other", false);
+    }
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    /** A valve with the settings every test needs; tests add or change settings before {@link #start}. */
+    SsoValve valve() {
+        SsoValve valve = new SsoValve();
+        valve.setExternalBaseUrl("http://localhost:" + port);
+        valve.setIdpMetadata(idpMetadata.toString());
+        valve.setSpPrivateKey(spKeyFile.toString());
+        valve.setSpCertificate(spCertFile.toString());
+        valve.setRoleAttributes("roles");
+        valve.setExcludedPaths("/app/public/*");
+        return valve;
+    }
+
+    void start(SsoValve hostValve) throws LifecycleException {
+        tomcat.getHost().getPipeline().addValve(hostValve);
+        tomcat.start();
+    }
+
+    private void addApp(String path, boolean constrained) throws IOException {
+        File docBase = Files.createDirectories(dir.resolve("docbase" + path)).toFile();
+        Context context = tomcat.addContext(path, docBase.getAbsolutePath());
+        Tomcat.addServlet(context, "identity", new IdentityServlet());
+        context.addServletMappingDecoded("/", "identity");
+        if (constrained) {
+            SecurityConstraint constraint = new SecurityConstraint();
+            constraint.addAuthRole("admin");
+            constraint.setAuthConstraint(true);
+            SecurityCollection collection = new SecurityCollection();
+            collection.addPatternDecoded("/admin/*");
+            constraint.addCollection(collection);
+            context.addConstraint(constraint);
+            context.addSecurityRole("admin");
+            context.addSecurityRole("user");
+            // What ContextConfig installs for a web.xml with constraints but no <login-config>.
+            context.getPipeline().addValve(new NonLoginAuthenticator());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            tomcat.stop();
+        } finally {
+            tomcat.destroy();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Answers with what the servlet API says about the user, one {@code key=value} per line. */
+    static final class IdentityServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain;charset=UTF-8");
+            PrintWriter out = response.getWriter();
+            out.println("path=" + request.getRequestURI());
+            out.println("user=" + request.getRemoteUser());
+            out.println("principal=" + (request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName()));
+            out.println("authType=" + request.getAuthType());
+            out.println("admin=" + request.isUserInRole("admin"));
+            out.println("userRole=" + request.isUserInRole("user"));
+            Object attributes = request.getAttribute("portcullis.attributes");
+            if (attributes instanceof Map<?, ?> map) {
+                new TreeMap<>(map).forEach((k, v) -> out.println("attr." + k + "=" + v));
+            }
+            List<String> names = Collections.list(request.getAttributeNames());
+            out.println("hasMailAttribute=" + names.contains("portcullis.attribute.mail"));
+        }
+    }
+}
