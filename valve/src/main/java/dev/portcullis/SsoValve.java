@@ -55,6 +55,7 @@ public class SsoValve extends ValveBase {
 
     private final SettingsBuilder settings = new SettingsBuilder();
     private volatile SsoEngine engine;
+    private volatile String startFailure;
     private Clock clock = Clock.systemUTC();
 
     public SsoValve() {
@@ -353,6 +354,7 @@ public class SsoValve extends ValveBase {
             LogConfiguration.apply(built.logConfig().orElse(null), SsoValve.class.getClassLoader());
             engine = SsoEngine.start(built, clock, SsoValve.class.getClassLoader());
         } catch (ConfigurationException e) {
+            startFailure = e.getMessage();
             LOG.error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
                     e.getMessage(), container == null ? "its container" : container.getName());
             throw new LifecycleException(e.getMessage(), e);
@@ -379,6 +381,11 @@ public class SsoValve extends ValveBase {
             return;
         }
         running.handle(request, response, getNext());
+    }
+
+    /** Why the last start failed, or null; for tests in this package. */
+    String startFailure() {
+        return startFailure;
     }
 
     /** The running engine, for tests in this package. */

@@ -28,9 +28,15 @@ public final class SettingsBuilder {
         return set(setting, value);
     }
 
+    /** Sets a value; {@code null} (which Tomcat never passes) removes it again, back to the default. */
     public SettingsBuilder set(Setting setting, String value) {
-        raw.put(setting, value);
         errors.remove(setting.attribute());
+        if (value == null) {
+            raw.remove(setting);
+            parsed.remove(setting);
+            return this;
+        }
+        raw.put(setting, value);
         try {
             parsed.put(setting, setting.parse(value));
         } catch (ConfigurationException e) {

@@ -1,0 +1,117 @@
+package dev.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static SettingsBuilder minimal() {
+        return new SettingsBuilder()
+                .set("externalBaseUrl", "https://Apps.Example.com:443/")
+                .set("idpMetadata", "/etc/idp.xml")
+                .set("signAuthnRequests", "false");
+    }
+
+    @Test
+    void derivesEndpointsFromTheExternalOriginAtHostLevel() {
+        Settings s = minimal().build("");
+        assertThat(s.acsUrl()).isEqualTo("https://apps.example.com/sso/acs");
+        assertThat(s.spEntityId()).isEqualTo("https://apps.example.com/sso/metadata");
+        assertThat(s.cookiePath()).isEqualTo("/");
+        assertThat(s.defaultLandingPath()).isEqualTo("/");
+    }
+
+    @Test
+    void putsEndpointsAndTheCookieUnderTheContextPathAtContextLevel() {
+        Settings s = minimal().set("endpointPath", "/auth").set("defaultLandingPath", "/home").build("/app");
+        assertThat(s.acsUrl()).isEqualTo("https://apps.example.com/app/auth/acs");
+        assertThat(s.cookiePath()).isEqualTo("/app");
+        assertThat(s.defaultLandingPath()).isEqualTo("/app/home");
+    }
+
+    @Test
+    void hasSecureDefaults() {
+        Settings s = minimal().build("");
+        assertThat(s.wantAssertionsSigned()).isTrue();
+        assertThat(s.allowUnsolicitedResponses()).isFalse();
+        assertThat(s.allowSha1()).isFalse();
+        assertThat(s.clockSkew()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.protectedPaths().matches("/anything")).isTrue();
+        assertThat(new SettingsBuilder().get(Setting.SIGN_AUTHN_REQUESTS)).isEqualTo("true");
+    }
+
+    @Test
+    void parsesDurationsWithUnitsAndIso8601() {
+        assertThat(Durations.parse("x", "90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("x", "8h")).isEqualTo(Duration.ofHours(8));
+        assertThat(Durations.parse("x", "PT2M")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Durations.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> Durations.parse("sessionIdleTimeout", "30")).hasMessageContaining("'sessionIdleTimeout'");
+        assertThatThrownBy(() -> Durations.parse("x", "-PT1M")).isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
+    void refusesAnIdleTimeoutLongerThanTheLifetime() {
+        assertThatThrownBy(() -> minimal().set("sessionIdleTimeout", "9h").build(""))
+                .hasMessageContaining("'sessionIdleTimeout'");
+    }
+
+    @Test
+    void refusesAHostPrefixedCookieWhereBrowsersWouldRejectIt() {
+        assertThatThrownBy(() -> minimal().set("cookieName", "__Host-sso").set("externalBaseUrl", "http://localhost:8080")
+                .build("")).hasMessageContaining("'cookieName'");
+        assertThat(minimal().set("cookieName", "__Host-sso").build("").cookieName()).isEqualTo("__Host-sso");
+    }
+
+    @Test
+    void acceptsPlainHttpMetadataOnlyFromLoopback() {
+        assertThat(minimal().set("idpMetadata", "http://localhost:8081/metadata").build("").idpMetadataLocation())
+                .hasToString("http://localhost:8081/metadata");
+        assertThatThrownBy(() -> minimal().set("idpMetadata", "http://idp.example.org/metadata").build(""))
+                .hasMessageContaining("'idpMetadata'");
+    }
+
+    @Test
+    void mapsRoleValuesAndKeepsUnmappedOnes() {
+        Settings s = minimal().set("roleAttributes", "groups, roles")
+                .set("roleMapping", "Administrators=admin; Staff=user, Staff=reader").build("");
+        List<String> roles = s.roleMapper().roles(Map.of("groups", List.of("Administrators", "Staff"),
+                "roles", List.of("auditor", " "), "other", List.of("ignored")));
+        assertThat(roles).containsExactly("admin", "user", "reader", "auditor");
+    }
+
+    @Test
+    void refusesAMappingWithoutEquals() {
+        assertThatThrownBy(() -> minimal().set("roleMapping", "admin").build("")).hasMessageContaining("'roleMapping'");
+    }
+
+    @Test
+    void parsesSizes() {
+        assertThat(minimal().set("maxResponseSize", "1MB").build("").maxResponseSize()).isEqualTo(1024 * 1024);
+        assertThatThrownBy(() -> minimal().set("maxResponseSize", "100").build("")).hasMessageContaining("'maxResponseSize'");
+    }
+
+    @Test
+    void reportsTheFirstBadSettingEvenWhenItWasSetBeforeAGoodOne() {
+        SettingsBuilder builder = minimal().set("clockSkew", "2 minutes").set("cookieName", "ok");
+        assertThatThrownBy(() -> builder.build("")).hasMessageContaining("'clockSkew'");
+        builder.set("clockSkew", "2m");
+        assertThat(builder.build("").clockSkew()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void everySettingHasADescriptionAndItsDefaultParses() {
+        for (Setting setting : Setting.values()) {
+            assertThat(setting.description()).as(setting.attribute()).isNotBlank();
+            if (setting.defaultValue() != null) {
+                setting.parse(setting.defaultValue());
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.portcullis.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.ehcache.spi.serialization.SerializerException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.portcullis.testkit.TestClock;
+
+/** The Ehcache-backed state: sessions, pending logins, the replay cache and their serializers. */
+class SessionStateTest {
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T10:00:00Z"));
+    private Caches caches;
+    private SessionRepository sessions;
+    private PendingLoginStore pending;
+    private final SessionIds ids = new SessionIds(new SecureRandom());
+
+    @BeforeEach
+    void start() {
+        caches = Caches.start(null, clock, Duration.ofMinutes(30), getClass().getClassLoader());
+        sessions = new SessionRepository(caches.sessions(), ids, clock, Duration.ofMinutes(30));
+        pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, Duration.ofMinutes(10));
+    }
+
+    @AfterEach
+    void stop() {
+        caches.close();
+    }
+
+    private SsoSession session(Instant expiresAt) {
+        Instant now = clock.instant();
+        return new SsoSession("alice", List.of("user", "admin"), Map.of("mail", List.of("alice@example.com")),
+                "https://idp", "alice", null, null, null, "_s1", "urn:ac", now, now, now, expiresAt);
+    }
+
+    @Test
+    void storesSessionsUnderTheHashOfTheirIdOnly() {
+        String id = sessions.create(session(clock.instant().plus(Duration.ofHours(8))));
+
+        assertThat(id).hasSize(43);
+        assertThat(caches.sessions().get(id)).isNull();
+        assertThat(caches.sessions().get(SessionIds.hash(id))).isNotNull();
+        assertThat(sessions.find(id).session().principal()).isEqualTo("alice");
+    }
+
+    @Test
+    void endsAnIdleSessionAndReportsWhy() {
+        String id = sessions.create(session(clock.instant().plus(Duration.ofHours(8))));
+        clock.advance(Duration.ofMinutes(31));
+
+        SessionRepository.Lookup lookup = sessions.find(id);
+
+        assertThat(lookup.found()).isFalse();
+        assertThat(lookup.cause()).isEqualTo(SsoSession.EndCause.IDLE);
+        assertThat(sessions.find(id).ended()).isNull();
+    }
+
+    @Test
+    void touchingKeepsAnActiveSessionAlive() {
+        String id = sessions.create(session(clock.instant().plus(Duration.ofHours(8))));
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(20));
+            assertThat(sessions.find(id).found()).as("after %d x 20 min", i + 1).isTrue();
+        }
+    }
+
+    @Test
+    void aTouchCannotResurrectASessionRemovedMeanwhile() {
+        String id = sessions.create(session(clock.instant().plus(Duration.ofHours(8))));
+        SsoSession seen = caches.sessions().get(SessionIds.hash(id));
+        sessions.remove(id);
+        assertThat(caches.sessions().replace(SessionIds.hash(id), seen, seen.touchedAt(clock.instant()))).isFalse();
+        assertThat(sessions.find(id).found()).isFalse();
+    }
+
+    @Test
+    void ignoresIdsThatCannotBeOurs() {
+        assertThat(sessions.find("short").found()).isFalse();
+        assertThat(sessions.find("A".repeat(42) + "!").found()).isFalse();
+        assertThat(sessions.remove("x")).isNull();
+    }
+
+    @Test
+    void aPendingLoginCanBeTakenOnlyOnce() {
+        String handle = pending.create("_r1", "/app/?x=1");
+
+        assertThat(pending.take(handle)).get().extracting(PendingLogin::requestId).isEqualTo("_r1");
+        assertThat(pending.take(handle)).isEmpty();
+    }
+
+    @Test
+    void aPendingLoginExpires() {
+        String handle = pending.create("_r1", "/app/");
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(pending.take(handle)).isEmpty();
+    }
+
+    @Test
+    void concurrentTakesOfOneHandleSucceedOnce() throws Exception {
+        String handle = pending.create("_r1", "/app/");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        ConcurrentLinkedQueue<PendingLogin> won = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 8; i++) {
+            pool.submit(() -> {
+                go.await();
+                pending.take(handle).ifPresent(won::add);
+                return null;
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(won).hasSize(1);
+    }
+
+    @Test
+    void theReplayCacheAcceptsAKeyOnce() {
+        CacheReplayCache replay = new CacheReplayCache(caches.replay());
+        Instant keep = clock.instant().plus(Duration.ofMinutes(5));
+        assertThat(replay.firstUse("idp\n_a1", keep)).isTrue();
+        assertThat(replay.firstUse("idp\n_a1", keep)).isFalse();
+        assertThat(replay.firstUse("idp\n_a2", keep)).isTrue();
+    }
+
+    @Test
+    void sessionsRoundTripThroughTheirSerializer() {
+        SsoSessionSerializer serializer = new SsoSessionSerializer();
+        SsoSession original = session(clock.instant().plus(Duration.ofHours(1)));
+
+        SsoSession copy = serializer.read(serializer.serialize(original));
+
+        assertThat(copy.principal()).isEqualTo("alice");
+        assertThat(copy.roles()).containsExactly("user", "admin");
+        assertThat(copy.attributes()).isEqualTo(original.attributes());
+        assertThat(copy.expiresAt()).isEqualTo(original.expiresAt());
+        assertThat(copy.nameIdFormat()).isNull();
+        assertThat(serializer.equals(original, serializer.serialize(original))).isTrue();
+    }
+
+    @Test
+    void aDamagedEntryIsRefusedNotTrusted() {
+        SsoSessionSerializer serializer = new SsoSessionSerializer();
+        ByteBuffer good = serializer.serialize(session(clock.instant()));
+        byte[] bytes = new byte[good.remaining()];
+        good.get(bytes);
+
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+        assertThatThrownBy(() -> serializer.read(ByteBuffer.wrap(truncated))).isInstanceOf(SerializerException.class);
+
+        byte[] hugeLength = bytes.clone();
+        hugeLength[1] = 0x7f;
+        assertThatThrownBy(() -> serializer.read(ByteBuffer.wrap(hugeLength))).isInstanceOf(SerializerException.class);
+
+        byte[] otherVersion = bytes.clone();
+        otherVersion[0] = 9;
+        assertThatThrownBy(() -> serializer.read(ByteBuffer.wrap(otherVersion))).isInstanceOf(SerializerException.class);
+
+        byte[] javaSerialized = {(byte) 0xac, (byte) 0xed, 0, 5, 0x73, 0x72};
+        assertThatThrownBy(() -> serializer.read(ByteBuffer.wrap(javaSerialized))).isInstanceOf(SerializerException.class);
+    }
+
+    @Test
+    void pendingLoginsRoundTripThroughTheirSerializer() {
+        PendingLoginSerializer serializer = new PendingLoginSerializer();
+        PendingLogin original = new PendingLogin("_r", "/app/?a=b", clock.instant(), clock.instant().plusSeconds(600));
+        assertThat(serializer.read(serializer.serialize(original))).isEqualTo(original);
+    }
+}
