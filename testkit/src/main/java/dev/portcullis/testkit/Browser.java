@@ -20,11 +20,22 @@ import java.util.StringJoiner;
  */
 public final class Browser {
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient client;
+    private final Duration timeout;
     private final Map<String, Map<String, String>> cookies = new LinkedHashMap<>();
+
+    public Browser() {
+        this(Duration.ofSeconds(30));
+    }
+
+    /** A browser that gives up on a request after {@code timeout}. */
+    public Browser(Duration timeout) {
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
+                .build();
+    }
 
     /** A response as the test needs it. */
     public record Page(int status, String body, Map<String, List<String>> headers, URI uri) {
@@ -105,7 +116,7 @@ public final class Browser {
     }
 
     private Page send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.timeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = builder.timeout(timeout).build();
         Map<String, String> jar = cookies.get(request.uri().getHost());
         if (jar != null && !jar.isEmpty()) {
             StringJoiner header = new StringJoiner("; ");
