@@ -1,0 +1,197 @@
+package dev.portcullis.devidp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+import jakarta.servlet.http.HttpServlet;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+import dev.portcullis.testkit.IdpMetadataWriter;
+
+/**
+ * The Portcullis development IdP: a small SAML 2.0 identity provider for demos and tests only, never
+ * for production. It runs in its own embedded Tomcat (own port, own base directory), serves one
+ * service provider, signs in its configured users with a username and password, and answers with a
+ * signed Response built by the test kit.
+ *
+ * <table>
+ *   <caption>Endpoints</caption>
+ *   <tr><td>{@code GET /}</td><td>what this is; the users</td></tr>
+ *   <tr><td>{@code GET /metadata}</td><td>IdP metadata: signing certificate, SingleSignOnService for both bindings</td></tr>
+ *   <tr><td>{@code GET /sso}</td><td>AuthnRequest, HTTP-Redirect binding</td></tr>
+ *   <tr><td>{@code POST /sso}</td><td>AuthnRequest, HTTP-POST binding</td></tr>
+ *   <tr><td>{@code POST /login}</td><td>the login form: wrong credentials show it again; right ones post the Response to the ACS</td></tr>
+ *   <tr><td>{@code GET /initiate}</td><td>IdP-initiated login: the Response has no InResponseTo and no RelayState</td></tr>
+ * </table>
+ *
+ * <pre>{@code
+ * try (DevIdp idp = DevIdp.start(DevIdpConfig.builder()
+ *         .serviceProvider("http://localhost:8080/sso/metadata", "http://localhost:8080/sso/acs")
+ *         .spCertificate(sp.certificate())
+ *         .build())) {
+ *     String metadataUrl = idp.metadataUrl();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>A running instance is immutable; {@link #close()} stops it and removes its temporary directory.
+ */
+public final class DevIdp implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(DevIdp.class.getName());
+
+    private final Tomcat tomcat;
+    private final Path temporaryBaseDir;
+    private final int port;
+    private final String baseUrl;
+    private final String entityId;
+    private boolean closed;
+
+    private DevIdp(Tomcat tomcat, Path temporaryBaseDir, int port, String baseUrl, String entityId) {
+        this.tomcat = tomcat;
+        this.temporaryBaseDir = temporaryBaseDir;
+        this.port = port;
+        this.baseUrl = baseUrl;
+        this.entityId = entityId;
+    }
+
+    /**
+     * Starts an IdP and returns it once it accepts connections.
+     *
+     * @throws IllegalStateException when it cannot start, such as when the port is in use (the cause
+     *                               chain then holds a {@link java.net.BindException})
+     */
+    public static DevIdp start(DevIdpConfig config) {
+        Path temporary = null;
+        Tomcat tomcat = new Tomcat();
+        try {
+            Path baseDir = config.baseDir().orElse(null);
+            if (baseDir == null) {
+                temporary = Files.createTempDirectory("portcullis-devidp-");
+                baseDir = temporary;
+            }
+            tomcat.setBaseDir(baseDir.toAbsolutePath().toString());
+            // Its own JMX domain, so that it can run beside another embedded Tomcat in the same JVM.
+            tomcat.getEngine().setName("portcullis-devidp-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt()));
+            tomcat.getHost().setAutoDeploy(false);
+            Connector connector = tomcat.getConnector();
+            connector.setPort(config.port());
+            connector.setProperty("address", config.address());
+            connector.setThrowOnFailure(true);
+
+            // init() binds the port, so that port 0 is resolved before the URLs are.
+            tomcat.init();
+            int port = connector.getLocalPort();
+            String baseUrl = config.baseUrl().orElse("http://localhost:" + port);
+            String entityId = config.entityId().orElse(baseUrl + "/metadata");
+            String ssoUrl = baseUrl + "/sso";
+
+            String metadata = new IdpMetadataWriter(entityId)
+                    .signingCertificate(config.credentials())
+                    .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, ssoUrl)
+                    .singleSignOnService(IdpMetadataWriter.POST_BINDING, ssoUrl)
+                    .wantAuthnRequestsSigned(config.spCertificate().isPresent())
+                    .toString();
+            AuthnRequestReader reader = new AuthnRequestReader(config.spEntityId(), config.acsUrl(), ssoUrl,
+                    config.spCertificate().orElse(null));
+            LoginFlow flow = new LoginFlow(config, new ResponseIssuer(entityId, config));
+
+            Context context = tomcat.addContext("", null);
+            context.setRequestCharacterEncoding("UTF-8");
+            context.setResponseCharacterEncoding("UTF-8");
+            add(context, "home", new IdpServlets.Home(entityId, config.users().values()), "/");
+            add(context, "metadata", new IdpServlets.Metadata(metadata), "/metadata");
+            add(context, "sso", new IdpServlets.Sso(reader, flow), "/sso");
+            add(context, "login", new IdpServlets.Login(flow), "/login");
+            add(context, "initiate", new IdpServlets.Initiate(flow), "/initiate");
+
+            tomcat.start();
+            LOG.log(System.Logger.Level.INFO, "Portcullis development IdP (demos and tests only) at [{0}], entityID [{1}],"
+                    + " serving SP [{2}]", baseUrl, entityId, config.spEntityId());
+            return new DevIdp(tomcat, temporary, port, baseUrl, entityId);
+        } catch (LifecycleException | IOException | RuntimeException e) {
+            shutDown(tomcat);
+            deleteRecursively(temporary);
+            throw new IllegalStateException("the development IdP cannot start on port " + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void add(Context context, String name, HttpServlet servlet, String pattern) {
+        Tomcat.addServlet(context, name, servlet);
+        context.addServletMappingDecoded(pattern, name);
+    }
+
+    /** The port it listens on (the one picked when the configuration said 0). */
+    public int port() {
+        return port;
+    }
+
+    /** Such as http://localhost:8081, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public String entityId() {
+        return entityId;
+    }
+
+    public String metadataUrl() {
+        return baseUrl + "/metadata";
+    }
+
+    /** Where AuthnRequests go, for both bindings. */
+    public String ssoUrl() {
+        return baseUrl + "/sso";
+    }
+
+    /** Starts an IdP-initiated login. */
+    public String initiateUrl() {
+        return baseUrl + "/initiate";
+    }
+
+    /** Same as {@link #close()}. */
+    public void stop() {
+        close();
+    }
+
+    /** Stops the server and removes its temporary directory; calling it again does nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        shutDown(tomcat);
+        deleteRecursively(temporaryBaseDir);
+    }
+
+    private static void shutDown(Tomcat tomcat) {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The development IdP did not stop cleanly: {0}", e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot remove [{0}]: {1}", directory, e.toString());
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.portcullis.devidp;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.portcullis.testkit.SamlResponseBuilder;
+import dev.portcullis.testkit.TestCredentials;
+
+/**
+ * Everything a {@link DevIdp} runs with, checked when {@link Builder#build()} is called. Immutable and
+ * thread-safe.
+ *
+ * <p>The IdP serves exactly one service provider. When that SP's certificate is configured, every
+ * AuthnRequest must be signed with the matching key (and the metadata says so with
+ * {@code WantAuthnRequestsSigned="true"}); without it, requests are accepted unsigned.
+ */
+public final class DevIdpConfig {
+
+    /** Default lifetime of an assertion (Conditions and SubjectConfirmationData NotOnOrAfter). */
+    public static final Duration DEFAULT_ASSERTION_LIFETIME = Duration.ofMinutes(5);
+    /** Loopback only by default: the IdP signs in anyone who knows a demo password. */
+    public static final String DEFAULT_ADDRESS = "127.0.0.1";
+
+    private final String baseUrl;
+    private final String entityId;
+    private final int port;
+    private final String address;
+    private final TestCredentials credentials;
+    private final String spEntityId;
+    private final String acsUrl;
+    private final X509Certificate spCertificate;
+    private final SigningMode signingMode;
+    private final Map<String, DevUser> users;
+    private final Duration assertionLifetime;
+    private final Clock clock;
+    private final String nameIdFormat;
+    private final Path baseDir;
+
+    private DevIdpConfig(Builder b) {
+        this.baseUrl = b.baseUrl;
+        this.entityId = b.entityId;
+        this.port = b.port;
+        this.address = b.address;
+        this.credentials = b.credentials != null ? b.credentials : TestCredentials.rsa("Portcullis development IdP");
+        this.spEntityId = b.spEntityId;
+        this.acsUrl = b.acsUrl;
+        this.spCertificate = b.spCertificate;
+        this.signingMode = b.signingMode;
+        Map<String, DevUser> byName = new LinkedHashMap<>();
+        for (DevUser user : b.users.isEmpty() ? DevUser.demoUsers() : b.users) {
+            if (byName.putIfAbsent(user.username(), user) != null) {
+                throw new IllegalArgumentException("two users are named " + user.username());
+            }
+        }
+        this.users = Collections.unmodifiableMap(byName);
+        this.assertionLifetime = b.assertionLifetime;
+        this.clock = b.clock;
+        this.nameIdFormat = b.nameIdFormat;
+        this.baseDir = b.baseDir;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The URL browsers reach the IdP at, without a trailing slash; empty means http://localhost:&lt;port&gt;. */
+    public Optional<String> baseUrl() {
+        return Optional.ofNullable(baseUrl);
+    }
+
+    /** The IdP's entityID; empty means &lt;baseUrl&gt;/metadata. */
+    public Optional<String> entityId() {
+        return Optional.ofNullable(entityId);
+    }
+
+    /** The port to listen on; 0 picks a free one ({@link DevIdp#port()} tells which). */
+    public int port() {
+        return port;
+    }
+
+    /** The address to listen on. */
+    public String address() {
+        return address;
+    }
+
+    /** The IdP's signing key and certificate. */
+    public TestCredentials credentials() {
+        return credentials;
+    }
+
+    public String spEntityId() {
+        return spEntityId;
+    }
+
+    /** Where responses are posted; an AuthnRequest naming another ACS URL is refused. */
+    public String acsUrl() {
+        return acsUrl;
+    }
+
+    /** The SP's signing certificate; present means AuthnRequests must be signed with its key. */
+    public Optional<X509Certificate> spCertificate() {
+        return Optional.ofNullable(spCertificate);
+    }
+
+    public SigningMode signingMode() {
+        return signingMode;
+    }
+
+    /** The users by username, in the order they were added. */
+    public Map<String, DevUser> users() {
+        return users;
+    }
+
+    public Duration assertionLifetime() {
+        return assertionLifetime;
+    }
+
+    /** The clock every timestamp the IdP writes and every pending login's age is read from. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The Format of the NameID in every assertion. */
+    public String nameIdFormat() {
+        return nameIdFormat;
+    }
+
+    /** Tomcat's base directory; empty means a temporary directory removed on close. */
+    public Optional<Path> baseDir() {
+        return Optional.ofNullable(baseDir);
+    }
+
+    /** Collects the settings; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private String entityId;
+        private int port;
+        private String address = DEFAULT_ADDRESS;
+        private TestCredentials credentials;
+        private String spEntityId;
+        private String acsUrl;
+        private X509Certificate spCertificate;
+        private SigningMode signingMode = SigningMode.ASSERTION;
+        private final List<DevUser> users = new ArrayList<>();
+        private Duration assertionLifetime = DEFAULT_ASSERTION_LIFETIME;
+        private Clock clock = Clock.systemUTC();
+        private String nameIdFormat = SamlResponseBuilder.NAMEID_UNSPECIFIED;
+        private Path baseDir;
+
+        private Builder() {
+        }
+
+        /** Such as http://localhost:8081; default http://localhost:&lt;actual port&gt;. */
+        public Builder baseUrl(String value) {
+            this.baseUrl = value;
+            return this;
+        }
+
+        /** Default &lt;baseUrl&gt;/metadata. */
+        public Builder entityId(String value) {
+            this.entityId = value;
+            return this;
+        }
+
+        /** Default 0: a free port. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** Default {@value DevIdpConfig#DEFAULT_ADDRESS}. */
+        public Builder address(String value) {
+            this.address = value;
+            return this;
+        }
+
+        /** Default: a new RSA-2048 key. */
+        public Builder credentials(TestCredentials value) {
+            this.credentials = value;
+            return this;
+        }
+
+        /** The service provider served: its entityID and ACS URL (both required). */
+        public Builder serviceProvider(String spEntityId, String acsUrl) {
+            this.spEntityId = spEntityId;
+            this.acsUrl = acsUrl;
+            return this;
+        }
+
+        /** Default none (unsigned AuthnRequests accepted); when set, every AuthnRequest must be signed. */
+        public Builder spCertificate(X509Certificate value) {
+            this.spCertificate = value;
+            return this;
+        }
+
+        /** Default {@link SigningMode#ASSERTION}. */
+        public Builder signingMode(SigningMode value) {
+            this.signingMode = value;
+            return this;
+        }
+
+        /** Adds a user; with none added, the IdP has {@link DevUser#demoUsers()}. */
+        public Builder user(DevUser value) {
+            users.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        public Builder users(List<DevUser> values) {
+            values.forEach(this::user);
+            return this;
+        }
+
+        /** Default {@link DevIdpConfig#DEFAULT_ASSERTION_LIFETIME}. */
+        public Builder assertionLifetime(Duration value) {
+            this.assertionLifetime = value;
+            return this;
+        }
+
+        /** Default the system UTC clock. */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** Default {@link SamlResponseBuilder#NAMEID_UNSPECIFIED}. */
+        public Builder nameIdFormat(String value) {
+            this.nameIdFormat = value;
+            return this;
+        }
+
+        /** Default: a temporary directory. */
+        public Builder baseDir(Path value) {
+            this.baseDir = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting that is missing or wrong */
+        public DevIdpConfig build() {
+            baseUrl = baseUrl == null ? null : httpUrl("baseUrl", stripTrailingSlash(baseUrl));
+            if (entityId != null && entityId.isBlank()) {
+                throw new IllegalArgumentException("entityId cannot be blank");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
+            }
+            Objects.requireNonNull(address, "address cannot be null");
+            if (spEntityId == null || spEntityId.isBlank()) {
+                throw new IllegalArgumentException("the SP entityID is required (serviceProvider)");
+            }
+            httpUrl("acsUrl", acsUrl);
+            Objects.requireNonNull(signingMode, "signingMode cannot be null");
+            Objects.requireNonNull(clock, "clock cannot be null");
+            Objects.requireNonNull(nameIdFormat, "nameIdFormat cannot be null");
+            if (assertionLifetime == null || assertionLifetime.isNegative() || assertionLifetime.isZero()) {
+                throw new IllegalArgumentException("assertionLifetime must be longer than zero");
+            }
+            return new DevIdpConfig(this);
+        }
+
+        private static String stripTrailingSlash(String url) {
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+
+        private static String httpUrl(String name, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+            URI uri;
+            try {
+                uri = URI.create(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " '" + value + "' is not a URL", e);
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException(name + " '" + value + "' must be an http:// or https:// URL");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.portcullis.devidp;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The SAML parameters of an HTTP-Redirect binding query string, kept exactly as received (still
+ * URL-encoded), because the signature covers those octets and not a re-encoding of the decoded values
+ * (saml-bindings-2.0-os 3.4.4.1). Immutable.
+ *
+ * @param samlRequest raw value of {@code SAMLRequest}, or null
+ * @param relayState  raw value of {@code RelayState}, or null when the parameter is absent
+ * @param sigAlg      raw value of {@code SigAlg}, or null
+ * @param signature   raw value of {@code Signature}, or null
+ */
+record RedirectQuery(String samlRequest, String relayState, String sigAlg, String signature) {
+
+    private static final String SAML_REQUEST = "SAMLRequest";
+    private static final String RELAY_STATE = "RelayState";
+    private static final String SIG_ALG = "SigAlg";
+    private static final String SIGNATURE = "Signature";
+
+    /**
+     * Splits a raw query string. A SAML parameter given twice is refused: which copy a signature
+     * checker and a message reader pick could differ (HTTP parameter pollution).
+     */
+    static RedirectQuery parse(String rawQuery) throws RequestRejected {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            throw new RequestRejected(Rejection.MISSING_REQUEST, "no query string");
+        }
+        Map<String, String> saml = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&", -1)) {
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            if (SAML_REQUEST.equals(name) || RELAY_STATE.equals(name) || SIG_ALG.equals(name) || SIGNATURE.equals(name)) {
+                if (saml.putIfAbsent(name, value) != null) {
+                    throw new RequestRejected(Rejection.MALFORMED_REQUEST, "parameter " + name + " appears twice");
+                }
+            }
+        }
+        if (saml.get(SAML_REQUEST) == null || saml.get(SAML_REQUEST).isEmpty()) {
+            throw new RequestRejected(Rejection.MISSING_REQUEST, "no SAMLRequest parameter");
+        }
+        return new RedirectQuery(saml.get(SAML_REQUEST), saml.get(RELAY_STATE), saml.get(SIG_ALG), saml.get(SIGNATURE));
+    }
+
+    boolean signed() {
+        return sigAlg != null || signature != null;
+    }
+
+    /** The octets the signature covers: SAMLRequest, RelayState (when present) and SigAlg, as received, in that order. */
+    byte[] signedOctets() {
+        StringBuilder octets = new StringBuilder(SAML_REQUEST).append('=').append(samlRequest);
+        if (relayState != null) {
+            octets.append('&').append(RELAY_STATE).append('=').append(relayState);
+        }
+        octets.append('&').append(SIG_ALG).append('=').append(sigAlg);
+        return octets.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    String decodedSamlRequest() throws RequestRejected {
+        return decode(samlRequest);
+    }
+
+    String decodedRelayState() throws RequestRejected {
+        return relayState == null ? null : decode(relayState);
+    }
+
+    String decodedSigAlg() throws RequestRejected {
+        return sigAlg == null ? null : decode(sigAlg);
+    }
+
+    String decodedSignature() throws RequestRejected {
+        return signature == null ? null : decode(signature);
+    }
+
+    private static String decode(String raw) throws RequestRejected {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new RequestRejected(Rejection.MALFORMED_REQUEST, "a query parameter is not URL-encoded correctly", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.portcullis.devidp;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import dev.portcullis.testkit.SamlResponseBuilder;
+import dev.portcullis.testkit.TestCredentials;
+import dev.portcullis.testkit.Xml;
+import dev.portcullis.testkit.XmlSigning;
+
+/**
+ * Builds the signed {@code <samlp:Response>} for a user who signed in, with the test kit's builder and
+ * signer: the NameID and attributes of the user, InResponseTo the AuthnRequest's ID (none for an
+ * IdP-initiated login), validity from "now" for the configured lifetime, and signatures as the
+ * {@link SigningMode} says. Thread-safe.
+ */
+final class ResponseIssuer {
+
+    private final String idpEntityId;
+    private final String spEntityId;
+    private final String acsUrl;
+    private final TestCredentials credentials;
+    private final SigningMode signingMode;
+    private final Duration lifetime;
+    private final String nameIdFormat;
+
+    ResponseIssuer(String idpEntityId, DevIdpConfig config) {
+        this.idpEntityId = idpEntityId;
+        this.spEntityId = config.spEntityId();
+        this.acsUrl = config.acsUrl();
+        this.credentials = config.credentials();
+        this.signingMode = config.signingMode();
+        this.lifetime = config.assertionLifetime();
+        this.nameIdFormat = config.nameIdFormat();
+    }
+
+    /**
+     * @param inResponseTo the AuthnRequest's ID, or null for an unsolicited response
+     * @param now          read once by the caller, so every timestamp in the message agrees
+     * @return the Response as base64 of its XML, ready for the SAMLResponse form field
+     */
+    String issue(DevUser user, String inResponseTo, Instant now) {
+        SamlResponseBuilder builder = SamlResponseBuilder.valid(now, idpEntityId, spEntityId, acsUrl, inResponseTo,
+                user.nameId());
+        builder.nameIdFormat = nameIdFormat;
+        builder.subjectNotOnOrAfter = builder.issueInstant.plus(lifetime);
+        builder.notOnOrAfter = builder.issueInstant.plus(lifetime);
+        for (Map.Entry<String, List<String>> attribute : user.attributes().entrySet()) {
+            builder.attribute(attribute.getKey(), attribute.getValue().toArray(String[]::new));
+        }
+        Document response = builder.build();
+        // The assertion first: a Response signature must cover the assertion's finished signature.
+        if (signingMode.signsAssertion()) {
+            Element assertion = Xml.first(response, SamlResponseBuilder.ASSERTION_NS, "Assertion");
+            XmlSigning.sign(assertion, credentials);
+        }
+        if (signingMode.signsResponse()) {
+            XmlSigning.sign(response.getDocumentElement(), credentials);
+        }
+        return Xml.base64(response);
+    }
+}
