@@ -24,6 +24,7 @@
 #   PORTCULLIS_CACHE_DIR          cache folder (default <repo>/.cache)
 set -euo pipefail
 
+# shellcheck source=tools/idp-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/tools/idp-common.sh"
 
 KC_VERSION=26.7.3
@@ -109,20 +110,11 @@ start() {
     echo "Admin console: $hostname/admin/ (user admin, password in $KC_STATE/admin-password)"
 }
 
-# Stops and starts again, on the same port unless PORTCULLIS_KEYCLOAK_PORT says otherwise.
-restart() {
-    local previous
-    previous=$(state port || true)
-    stop_server
-    PORTCULLIS_KEYCLOAK_PORT=${PORTCULLIS_KEYCLOAK_PORT:-$previous}
-    start
-}
-
 main() {
     case "${1:-}" in
         start) start ;;
         stop) stop_server ;;
-        restart) restart ;;
+        restart) restart_server PORTCULLIS_KEYCLOAK_PORT ;;
         status) print_status Keycloak ;;
         metadata-url) print_metadata_url ;;
         *) echo "usage: $0 start|stop|restart|status|metadata-url" >&2; exit 2 ;;

@@ -24,6 +24,7 @@
 #   PORTCULLIS_CACHE_DIR          cache folder (default <repo>/.cache)
 set -euo pipefail
 
+# shellcheck source=tools/idp-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/tools/idp-common.sh"
 
 SSP_PACKAGES=(simplesamlphp php-cli php-xml php-mbstring)
@@ -120,20 +121,11 @@ ssp_version() {
     dpkg-query -W -f='${Version}' simplesamlphp 2> /dev/null || echo "(unknown version)"
 }
 
-# Stops and starts again, on the same port unless PORTCULLIS_SSP_PORT says otherwise.
-restart() {
-    local previous
-    previous=$(state port || true)
-    stop_server
-    PORTCULLIS_SSP_PORT=${PORTCULLIS_SSP_PORT:-$previous}
-    start
-}
-
 main() {
     case "${1:-}" in
         start) start ;;
         stop) stop_server ;;
-        restart) restart ;;
+        restart) restart_server PORTCULLIS_SSP_PORT ;;
         status) print_status SimpleSAMLphp ;;
         metadata-url) print_metadata_url ;;
         *) echo "usage: $0 start|stop|restart|status|metadata-url" >&2; exit 2 ;;

@@ -322,8 +322,7 @@ public final class IdpLoginProbe {
 
     // ---- response checks ---------------------------------------------------------------------
 
-    record Checked(String nameId, String nameIdFormat, Map<String, List<String>> attributes, int roleAttributeElements,
-                   boolean responseSigned, boolean assertionSigned, String signatureAlgorithm, String digestAlgorithm,
+    record Checked(String nameId, String nameIdFormat, Map<String, List<String>> attributes, boolean responseSigned, boolean assertionSigned, String signatureAlgorithm, String digestAlgorithm,
                    Instant issueInstant, Instant notBefore, Instant notOnOrAfter, Instant confirmationNotOnOrAfter,
                    Instant validateAt, String sessionIndex, String audience) {
     }
@@ -422,7 +421,7 @@ public final class IdpLoginProbe {
         attributes.forEach((name, values) -> System.out.println("attribute " + name + " = " + values));
         System.out.println("valid     " + notBefore + " .. " + notOnOrAfter + " (bearer until " + confirmationNotOnOrAfter
                 + "); issued " + issueInstant + "; validate at " + validateAt);
-        return new Checked(nameId, nameIdFormat, attributes, roleElements, responseSigned, assertionSigned,
+        return new Checked(nameId, nameIdFormat, attributes, responseSigned, assertionSigned,
                 algorithms[0], algorithms[1], issueInstant, notBefore, notOnOrAfter, confirmationNotOnOrAfter,
                 validateAt, sessionIndex, text(audience));
     }
@@ -535,7 +534,7 @@ public final class IdpLoginProbe {
         throw new IllegalStateException("more than " + MAX_HOPS + " redirects from " + request.uri());
     }
 
-    record Form(URI action, String method, Map<String, String> fields) {
+    record Form(URI action, Map<String, String> fields) {
     }
 
     record Page(URI uri, int status, String html) {
@@ -564,8 +563,7 @@ public final class IdpLoginProbe {
                 }
                 if (fields.containsKey(inputName)) {
                     String action = formAttributes.getOrDefault("action", "");
-                    return new Form(resolve(uri, action),
-                            formAttributes.getOrDefault("method", "get"), fields);
+                    return new Form(resolve(uri, action), fields);
                 }
             }
             return null;

@@ -8,6 +8,7 @@
 #   scripts/tools/capture-golden.sh [keycloak] [simplesamlphp]    (default: both)
 set -euo pipefail
 
+# shellcheck source=idp-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/idp-common.sh"
 
 GOLDEN=$PORTCULLIS_ROOT/valve/src/test/resources/golden

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/keycloak.sh and scripts/simplesamlphp.sh: settings read from the environment,
 # key generation, template rendering, and a background server's life cycle (start, wait, stop).
 # Source it; it defines functions and a few variables and runs nothing else.
@@ -33,6 +34,7 @@ as_root() {
 
 # Reads the SP and variation settings into SP_ENTITY_ID, SP_ACS_URL, SP_CERT, SP_CERT_DATA,
 # SIGN_ASSERTION, SIGN_RESPONSE, NAMEID (username|email).
+# shellcheck disable=SC2034 # the variables are read by the calling script
 read_sp_settings() {
     SP_ENTITY_ID=${PORTCULLIS_SP_ENTITY_ID:-http://localhost:8080/sso/metadata}
     SP_ACS_URL=${PORTCULLIS_SP_ACS_URL:-http://localhost:8080/sso/acs}
@@ -191,11 +193,11 @@ start_server() {
 
 # Signals the whole process group, waits up to 20 s, then kills it. Idempotent.
 stop_server() {
-    local pid i
+    local pid
     pid=$(state pid || true)
     if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
         kill -TERM -- "-$pid" 2> /dev/null || kill -TERM "$pid" 2> /dev/null || true
-        for i in $(seq 1 200); do
+        for _ in $(seq 1 200); do
             kill -0 -- "-$pid" 2> /dev/null || break
             sleep 0.1
         done
@@ -235,6 +237,16 @@ wait_ready() {
         [ $((SECONDS - start)) -lt "$timeout" ] || fail_start "not ready after ${timeout}s ($url)"
         sleep 1
     done
+}
+
+# restart_server PORT_VARIABLE: stop, then the calling script's start, on the same port as
+# before unless PORT_VARIABLE is set.
+restart_server() {
+    local previous
+    previous=$(state port || true)
+    stop_server
+    export "$1=${!1:-$previous}"
+    start
 }
 
 # Prints the status; exit code 0 when running, 3 when not (as LSB init scripts do).
