@@ -51,11 +51,17 @@ import dev.portcullis.config.SettingsBuilder;
  */
 public class SsoValve extends ValveBase {
 
+    static {
+        // Before the first logger exists, so that Log4j never falls back to "no configuration found".
+        LogConfiguration.initialize();
+    }
+
     private static final Logger LOG = LogManager.getLogger(SsoValve.class);
 
     private final SettingsBuilder settings = new SettingsBuilder();
     private volatile SsoEngine engine;
     private volatile String startFailure;
+    private AuthenticatorCaching authenticators;
     private Clock clock = Clock.systemUTC();
 
     public SsoValve() {
@@ -340,6 +346,15 @@ public class SsoValve extends ValveBase {
         settings.set(Setting.LOG_CONFIG, value);
     }
 
+    /** @see Setting#ALLOW_SHA1 */
+    public String getAllowSha1() {
+        return settings.get(Setting.ALLOW_SHA1);
+    }
+
+    public void setAllowSha1(String value) {
+        settings.set(Setting.ALLOW_SHA1, value);
+    }
+
     /** For tests: the clock every time check reads. */
     void setClock(Clock clock) {
         this.clock = clock;
@@ -353,6 +368,7 @@ public class SsoValve extends ValveBase {
             Settings built = settings.build(contextPath);
             LogConfiguration.apply(built.logConfig().orElse(null), SsoValve.class.getClassLoader());
             engine = SsoEngine.start(built, clock, SsoValve.class.getClassLoader());
+            authenticators = AuthenticatorCaching.watch(container);
         } catch (ConfigurationException e) {
             startFailure = e.getMessage();
             LOG.error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
@@ -365,6 +381,10 @@ public class SsoValve extends ValveBase {
     @Override
     protected void stopInternal() throws LifecycleException {
         super.stopInternal();
+        if (authenticators != null) {
+            authenticators.release();
+            authenticators = null;
+        }
         SsoEngine running = engine;
         engine = null;
         if (running != null) {
@@ -395,9 +415,34 @@ public class SsoValve extends ValveBase {
 
     /** Where Log4j reads Portcullis's logging configuration. */
     static final class LogConfiguration {
+
+        private static final String BUILT_IN_NAME = "portcullis-default";
+
         private LogConfiguration() {
         }
 
+        private static URI builtIn() {
+            try {
+                return SsoValve.class.getResource("portcullis-log4j2-default.xml").toURI();
+            } catch (java.net.URISyntaxException | NullPointerException e) {
+                throw new IllegalStateException("the built-in logging configuration is missing from the Portcullis JAR", e);
+            }
+        }
+
+        /** Gives Portcullis's logger context the built-in configuration unless one is already in place. */
+        static void initialize() {
+            // Log4j's own start-up chatter (such as the relocated copy's note that it cannot look up caller
+            // classes, which LogProperties makes irrelevant) stays out of catalina.out; errors still show.
+            org.apache.logging.log4j.status.StatusLogger.getLogger().getFallbackListener()
+                    .setLevel(org.apache.logging.log4j.Level.ERROR);
+            org.apache.logging.log4j.core.config.Configurator.initialize(BUILT_IN_NAME, SsoValve.class.getClassLoader(),
+                    builtIn());
+        }
+
+        /**
+         * Applies the operator's configuration: the logConfig setting, else
+         * $CATALINA_BASE/conf/portcullis-log4j2.xml, else the built-in console configuration.
+         */
         static void apply(Path configured, ClassLoader classLoader) {
             Path file = configured;
             if (file == null) {
@@ -415,13 +460,7 @@ public class SsoValve extends ValveBase {
                 }
                 context.setConfigLocation(file.toUri());
             } else if (context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration) {
-                // Nothing configured anywhere: log to the console (catalina.out) at INFO, audit included.
-                try {
-                    URI builtIn = SsoValve.class.getResource("portcullis-log4j2-default.xml").toURI();
-                    context.setConfigLocation(builtIn);
-                } catch (java.net.URISyntaxException | NullPointerException e) {
-                    LOG.warn("The built-in logging configuration is missing from the Portcullis JAR");
-                }
+                context.setConfigLocation(builtIn());
             }
         }
     }

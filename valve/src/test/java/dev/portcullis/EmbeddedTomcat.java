@@ -127,6 +127,9 @@ final class EmbeddedTomcat implements AutoCloseable {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getParameter("session") != null) {
+                request.getSession(true);
+            }
             response.setContentType("text/plain;charset=UTF-8");
             PrintWriter out = response.getWriter();
             out.println("path=" + request.getRequestURI());

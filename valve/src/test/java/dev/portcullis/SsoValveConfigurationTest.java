@@ -186,6 +186,15 @@ class SsoValveConfigurationTest {
     }
 
     @Test
+    void everySettingHasASetterAndAGetterOnTheValve() throws Exception {
+        for (dev.portcullis.config.Setting setting : dev.portcullis.config.Setting.values()) {
+            String name = Character.toUpperCase(setting.attribute().charAt(0)) + setting.attribute().substring(1);
+            SsoValve.class.getMethod("set" + name, String.class);
+            SsoValve.class.getMethod("get" + name);
+        }
+    }
+
+    @Test
     void refusesAnEmptyProtectedPathList() {
         assertThat(refusal(v -> v.setProtectedPaths(" "))).contains("'protectedPaths'");
     }

@@ -192,6 +192,22 @@ class SsoValveTest {
         }
 
         @Test
+        void theWebappsSessionDoesNotKeepACopyOfTheIdentity() {
+            // Tomcat's authenticator would cache the principal in the webapp's HttpSession and restore it
+            // on requests without one: on excluded paths, and after the Portcullis session has ended.
+            browser.follow(signIn("/app/", "alice", "user", "admin"));
+            assertThat(browser.get(server.url("/app/admin/?session=1")).status()).isEqualTo(200);
+            String jsessionid = browser.cookie("localhost", "JSESSIONID");
+            assertThat(jsessionid).isNotNull();
+
+            Browser sessionOnly = new Browser();
+            sessionOnly.setCookie("localhost", "JSESSIONID", jsessionid);
+
+            assertThat(identity(sessionOnly.get(server.url("/app/public/info")))).containsEntry("user", "null");
+            assertThat(sessionOnly.get(server.url("/app/admin/")).status()).isEqualTo(302);
+        }
+
+        @Test
         void excludedPathsPassWithoutSignInAndWithoutIdentity() {
             Browser.Page page = browser.get(server.url("/app/public/info"));
 

@@ -1,0 +1,101 @@
+package dev.portcullis;
+
+import org.apache.catalina.Container;
+import org.apache.catalina.ContainerEvent;
+import org.apache.catalina.ContainerListener;
+import org.apache.catalina.Context;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.LifecycleEvent;
+import org.apache.catalina.LifecycleListener;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Valve;
+import org.apache.catalina.authenticator.AuthenticatorBase;
+import org.apache.catalina.authenticator.FormAuthenticator;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Keeps the webapps' own authenticators from outliving Portcullis. By default Tomcat's authenticator
+ * copies the principal it sees into the webapp's HttpSession and restores it on later requests that
+ * carry no principal. Behind Portcullis that copy would survive the end of the Portcullis session and
+ * appear on excluded paths, so this turns the authenticator's {@code cache} off in every webapp the
+ * valve covers, including webapps deployed or reloaded later: the principal then comes from
+ * Portcullis on every request, and from nowhere else.
+ *
+ * <p>A webapp with its own FORM login needs that cache to work at all; it is left alone and named in
+ * a warning, since its cached identities are outside Portcullis's control.
+ */
+final class AuthenticatorCaching implements ContainerListener, LifecycleListener {
+
+    private static final Logger LOG = LogManager.getLogger(AuthenticatorCaching.class);
+
+    private final Container scope;
+
+    private AuthenticatorCaching(Container scope) {
+        this.scope = scope;
+    }
+
+    /** Starts watching the valve's container: a Host (all its contexts) or one Context. */
+    static AuthenticatorCaching watch(Container scope) {
+        AuthenticatorCaching guard = new AuthenticatorCaching(scope);
+        if (scope instanceof Context context) {
+            guard.follow(context);
+        } else if (scope != null) {
+            scope.addContainerListener(guard);
+            for (Container child : scope.findChildren()) {
+                if (child instanceof Context context) {
+                    guard.follow(context);
+                }
+            }
+        }
+        return guard;
+    }
+
+    /** Stops watching (the valve is stopping). */
+    void release() {
+        if (scope instanceof Context context) {
+            context.removeLifecycleListener(this);
+        } else if (scope != null) {
+            scope.removeContainerListener(this);
+            for (Container child : scope.findChildren()) {
+                child.removeLifecycleListener(this);
+            }
+        }
+    }
+
+    private void follow(Context context) {
+        context.addLifecycleListener(this);
+        if (context.getState() == LifecycleState.STARTED || context.getState() == LifecycleState.STARTING) {
+            disableCache(context);
+        }
+    }
+
+    @Override
+    public void containerEvent(ContainerEvent event) {
+        if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
+            follow(context);
+        } else if (Container.REMOVE_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
+            context.removeLifecycleListener(this);
+        }
+    }
+
+    @Override
+    public void lifecycleEvent(LifecycleEvent event) {
+        // ContextConfig installs the authenticator while the context configures itself, before it starts.
+        if (Lifecycle.AFTER_START_EVENT.equals(event.getType()) && event.getLifecycle() instanceof Context context) {
+            disableCache(context);
+        }
+    }
+
+    static void disableCache(Context context) {
+        for (Valve valve : context.getPipeline().getValves()) {
+            if (valve instanceof FormAuthenticator) {
+                LOG.warn("Webapp [{}] has its own FORM login; identities it caches in its HttpSession are not ended"
+                        + " by Portcullis. Remove its <login-config> or exclude it from Portcullis.", context.getName());
+            } else if (valve instanceof AuthenticatorBase authenticator && authenticator.getCache()) {
+                authenticator.setCache(false);
+                LOG.debug("Authenticator cache turned off in webapp [{}]", context.getName());
+            }
+        }
+    }
+}
