@@ -14,7 +14,7 @@ import org.apache.catalina.startup.Tomcat;
  * log a SEVERE ClassNotFoundException. Add it to a context created with
  * {@link Tomcat#setAddDefaultWebXmlToWebapp(boolean) setAddDefaultWebXmlToWebapp(false)}.
  */
-final class WebappDefaults implements LifecycleListener {
+public final class WebappDefaults implements LifecycleListener {
 
     @Override
     public void lifecycleEvent(LifecycleEvent event) {
@@ -28,7 +28,7 @@ final class WebappDefaults implements LifecycleListener {
     }
 
     /** Deploys a WAR (or an expanded directory) the way the demo does. */
-    static Context deploy(Tomcat tomcat, String contextPath, String war) {
+    public static Context deploy(Tomcat tomcat, String contextPath, String war) {
         tomcat.setAddDefaultWebXmlToWebapp(false);
         Context context = tomcat.addWebapp(contextPath, war);
         context.addLifecycleListener(new WebappDefaults());

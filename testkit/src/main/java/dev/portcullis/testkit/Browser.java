@@ -92,6 +92,17 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(formBody)));
     }
 
+    /** Submits the first form of a page, as a browser would: its fields, some replaced, to its action. */
+    public Page submit(Page page, Map<String, String> overrides) {
+        String action = formAction(page.body());
+        if (action == null) {
+            throw new IllegalStateException("no form on the page (HTTP " + page.status() + ")");
+        }
+        Map<String, String> fields = formFields(page.body());
+        fields.putAll(overrides);
+        return post(page.uri().resolve(action).toString(), fields);
+    }
+
     /** Follows redirects (GET) until a non-redirect answer, at most ten hops. */
     public Page follow(Page page) {
         Page current = page;
