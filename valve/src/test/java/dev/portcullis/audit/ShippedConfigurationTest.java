@@ -1,0 +1,65 @@
+package dev.portcullis.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.logging.log4j.core.LoggerContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.portcullis.session.Caches;
+
+/**
+ * The files under {@code conf/} that operators install are real configurations: the Ehcache file
+ * starts the three caches, and the Log4j file writes audit events as one JSON object per line into
+ * $CATALINA_BASE/logs, without the values audit lines must never carry.
+ */
+class ShippedConfigurationTest {
+
+    private static final Path CONF = Path.of("..", "conf");
+
+    @Test
+    void theShippedEhcacheFileStartsTheThreeCaches() {
+        try (Caches caches = Caches.start(CONF.resolve("ehcache.xml"), Clock.systemUTC(), Duration.ofMinutes(30),
+                getClass().getClassLoader())) {
+            caches.replay().put("k", Instant.now().plusSeconds(60).toEpochMilli());
+            assertThat(caches.replay().get("k")).isNotNull();
+            assertThat(caches.sessions()).isNotNull();
+            assertThat(caches.pendingLogins()).isNotNull();
+        }
+    }
+
+    @Test
+    void theShippedLogFileWritesOneJsonAuditLinePerEvent(@TempDir Path base) throws Exception {
+        String previous = System.getProperty("catalina.base");
+        System.setProperty("catalina.base", base.toString());
+        LoggerContext context = new LoggerContext("shipped-config-test", null, CONF.resolve("log4j2.xml").toUri());
+        try {
+            context.start();
+            AuditLog audit = new AuditLog(context.getLogger(AuditLog.LOGGER));
+            audit.loginSuccess("alice\nevent=forged", "https://idp", "abcdef0123456789", "10.0.0.1", "CORR123456", null);
+            audit.loginFailure("invalid_signature", "https://idp", "10.0.0.2", "CORR654321");
+        } finally {
+            context.stop();
+            if (previous == null) {
+                System.clearProperty("catalina.base");
+            } else {
+                System.setProperty("catalina.base", previous);
+            }
+        }
+
+        List<String> lines = Files.readAllLines(base.resolve("logs/portcullis-audit.log"));
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("{").endsWith("}").contains("\"event\":\"login_success\"")
+                .contains("\"user\":\"alice?event=forged\"").contains("\"session\":\"abcdef0123456789\"")
+                .contains("\"correlation\":\"CORR123456\"").contains("\"timestamp\":");
+        assertThat(lines.get(1)).contains("\"event\":\"login_failure\"").contains("\"code\":\"invalid_signature\"");
+        assertThat(Files.exists(base.resolve("logs/portcullis.log"))).isTrue();
+    }
+}
