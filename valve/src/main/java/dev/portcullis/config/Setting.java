@@ -19,7 +19,7 @@ public enum Setting {
             "The origin browsers use to reach this Tomcat, such as https://apps.example.com. Every URL Portcullis"
                     + " publishes is built from it. Required."),
     SP_ENTITY_ID("spEntityId", null, Setting::nonBlank,
-            "The SAML entityID of this service provider. Default: the metadata URL, <externalBaseUrl>[context]/sso/metadata."),
+            "The SAML entityID of this service provider. Default: the metadata URL, externalBaseUrl + context path + /sso/metadata."),
     SP_KEYSTORE("spKeystore", null, Setting::path,
             "PKCS#12 keystore with the SP's private key and certificate (or use spPrivateKey + spCertificate)."),
     SP_KEYSTORE_PASSWORD("spKeystorePassword", "", (name, v) -> v,
@@ -41,7 +41,7 @@ public enum Setting {
     PRINCIPAL_ATTRIBUTE("principalAttribute", null, Setting::nonBlank,
             "SAML attribute whose (first) value is the user name. Default: the NameID."),
     ROLE_ATTRIBUTES("roleAttributes", "", Setting::list,
-            "SAML attribute(s) whose values become roles for isUserInRole and <auth-constraint>, comma separated."),
+            "SAML attribute(s) whose values become roles for isUserInRole and auth-constraints, comma separated."),
     ROLE_MAPPING("roleMapping", "", RoleMapper::parseMapping,
             "Renames IdP values to role names: idpValue=role, comma separated; unmapped values are kept."),
     CLOCK_SKEW("clockSkew", "2m", Setting::boundedDuration,
@@ -73,10 +73,10 @@ public enum Setting {
     DEFAULT_LANDING_PATH("defaultLandingPath", "/", Setting::localPath,
             "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
     ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,
-            "Path prefix of Portcullis's own endpoints: <endpointPath>/acs and <endpointPath>/metadata."),
+            "Path prefix of Portcullis's own endpoints: endpointPath/acs and endpointPath/metadata."),
     EXPOSE_ATTRIBUTES("exposeAttributes", "true", Setting::bool,
             "Expose SAML attributes to webapps as request attributes (portcullis.attributes and"
-                    + " portcullis.attribute.<name>)."),
+                    + " portcullis.attribute.NAME)."),
     EHCACHE_CONFIG("ehcacheConfig", null, Setting::path,
             "An ehcache.xml with cache templates portcullis-sessions, portcullis-pending-logins and"
                     + " portcullis-replay. Default: built-in heap caches."),
