@@ -78,6 +78,26 @@ class SsoValveConfigurationTest {
     }
 
     @Test
+    void stoppingTheValveLeavesNoThreadBehind() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        SsoValve valve = server.valve();
+        server.start(valve);
+        new Browser().get(server.url("/app/"));
+        java.util.Set<String> running = new java.util.TreeSet<>();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).forEach(t -> running.add(t.getName()));
+
+        server.tomcat.stop();
+        server.tomcat.destroy();
+        Thread.sleep(200);
+
+        java.util.List<String> left = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive()).map(Thread::getName)
+                .filter(name -> !name.startsWith("HttpClient")) // the test's own HTTP client
+                .toList();
+        assertThat(left).as("threads started while running: %s", running).isEmpty();
+    }
+
+    @Test
     void refusesAnUnknownAttributeAndSuggestsTheRealOne() {
         assertThat(refusal(v -> set(v, "wantAssertionSigned", "false")))
                 .contains("'wantAssertionSigned'").contains("Did you mean 'wantAssertionsSigned'");
