@@ -108,6 +108,9 @@ final class EmbeddedTomcat implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (tomcat.getServer().getState() == org.apache.catalina.LifecycleState.DESTROYED) {
+            return;
+        }
         try {
             tomcat.stop();
         } finally {
