@@ -42,6 +42,7 @@ import dev.portcullis.pac4j.ValveParameters;
 import dev.portcullis.pac4j.ValveWebContext;
 import dev.portcullis.saml.AlgorithmPolicy;
 import dev.portcullis.saml.AuthnRequestFactory;
+import dev.portcullis.saml.Decrypter;
 import dev.portcullis.saml.IdpMetadata;
 import dev.portcullis.saml.IdpMetadataParser;
 import dev.portcullis.saml.MetadataException;
@@ -122,11 +123,18 @@ final class SsoEngine implements AutoCloseable {
             PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, settings.loginRequestTimeout());
 
             SpCredentials sp = settings.spCredentials().orElse(null);
+            List<java.security.PrivateKey> decryptionKeys = settings.decryptionCredentials().stream()
+                    .map(SpCredentials::privateKey).toList();
             ResponseValidator validator = new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(),
-                    settings.spEntityId(), settings.wantAssertionsSigned(), settings.clockSkew(), settings.maxResponseAge(),
-                    settings.maxResponseSize(), settings.allowUnsolicitedResponses()), idp,
-                    new AlgorithmPolicy(settings.allowSha1()), new dev.portcullis.session.CacheReplayCache(caches.replay()),
-                    xml, clock);
+                    settings.spEntityId(), settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(),
+                    settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize(),
+                    settings.allowUnsolicitedResponses()), idp, new AlgorithmPolicy(settings.allowSha1()),
+                    new Decrypter(decryptionKeys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize()),
+                    new dev.portcullis.session.CacheReplayCache(caches.replay()), xml, clock);
+            if (settings.allowRsa15KeyTransport()) {
+                LOG.warn("allowRsa15KeyTransport=true: encrypted assertions may use RSA PKCS#1 v1.5 key transport, which is"
+                        + " open to padding-oracle attacks. Switch the IdP to RSA-OAEP and remove the setting.");
+            }
             AuthnRequestFactory requests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(),
                     settings.nameIdFormat().orElse(null),
                     settings.signAuthnRequests() ? sp.privateKey() : null,
@@ -174,8 +182,12 @@ final class SsoEngine implements AutoCloseable {
             config.setHttpActionAdapter(new ResponseWriter());
             clients.init();
 
-            List<java.security.cert.X509Certificate> spCertificates = sp == null ? List.of() : List.of(sp.certificate());
-            String spMetadata = SpMetadataWriter.write(settings.spEntityId(), settings.acsUrl(), spCertificates,
+            List<java.security.cert.X509Certificate> spCertificates = settings.decryptionCredentials().stream()
+                    .map(SpCredentials::certificate).toList();
+            List<java.security.cert.X509Certificate> encryptionCertificates = settings.decryptionCredentials().stream()
+                    .filter(c -> "RSA".equals(c.privateKey().getAlgorithm())).map(SpCredentials::certificate).toList();
+            String spMetadata = SpMetadataWriter.write(settings.spEntityId(), settings.acsUrl(),
+                    settings.signAuthnRequests() ? spCertificates : List.of(), encryptionCertificates,
                     settings.signAuthnRequests(), settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
 
             LOG.info("Portcullis started: SP entityID [{}], ACS [{}], IdP [{}] with {} signing key(s), sign-in via {}",

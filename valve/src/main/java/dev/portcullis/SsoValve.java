@@ -355,6 +355,51 @@ public class SsoValve extends ValveBase {
         settings.set(Setting.ALLOW_SHA1, value);
     }
 
+    /** @see Setting#SP_SECONDARY_KEY_ALIAS */
+    public String getSpSecondaryKeyAlias() {
+        return settings.get(Setting.SP_SECONDARY_KEY_ALIAS);
+    }
+
+    public void setSpSecondaryKeyAlias(String value) {
+        settings.set(Setting.SP_SECONDARY_KEY_ALIAS, value);
+    }
+
+    /** @see Setting#SP_SECONDARY_PRIVATE_KEY */
+    public String getSpSecondaryPrivateKey() {
+        return settings.get(Setting.SP_SECONDARY_PRIVATE_KEY);
+    }
+
+    public void setSpSecondaryPrivateKey(String value) {
+        settings.set(Setting.SP_SECONDARY_PRIVATE_KEY, value);
+    }
+
+    /** @see Setting#SP_SECONDARY_CERTIFICATE */
+    public String getSpSecondaryCertificate() {
+        return settings.get(Setting.SP_SECONDARY_CERTIFICATE);
+    }
+
+    public void setSpSecondaryCertificate(String value) {
+        settings.set(Setting.SP_SECONDARY_CERTIFICATE, value);
+    }
+
+    /** @see Setting#WANT_ASSERTIONS_ENCRYPTED */
+    public String getWantAssertionsEncrypted() {
+        return settings.get(Setting.WANT_ASSERTIONS_ENCRYPTED);
+    }
+
+    public void setWantAssertionsEncrypted(String value) {
+        settings.set(Setting.WANT_ASSERTIONS_ENCRYPTED, value);
+    }
+
+    /** @see Setting#ALLOW_RSA15_KEY_TRANSPORT */
+    public String getAllowRsa15KeyTransport() {
+        return settings.get(Setting.ALLOW_RSA15_KEY_TRANSPORT);
+    }
+
+    public void setAllowRsa15KeyTransport(String value) {
+        settings.set(Setting.ALLOW_RSA15_KEY_TRANSPORT, value);
+    }
+
     /** For tests: the clock every time check reads. */
     void setClock(Clock clock) {
         this.clock = clock;

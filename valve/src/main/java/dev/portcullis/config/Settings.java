@@ -17,6 +17,7 @@ public final class Settings {
     private final String contextPath;
     private final ExternalUrl externalUrl;
     private final SpCredentials spCredentials;
+    private final SpCredentials spSecondaryCredentials;
     private final RoleMapper roleMapper;
 
     Settings(Map<Setting, Object> values, String contextPath) {
@@ -48,6 +49,15 @@ public final class Settings {
             throw new ConfigurationException(Setting.COOKIE_NAME.attribute(), "a __Secure- cookie needs an https externalBaseUrl.");
         }
         this.spCredentials = loadCredentials();
+        this.spSecondaryCredentials = loadSecondaryCredentials();
+        if (spSecondaryCredentials != null && spCredentials == null) {
+            throw new ConfigurationException(Setting.SP_SECONDARY_PRIVATE_KEY.attribute(), "is a rollover key and needs a"
+                    + " primary key (spKeystore, or spPrivateKey and spCertificate).");
+        }
+        if (wantAssertionsEncrypted() && decryptionCredentials().stream().noneMatch(c -> "RSA".equals(c.privateKey().getAlgorithm()))) {
+            throw new ConfigurationException(Setting.WANT_ASSERTIONS_ENCRYPTED.attribute(), "is true but there is no RSA SP"
+                    + " key to decrypt with (spKeystore, or spPrivateKey and spCertificate).");
+        }
         if (signAuthnRequests() && spCredentials == null) {
             throw new ConfigurationException(Setting.SP_KEYSTORE.attribute(), "is required (or spPrivateKey and"
                     + " spCertificate) because signAuthnRequests is true; the key signs AuthnRequests and its"
@@ -81,6 +91,27 @@ public final class Settings {
             return SpCredentials.fromPem((Path) values.get(Setting.SP_PRIVATE_KEY), (Path) values.get(Setting.SP_CERTIFICATE));
         }
         return null;
+    }
+
+    private SpCredentials loadSecondaryCredentials() {
+        boolean alias = values.containsKey(Setting.SP_SECONDARY_KEY_ALIAS);
+        boolean pemKey = values.containsKey(Setting.SP_SECONDARY_PRIVATE_KEY);
+        boolean pemCertificate = values.containsKey(Setting.SP_SECONDARY_CERTIFICATE);
+        if (alias) {
+            if (!values.containsKey(Setting.SP_KEYSTORE)) {
+                throw new ConfigurationException(Setting.SP_SECONDARY_KEY_ALIAS.attribute(), "needs spKeystore.");
+            }
+            String password = (String) values.get(Setting.SP_KEYSTORE_PASSWORD);
+            return SpCredentials.fromPkcs12((Path) values.get(Setting.SP_KEYSTORE),
+                    password == null ? new char[0] : password.toCharArray(), (String) values.get(Setting.SP_SECONDARY_KEY_ALIAS));
+        }
+        if (pemKey != pemCertificate) {
+            throw new ConfigurationException(pemKey ? Setting.SP_SECONDARY_CERTIFICATE.attribute()
+                    : Setting.SP_SECONDARY_PRIVATE_KEY.attribute(), "is required together with "
+                    + (pemKey ? "spSecondaryPrivateKey" : "spSecondaryCertificate") + ".");
+        }
+        return pemKey ? SpCredentials.fromPem((Path) values.get(Setting.SP_SECONDARY_PRIVATE_KEY),
+                (Path) values.get(Setting.SP_SECONDARY_CERTIFICATE)) : null;
     }
 
     private <T> T get(Setting setting, Class<T> type) {
@@ -126,6 +157,31 @@ public final class Settings {
     /** The SP key, or empty when none is configured (only allowed with signAuthnRequests=false). */
     public Optional<SpCredentials> spCredentials() {
         return Optional.ofNullable(spCredentials);
+    }
+
+    /** The rollover key, published and used to decrypt but never to sign. */
+    public Optional<SpCredentials> spSecondaryCredentials() {
+        return Optional.ofNullable(spSecondaryCredentials);
+    }
+
+    /** Every SP key: the current one first, then the rollover one. */
+    public List<SpCredentials> decryptionCredentials() {
+        List<SpCredentials> all = new java.util.ArrayList<>(2);
+        if (spCredentials != null) {
+            all.add(spCredentials);
+        }
+        if (spSecondaryCredentials != null) {
+            all.add(spSecondaryCredentials);
+        }
+        return all;
+    }
+
+    public boolean wantAssertionsEncrypted() {
+        return get(Setting.WANT_ASSERTIONS_ENCRYPTED, Boolean.class);
+    }
+
+    public boolean allowRsa15KeyTransport() {
+        return get(Setting.ALLOW_RSA15_KEY_TRANSPORT, Boolean.class);
     }
 
     /** A {@link Path} or an http(s) {@link URI}. */

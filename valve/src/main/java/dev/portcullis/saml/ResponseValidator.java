@@ -15,110 +15,260 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Validates a SAML 2.0 Response received at the Assertion Consumer Service (HTTP-POST binding). Each
- * step is one method with one error code; the order is fixed, and nothing is read from an element
- * before the signature covering it has been verified:
+ * Validates a SAML 2.0 Response received at the Assertion Consumer Service (HTTP-POST binding). The
+ * checks are the named {@link #STEPS}, run in this fixed order, each with its own error code; nothing
+ * is read from an element before the signature covering it has been verified, and an encrypted
+ * assertion is only read after its signature (or the enclosing Response's) has been verified:
  * <ol>
- *   <li>{@link #decode}: bounded size, strict base64 ({@code response_too_large}, {@code malformed_response_data});</li>
- *   <li>{@link #parse}: no DOCTYPE, no entities ({@code dtd_not_allowed});</li>
- *   <li>{@link #requireResponse}: a SAML 2.0 Response element as the root;</li>
- *   <li>{@link #requireSingleAssertion}: exactly one Assertion in the whole document, a direct child of
- *       the Response ({@code invalid_assertion_count});</li>
- *   <li>{@link #verifySignatures}: Response and/or Assertion signature with the IdP's metadata keys;
- *       the Assertion must be signed unless {@code wantAssertionsSigned=false} ({@code missing_signature},
- *       {@code invalid_signature}, ...);</li>
- *   <li>{@link #checkDestination}: equals the ACS URL;</li>
- *   <li>{@link #checkInResponseTo}: equals the ID of the AuthnRequest the RelayState points to;
+ *   <li>{@code size}: bounded size, strict base64 ({@code response_too_large}, {@code malformed_response_data});</li>
+ *   <li>{@code xml}: no DOCTYPE, no entities, bounded depth ({@code dtd_not_allowed});</li>
+ *   <li>{@code response}: a SAML 2.0 Response element as the root;</li>
+ *   <li>{@code assertion-count}: exactly one Assertion or EncryptedAssertion in the whole document, a
+ *       direct child of the Response ({@code invalid_assertion_count});</li>
+ *   <li>{@code response-signature}: if the Response is signed, the signature is valid, by the IdP's
+ *       metadata keys only;</li>
+ *   <li>{@code decryption}: an EncryptedAssertion is decrypted with the SP's keys; a plain one is
+ *       refused when {@code wantAssertionsEncrypted};</li>
+ *   <li>{@code assertion-signature}: if the Assertion is signed, the signature is valid; the Assertion
+ *       must be signed unless {@code wantAssertionsSigned=false}, and something must be
+ *       ({@code missing_signature}, {@code invalid_signature}, ...);</li>
+ *   <li>{@code destination}: equals the ACS URL;</li>
+ *   <li>{@code in-response-to}: equals the ID of the AuthnRequest the RelayState points to;
  *       unsolicited responses only when enabled;</li>
- *   <li>{@link #checkIssueInstant}: not in the future, not older than {@code maxResponseAge};</li>
- *   <li>{@link #checkResponseIssuer}: absent or the IdP entityID;</li>
- *   <li>{@link #checkStatus}: Success;</li>
- *   <li>{@link #checkAssertionIssuer}: the IdP entityID;</li>
- *   <li>{@link #readSubject}: a NameID, read as its whole text;</li>
- *   <li>{@link #checkSubjectConfirmation}: a bearer confirmation with Recipient = ACS URL, valid
+ *   <li>{@code issue-instant}: not in the future, not older than {@code maxResponseAge};</li>
+ *   <li>{@code response-issuer}: absent or the IdP entityID;</li>
+ *   <li>{@code status}: Success;</li>
+ *   <li>{@code assertion-issuer}: the IdP entityID;</li>
+ *   <li>{@code subject}: a NameID (decrypted if it is an EncryptedID), read as its whole text;</li>
+ *   <li>{@code subject-confirmation}: a bearer confirmation with Recipient = ACS URL, valid
  *       NotOnOrAfter, matching InResponseTo;</li>
- *   <li>{@link #checkConditions}: NotBefore / NotOnOrAfter with the clock skew;</li>
- *   <li>{@link #checkAudience}: every AudienceRestriction names this SP;</li>
- *   <li>{@link #readAuthnStatement}: present, SessionNotOnOrAfter not passed;</li>
- *   <li>{@link #readAttributes};</li>
- *   <li>{@link #checkReplay}: the Assertion ID was never consumed; recorded until it expires. Last, so
- *       a message refused for any other reason does not occupy the cache.</li>
+ *   <li>{@code conditions}: NotBefore / NotOnOrAfter with the clock skew;</li>
+ *   <li>{@code audience}: every AudienceRestriction names this SP;</li>
+ *   <li>{@code authn-statement}: present, SessionNotOnOrAfter not passed;</li>
+ *   <li>{@code attributes}: read (EncryptedAttributes decrypted);</li>
+ *   <li>{@code replay}: the Assertion ID was never consumed; recorded until it expires. Last, so a
+ *       message refused for any other reason does not occupy the cache.</li>
  * </ol>
- * "Now" is read once per message from the injected clock. Immutable and thread-safe.
+ * {@link #validate} stops at the first failure. {@link #diagnose} (for the offline inspection tool)
+ * runs every step it can and reports each outcome. "Now" is read once per message from the
+ * injected clock. Immutable and thread-safe.
  */
 public final class ResponseValidator {
 
     /**
      * The service provider's side of the contract.
      *
-     * @param acsUrl               Destination and Recipient must equal it
-     * @param spEntityId           an Audience must equal it
-     * @param wantAssertionsSigned require the Assertion's own signature
-     * @param clockSkew            tolerance on every time comparison
-     * @param maxResponseAge       oldest IssueInstant accepted
-     * @param maxResponseSize      largest decoded message, in bytes
-     * @param allowUnsolicited     accept responses to no AuthnRequest
+     * @param acsUrl                  Destination and Recipient must equal it
+     * @param spEntityId              an Audience must equal it
+     * @param wantAssertionsSigned    require the Assertion's own signature
+     * @param wantAssertionsEncrypted require the Assertion to arrive encrypted
+     * @param clockSkew               tolerance on every time comparison
+     * @param maxResponseAge          oldest IssueInstant accepted
+     * @param maxResponseSize         largest decoded message, in bytes
+     * @param allowUnsolicited        accept responses to no AuthnRequest
      */
-    public record Options(String acsUrl, String spEntityId, boolean wantAssertionsSigned, Duration clockSkew,
-                          Duration maxResponseAge, int maxResponseSize, boolean allowUnsolicited) {
+    public record Options(String acsUrl, String spEntityId, boolean wantAssertionsSigned, boolean wantAssertionsEncrypted,
+                          Duration clockSkew, Duration maxResponseAge, int maxResponseSize, boolean allowUnsolicited) {
     }
+
+    /** One named check. A blocking step's failure leaves later steps nothing to work on. */
+    private record Step(String name, String what, boolean blocking, Check check) {
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        void apply(ResponseValidator v, Message m) throws SamlValidationException;
+    }
+
+    /** The steps, in the order they run. */
+    private static final List<Step> STEPS = List.of(
+            new Step("size", "the message is base64 and not too large", true, (v, m) -> m.bytes = v.decode(m.field)),
+            new Step("xml", "the message is well-formed XML without DOCTYPE or entities", true,
+                    (v, m) -> m.document = v.xml.parse(m.bytes)),
+            new Step("response", "the root element is a SAML 2.0 Response", true,
+                    (v, m) -> m.response = v.requireResponse(m.document)),
+            new Step("assertion-count", "there is exactly one Assertion, a direct child of the Response", true,
+                    (v, m) -> v.requireSingleAssertion(m)),
+            new Step("response-signature", "a Response signature, if present, is valid", false,
+                    (v, m) -> m.responseSigned = v.signatures.verifyIfPresent(m.response)),
+            new Step("decryption", "an encrypted Assertion decrypts with the SP key", true, (v, m) -> v.decryptAssertion(m)),
+            new Step("assertion-signature", "the Assertion is signed by the IdP (or covered by a signed Response)", false,
+                    (v, m) -> v.verifyAssertionSignature(m)),
+            new Step("destination", "Destination is this SP's ACS URL", false,
+                    (v, m) -> v.checkDestination(m.response, m.responseSigned)),
+            new Step("in-response-to", "InResponseTo answers the AuthnRequest this sign-in started with", false,
+                    (v, m) -> m.inResponseTo = v.checkInResponseTo(m.response, m.expectedRequestId)),
+            new Step("issue-instant", "IssueInstant is recent and not in the future", false,
+                    (v, m) -> v.checkIssueInstant(m.response, m.now)),
+            new Step("response-issuer", "the Response Issuer, if present, is the IdP", false,
+                    (v, m) -> v.checkResponseIssuer(m.response)),
+            new Step("status", "the IdP reports Success", false, (v, m) -> v.checkStatus(m.response)),
+            new Step("assertion-issuer", "the Assertion Issuer is the IdP", false, (v, m) -> v.checkAssertionIssuer(m.assertion)),
+            new Step("subject", "the Subject has a usable NameID", false, (v, m) -> m.nameId = v.readSubject(m.assertion)),
+            new Step("subject-confirmation", "a bearer confirmation names this ACS, is current and answers the request", false,
+                    (v, m) -> m.confirmationExpiry = v.checkSubjectConfirmation(m.assertion, m.expectedInResponseTo(), m.now)),
+            new Step("conditions", "the Assertion is within its validity window", false,
+                    (v, m) -> m.conditionsExpiry = v.checkConditions(m.assertion, m.now)),
+            new Step("audience", "the AudienceRestriction names this SP", false, (v, m) -> v.checkAudience(m.assertion)),
+            new Step("authn-statement", "there is an AuthnStatement whose session has not ended", false,
+                    (v, m) -> m.authnStatement = v.readAuthnStatement(m.assertion, m.now)),
+            new Step("attributes", "the attributes can be read", false, (v, m) -> m.attributes = v.readAttributes(m.assertion)),
+            new Step("replay", "the Assertion was not used before", false, (v, m) -> v.checkReplay(m)));
 
     private final Options options;
     private final String idpEntityId;
     private final SignatureValidator signatures;
+    private final Decrypter decrypter;
     private final ReplayCache replayCache;
     private final SecureXml xml;
     private final Clock clock;
 
-    public ResponseValidator(Options options, IdpMetadata idp, AlgorithmPolicy algorithms, ReplayCache replayCache,
-                             SecureXml xml, Clock clock) {
+    /**
+     * @param decrypter decrypts encrypted assertions, NameIDs and attributes; null when the SP has no key
+     *                  for that (encrypted content is then refused)
+     */
+    public ResponseValidator(Options options, IdpMetadata idp, AlgorithmPolicy algorithms, Decrypter decrypter,
+                             ReplayCache replayCache, SecureXml xml, Clock clock) {
         this.options = options;
         this.idpEntityId = idp.entityId();
         this.signatures = new SignatureValidator(idp.signingKeys(), algorithms);
+        this.decrypter = decrypter;
         this.replayCache = replayCache;
         this.xml = xml;
         this.clock = clock;
     }
 
     /**
-     * Validates the {@code SAMLResponse} form field.
+     * Validates the {@code SAMLResponse} form field, stopping at the first failure.
      *
      * @param samlResponse      the base64 field as received
      * @param expectedRequestId the ID of the AuthnRequest this sign-in started with, or null when
      *                          there is none (an IdP-initiated response)
      */
     public ValidatedAssertion validate(String samlResponse, String expectedRequestId) throws SamlValidationException {
-        Instant now = clock.instant();
-        byte[] bytes = decode(samlResponse);
-        Document document = parse(bytes);
-        Element response = requireResponse(document);
-        Element assertion = requireSingleAssertion(document, response);
-        boolean responseSigned = verifySignatures(response, assertion);
-        checkDestination(response, responseSigned);
-        String inResponseTo = checkInResponseTo(response, expectedRequestId);
-        checkIssueInstant(response, now);
-        checkResponseIssuer(response);
-        checkStatus(response);
+        Message m = new Message(samlResponse, expectedRequestId, clock.instant());
+        for (Step step : STEPS) {
+            step.check().apply(this, m);
+        }
+        return m.result(idpEntityId);
+    }
 
-        checkAssertionIssuer(assertion);
-        Element nameId = readSubject(assertion);
-        Instant confirmationExpiry = checkSubjectConfirmation(assertion, inResponseTo, now);
-        Instant conditionsExpiry = checkConditions(assertion, now);
-        checkAudience(assertion);
-        Element authnStatement = readAuthnStatement(assertion, now);
-        Map<String, List<String>> attributes = readAttributes(assertion);
-        String assertionId = Dom.attribute(assertion, "ID");
-        Instant acceptedUntil = conditionsExpiry != null && conditionsExpiry.isBefore(confirmationExpiry)
-                ? conditionsExpiry : confirmationExpiry;
-        checkReplay(assertionId, acceptedUntil.plus(options.clockSkew()));
+    /** Outcome of one step in a {@link Diagnosis}. */
+    public enum Outcome { PASSED, FAILED, SKIPPED }
 
-        Element classRef = authnContextClassRef(authnStatement);
-        return new ValidatedAssertion(idpEntityId, assertionId, Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip(),
-                Dom.attribute(nameId, "Format"), Dom.attribute(nameId, "NameQualifier"),
-                Dom.attribute(nameId, "SPNameQualifier"), Dom.attribute(authnStatement, "SessionIndex"),
-                Dom.instant(authnStatement, "AuthnInstant"),
-                classRef == null ? null : Dom.text(classRef, SamlErrorCode.MALFORMED_RESPONSE_DATA).strip(),
-                Dom.instant(authnStatement, "SessionNotOnOrAfter"), attributes, inResponseTo);
+    /**
+     * What one step found.
+     *
+     * @param step    the step's name, such as {@code audience}
+     * @param what    what the step checks, in plain words
+     * @param outcome passed, failed, or skipped because an earlier step left it nothing to check
+     * @param failure the refusal, when failed
+     */
+    public record StepResult(String step, String what, Outcome outcome, SamlValidationException failure) {
+    }
+
+    /**
+     * A full report: every step, and the validated assertion when all passed.
+     *
+     * @param steps  the steps in order
+     * @param result the assertion, or null if any step failed
+     */
+    public record Diagnosis(List<StepResult> steps, ValidatedAssertion result) {
+        public boolean valid() {
+            return result != null;
+        }
+    }
+
+    /**
+     * Runs every step that can run, for offline diagnosis; the first failure is what
+     * {@link #validate} would report. After a failed signature step the content is untrusted:
+     * later steps then say what the message claims, not what the IdP said.
+     */
+    public Diagnosis diagnose(String samlResponse, String expectedRequestId) {
+        Message m = new Message(samlResponse, expectedRequestId, clock.instant());
+        List<StepResult> results = new ArrayList<>();
+        boolean blocked = false;
+        boolean failed = false;
+        for (Step step : STEPS) {
+            if (blocked || !m.canRun(step.name())) {
+                results.add(new StepResult(step.name(), step.what(), Outcome.SKIPPED, null));
+                continue;
+            }
+            try {
+                step.check().apply(this, m);
+                results.add(new StepResult(step.name(), step.what(), Outcome.PASSED, null));
+            } catch (SamlValidationException e) {
+                failed = true;
+                results.add(new StepResult(step.name(), step.what(), Outcome.FAILED, e));
+                blocked = step.blocking();
+            } catch (RuntimeException e) {
+                failed = true;
+                results.add(new StepResult(step.name(), step.what(), Outcome.FAILED,
+                        new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, e.toString())));
+                blocked = true;
+            }
+        }
+        ValidatedAssertion result = null;
+        if (!failed) {
+            try {
+                result = m.result(idpEntityId);
+            } catch (SamlValidationException e) {
+                result = null;
+            }
+        }
+        return new Diagnosis(List.copyOf(results), result);
+    }
+
+    /** Mutable state of one message as the steps work through it. */
+    private static final class Message {
+        final String field;
+        final String expectedRequestId;
+        final Instant now;
+        byte[] bytes;
+        Document document;
+        Element response;
+        Element assertion;
+        Element encryptedAssertion;
+        boolean responseSigned;
+        boolean assertionSigned;
+        String inResponseTo;
+        boolean inResponseToChecked;
+        Element nameId;
+        Instant confirmationExpiry;
+        Instant conditionsExpiry;
+        Element authnStatement;
+        Map<String, List<String>> attributes;
+
+        Message(String field, String expectedRequestId, Instant now) {
+            this.field = field;
+            this.expectedRequestId = expectedRequestId;
+            this.now = now;
+        }
+
+        /** Prerequisites a step needs from earlier ones (diagnosis only; validate stops at the first failure). */
+        boolean canRun(String step) {
+            return switch (step) {
+                case "assertion-issuer", "subject", "conditions", "audience", "authn-statement", "attributes" -> assertion != null;
+                case "subject-confirmation" -> assertion != null;
+                case "replay" -> assertion != null && confirmationExpiry != null;
+                default -> true;
+            };
+        }
+
+        /** The InResponseTo the bearer confirmation must carry: the checked one, else what was expected. */
+        String expectedInResponseTo() {
+            return inResponseTo != null ? inResponseTo : expectedRequestId;
+        }
+
+        ValidatedAssertion result(String issuer) throws SamlValidationException {
+            Element classRef = authnContextClassRef(authnStatement);
+            return new ValidatedAssertion(issuer, Dom.attribute(assertion, "ID"),
+                    Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip(), Dom.attribute(nameId, "Format"),
+                    Dom.attribute(nameId, "NameQualifier"), Dom.attribute(nameId, "SPNameQualifier"),
+                    Dom.attribute(authnStatement, "SessionIndex"), Dom.instant(authnStatement, "AuthnInstant"),
+                    classRef == null ? null : Dom.text(classRef, SamlErrorCode.MALFORMED_RESPONSE_DATA).strip(),
+                    Dom.instant(authnStatement, "SessionNotOnOrAfter"), attributes, inResponseTo);
+        }
     }
 
     // ------------------------------------------------------------------ message
@@ -152,10 +302,6 @@ public final class ResponseValidator {
         return bytes;
     }
 
-    Document parse(byte[] bytes) throws SamlValidationException {
-        return xml.parse(bytes);
-    }
-
     Element requireResponse(Document document) throws SamlValidationException {
         Element root = document.getDocumentElement();
         if (!SamlConstants.PROTOCOL_NS.equals(root.getNamespaceURI()) || !"Response".equals(root.getLocalName())) {
@@ -169,27 +315,33 @@ public final class ResponseValidator {
         return root;
     }
 
-    Element requireSingleAssertion(Document document, Element response) throws SamlValidationException {
-        NodeList assertions = document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "Assertion");
-        NodeList encrypted = document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "EncryptedAssertion");
-        if (assertions.getLength() == 0 && encrypted.getLength() == 0) {
+    private void requireSingleAssertion(Message m) throws SamlValidationException {
+        NodeList assertions = m.document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "Assertion");
+        NodeList encrypted = m.document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "EncryptedAssertion");
+        int count = assertions.getLength() + encrypted.getLength();
+        if (count == 0) {
             // An error response carries no assertion; its status says more than "no assertion" would.
             // The status is only logged here, it is not trusted for anything.
-            checkStatus(response);
+            checkStatus(m.response);
         }
-        if (encrypted.getLength() > 0) {
-            throw new SamlValidationException(SamlErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED, "Response carries "
-                    + encrypted.getLength() + " EncryptedAssertion");
-        }
-        if (assertions.getLength() != 1) {
+        if (count != 1) {
             throw new SamlValidationException(SamlErrorCode.INVALID_ASSERTION_COUNT, "document has "
-                    + assertions.getLength() + " Assertion elements [expected 1]");
+                    + assertions.getLength() + " Assertion and " + encrypted.getLength()
+                    + " EncryptedAssertion elements [expected 1 in all]");
         }
-        Element assertion = (Element) assertions.item(0);
-        if (assertion.getParentNode() != response) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ASSERTION_COUNT, "the Assertion is inside ["
-                    + assertion.getParentNode().getLocalName() + "], not a direct child of the Response");
+        Element found = (Element) (assertions.getLength() == 1 ? assertions.item(0) : encrypted.item(0));
+        if (found.getParentNode() != m.response) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_ASSERTION_COUNT, "the " + found.getLocalName()
+                    + " is inside [" + found.getParentNode().getLocalName() + "], not a direct child of the Response");
         }
+        if (assertions.getLength() == 1) {
+            m.assertion = checkAssertionHeader(found);
+        } else {
+            m.encryptedAssertion = found;
+        }
+    }
+
+    private static Element checkAssertionHeader(Element assertion) throws SamlValidationException {
         if (!"2.0".equals(Dom.attribute(assertion, "Version"))) {
             throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "Assertion Version is not 2.0");
         }
@@ -200,18 +352,35 @@ public final class ResponseValidator {
         return assertion;
     }
 
-    /** @return whether the Response itself is signed */
-    boolean verifySignatures(Element response, Element assertion) throws SamlValidationException {
-        boolean responseSigned = signatures.verifyIfPresent(response);
-        boolean assertionSigned = signatures.verifyIfPresent(assertion);
-        if (options.wantAssertionsSigned() && !assertionSigned) {
-            throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "the Assertion is not signed"
-                    + (responseSigned ? " (only the Response is; set wantAssertionsSigned=false to accept that)" : ""));
+    /**
+     * Decrypts an EncryptedAssertion into an Assertion of its own document. If the Response was not
+     * signed, nothing in the plaintext is trusted until {@link #verifyAssertionSignature} has verified
+     * the decrypted Assertion's own signature.
+     */
+    private void decryptAssertion(Message m) throws SamlValidationException {
+        if (m.encryptedAssertion == null) {
+            if (options.wantAssertionsEncrypted()) {
+                throw new SamlValidationException(SamlErrorCode.ASSERTION_NOT_ENCRYPTED,
+                        "the Assertion arrived in plain text and wantAssertionsEncrypted=true");
+            }
+            return;
         }
-        if (!responseSigned && !assertionSigned) {
+        if (decrypter == null || !decrypter.hasKeys()) {
+            throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "received an EncryptedAssertion but no RSA"
+                    + " SP key is configured to decrypt it");
+        }
+        m.assertion = checkAssertionHeader(decrypter.decrypt(m.encryptedAssertion, "Assertion"));
+    }
+
+    private void verifyAssertionSignature(Message m) throws SamlValidationException {
+        m.assertionSigned = signatures.verifyIfPresent(m.assertion);
+        if (options.wantAssertionsSigned() && !m.assertionSigned) {
+            throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "the Assertion is not signed"
+                    + (m.responseSigned ? " (only the Response is; set wantAssertionsSigned=false to accept that)" : ""));
+        }
+        if (!m.responseSigned && !m.assertionSigned) {
             throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "neither the Response nor the Assertion is signed");
         }
-        return responseSigned;
     }
 
     // ------------------------------------------------------------------ response
@@ -308,11 +477,21 @@ public final class ResponseValidator {
 
     Element readSubject(Element assertion) throws SamlValidationException {
         Element subject = Dom.requiredChild(assertion, SamlConstants.ASSERTION_NS, "Subject", SamlErrorCode.INVALID_SUBJECT);
-        if (!Dom.children(subject, SamlConstants.ASSERTION_NS, "EncryptedID").isEmpty()) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "the NameID is encrypted (EncryptedID),"
-                    + " which this version does not decrypt");
+        Element encryptedId = Dom.optionalChild(subject, SamlConstants.ASSERTION_NS, "EncryptedID", SamlErrorCode.INVALID_SUBJECT);
+        Element nameId = Dom.optionalChild(subject, SamlConstants.ASSERTION_NS, "NameID", SamlErrorCode.INVALID_SUBJECT);
+        if (encryptedId != null && nameId != null) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "the Subject has both a NameID and an EncryptedID");
         }
-        Element nameId = Dom.requiredChild(subject, SamlConstants.ASSERTION_NS, "NameID", SamlErrorCode.INVALID_SUBJECT);
+        if (encryptedId != null) {
+            // The assertion's signature, verified before this step, covers the ciphertext.
+            if (decrypter == null) {
+                throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "EncryptedID but no SP key to decrypt it");
+            }
+            nameId = decrypter.decrypt(encryptedId, "NameID");
+        }
+        if (nameId == null) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "the Subject has no NameID");
+        }
         String value = Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip();
         if (value.isEmpty() || value.length() > 1024 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "NameID is empty, longer than 1024 or"
@@ -403,7 +582,7 @@ public final class ResponseValidator {
                 audiences.add(Dom.text(audience, SamlErrorCode.INVALID_AUDIENCE).strip());
             }
             if (!audiences.contains(options.spEntityId())) {
-                throw new SamlValidationException(SamlErrorCode.INVALID_AUDIENCE, "Audience " + truncate(audiences)
+                throw new SamlValidationException(SamlErrorCode.INVALID_AUDIENCE, "Audience " + SecureXml.truncate(audiences.toString())
                         + " expected [" + options.spEntityId() + "]");
             }
         }
@@ -435,40 +614,35 @@ public final class ResponseValidator {
     Map<String, List<String>> readAttributes(Element assertion) throws SamlValidationException {
         Map<String, List<String>> attributes = new LinkedHashMap<>();
         for (Element statement : Dom.children(assertion, SamlConstants.ASSERTION_NS, "AttributeStatement")) {
-            if (!Dom.children(statement, SamlConstants.ASSERTION_NS, "EncryptedAttribute").isEmpty()) {
-                throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "EncryptedAttribute is not"
-                        + " supported in this version");
+            List<Element> all = new ArrayList<>(Dom.children(statement, SamlConstants.ASSERTION_NS, "Attribute"));
+            for (Element encrypted : Dom.children(statement, SamlConstants.ASSERTION_NS, "EncryptedAttribute")) {
+                if (decrypter == null) {
+                    throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "EncryptedAttribute but no SP key to decrypt it");
+                }
+                all.add(decrypter.decrypt(encrypted, "Attribute"));
             }
-            for (Element attribute : Dom.children(statement, SamlConstants.ASSERTION_NS, "Attribute")) {
+            for (Element attribute : all) {
                 String name = Dom.attribute(attribute, "Name");
                 if (name == null || name.isBlank()) {
                     throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "an Attribute has no Name");
                 }
                 List<String> values = attributes.computeIfAbsent(name, n -> new ArrayList<>());
                 for (Element value : Dom.children(attribute, SamlConstants.ASSERTION_NS, "AttributeValue")) {
-                    values.add(attributeValue(value));
+                    // The whole text, as for NameID: an injected comment cannot shorten a value.
+                    values.add(value.getTextContent().strip());
                 }
             }
         }
         return attributes;
     }
 
-    /**
-     * An AttributeValue's whole text (see {@link Dom#text}); a structured value (an xsi:type with
-     * element content, such as a NameID) is read as the text of its descendants.
-     */
-    private static String attributeValue(Element value) {
-        return value.getTextContent().strip();
-    }
-
-    void checkReplay(String assertionId, Instant keepUntil) throws SamlValidationException {
-        if (!replayCache.firstUse(idpEntityId + "\n" + assertionId, keepUntil)) {
+    private void checkReplay(Message m) throws SamlValidationException {
+        Instant acceptedUntil = m.conditionsExpiry != null && m.conditionsExpiry.isBefore(m.confirmationExpiry)
+                ? m.conditionsExpiry : m.confirmationExpiry;
+        String assertionId = Dom.attribute(m.assertion, "ID");
+        if (!replayCache.firstUse(idpEntityId + "\n" + assertionId, acceptedUntil.plus(options.clockSkew()))) {
             throw new SamlValidationException(SamlErrorCode.REPLAYED_ASSERTION, "Assertion ID [" + SecureXml.truncate(assertionId)
                     + "] was already used");
         }
-    }
-
-    private static String truncate(List<String> values) {
-        return SecureXml.truncate(values.toString());
     }
 }

@@ -13,8 +13,12 @@ public enum SamlErrorCode {
             + " SAML 2.0 Response."),
     DTD_NOT_ALLOWED("dtd_not_allowed", "The message contains a DOCTYPE; DTDs and entities are never processed."),
     INVALID_ASSERTION_COUNT("invalid_assertion_count", "The Response must carry exactly one Assertion, as a direct child."),
-    ENCRYPTED_ASSERTION_NOT_SUPPORTED("encrypted_assertion_not_supported", "The IdP encrypted the assertion; this"
-            + " version accepts only plain, signed assertions."),
+    ASSERTION_NOT_ENCRYPTED("assertion_not_encrypted", "wantAssertionsEncrypted is true but the Assertion arrived"
+            + " in plain text."),
+    DECRYPTION_FAILED("decryption_failed", "An encrypted Assertion, NameID or attribute cannot be decrypted with the SP's"
+            + " keys (is the IdP using the certificate from the current SP metadata?)."),
+    UNSUPPORTED_ENCRYPTION_ALGORITHM("unsupported_encryption_algorithm", "The IdP encrypted with an algorithm that is"
+            + " not allowed (AES-GCM/AES-CBC with RSA-OAEP; RSA 1.5 needs allowRsa15KeyTransport=true)."),
     MISSING_SIGNATURE("missing_signature", "A required signature is absent (by default the Assertion must be signed)."),
     INVALID_SIGNATURE("invalid_signature", "A signature does not verify with the IdP's signing keys from its metadata,"
             + " or does not follow the SAML signature profile."),
@@ -42,6 +46,8 @@ public enum SamlErrorCode {
     MISSING_AUTHN_STATEMENT("missing_authn_statement", "The Assertion has no AuthnStatement."),
     SESSION_NOT_ON_OR_AFTER_PASSED("session_not_on_or_after_passed", "The IdP's SessionNotOnOrAfter has already passed."),
     REPLAYED_ASSERTION("replayed_assertion", "This Assertion ID was used before."),
+    AUTHN_CONTEXT_NOT_SATISFIED("authn_context_not_satisfied", "The sign-in did not use an authentication method"
+            + " this page requires (stepUpAuthnContext or requestedAuthnContext), such as multi-factor."),
     MISSING_PRINCIPAL("missing_principal", "The attribute named by principalAttribute is absent or empty.");
 
     private final String code;

@@ -16,11 +16,13 @@ public final class SpMetadataWriter {
     }
 
     /**
-     * @param signingCertificates certificates to publish for signing (empty when requests are not signed)
-     * @param nameIdFormat        the NameID format asked for, or null
+     * @param signingCertificates    certificates to publish for signing (empty when requests are not signed)
+     * @param encryptionCertificates RSA certificates the IdP may encrypt assertions for (empty: none)
+     * @param nameIdFormat           the NameID format asked for, or null
      */
     public static String write(String entityId, String acsUrl, List<X509Certificate> signingCertificates,
-                               boolean authnRequestsSigned, boolean wantAssertionsSigned, String nameIdFormat) {
+                               List<X509Certificate> encryptionCertificates, boolean authnRequestsSigned,
+                               boolean wantAssertionsSigned, String nameIdFormat) {
         StringBuilder xml = new StringBuilder(2048);
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         xml.append("<md:EntityDescriptor xmlns:md=\"").append(SamlConstants.METADATA_NS)
@@ -30,14 +32,16 @@ public final class SpMetadataWriter {
                 .append("\" AuthnRequestsSigned=\"").append(authnRequestsSigned)
                 .append("\" WantAssertionsSigned=\"").append(wantAssertionsSigned).append("\">\n");
         for (X509Certificate certificate : signingCertificates) {
-            xml.append("    <md:KeyDescriptor use=\"signing\">\n");
-            xml.append("      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>");
-            try {
-                xml.append(Base64.getEncoder().encodeToString(certificate.getEncoded()));
-            } catch (CertificateEncodingException e) {
-                throw new IllegalStateException("cannot encode the SP certificate", e);
+            keyDescriptor(xml, "signing", certificate);
+            xml.append("    </md:KeyDescriptor>\n");
+        }
+        for (X509Certificate certificate : encryptionCertificates) {
+            keyDescriptor(xml, "encryption", certificate);
+            // What the IdP should use, strongest first (saml-metadata-2.0-os 2.4.1.1).
+            for (String algorithm : List.of(Decrypter.AES256_GCM, Decrypter.AES128_GCM, Decrypter.RSA_OAEP,
+                    Decrypter.RSA_OAEP_MGF1P)) {
+                xml.append("      <md:EncryptionMethod Algorithm=\"").append(algorithm).append("\"/>\n");
             }
-            xml.append("</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n");
             xml.append("    </md:KeyDescriptor>\n");
         }
         if (nameIdFormat != null) {
@@ -48,5 +52,16 @@ public final class SpMetadataWriter {
         xml.append("  </md:SPSSODescriptor>\n");
         xml.append("</md:EntityDescriptor>\n");
         return xml.toString();
+    }
+
+    private static void keyDescriptor(StringBuilder xml, String use, X509Certificate certificate) {
+        xml.append("    <md:KeyDescriptor use=\"").append(use).append("\">\n");
+        xml.append("      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>");
+        try {
+            xml.append(Base64.getEncoder().encodeToString(certificate.getEncoded()));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the SP certificate", e);
+        }
+        xml.append("</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n");
     }
 }

@@ -65,8 +65,8 @@ class GoldenResponsesTest {
 
     private static ResponseValidator validator(Golden golden, boolean wantAssertionsSigned, Instant at) {
         return new ResponseValidator(new ResponseValidator.Options(golden.get("acsUrl"), golden.get("spEntityId"),
-                wantAssertionsSigned, Duration.ofMinutes(2), Duration.ofMinutes(5), 256 * 1024, false), golden.idp(),
-                new AlgorithmPolicy(false), new SamlFixtures.MemoryReplayCache(), new SecureXml(),
+                wantAssertionsSigned, false, Duration.ofMinutes(2), Duration.ofMinutes(5), 256 * 1024, false), golden.idp(),
+                new AlgorithmPolicy(false), null, new SamlFixtures.MemoryReplayCache(), new SecureXml(),
                 Clock.fixed(at, ZoneOffset.UTC));
     }
 

@@ -88,7 +88,7 @@ class MetadataTest {
     @Test
     void writesSpMetadataThatParsesAndNamesTheAcs() {
         String xml = SpMetadataWriter.write("https://sp/metadata", "https://sp/sso/acs",
-                List.of(SamlFixtures.IDP_KEY.certificate()), true, true, null);
+                List.of(SamlFixtures.IDP_KEY.certificate()), List.of(SamlFixtures.SP_KEY.certificate()), true, true, null);
         Document doc = Xml.parse(xml);
         Element acs = Xml.first(doc, SamlConstants.METADATA_NS, "AssertionConsumerService");
 
@@ -98,6 +98,9 @@ class MetadataTest {
         assertThat(Xml.first(doc, SamlConstants.METADATA_NS, "SPSSODescriptor").getAttribute("WantAssertionsSigned"))
                 .isEqualTo("true");
         assertThat(xml).contains(SamlFixtures.IDP_KEY.certificateBase64());
+        Element encryption = (Element) doc.getElementsByTagNameNS(SamlConstants.METADATA_NS, "KeyDescriptor").item(1);
+        assertThat(encryption.getAttribute("use")).isEqualTo("encryption");
+        assertThat(Xml.toString(encryption)).contains(SamlFixtures.SP_KEY.certificateBase64()).contains(Decrypter.AES256_GCM);
     }
 
     @Test

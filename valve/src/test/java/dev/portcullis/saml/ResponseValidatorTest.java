@@ -143,11 +143,11 @@ class ResponseValidatorTest {
         }
 
         @Test
-        void refusesAnEncryptedAssertion() {
+        void refusesAnAssertionBesideAnEncryptedOne() {
             Document doc = signedAssertion(response());
             Element encrypted = doc.createElementNS(SamlConstants.ASSERTION_NS, "saml:EncryptedAssertion");
-            doc.getDocumentElement().replaceChild(encrypted, assertion(doc));
-            refused(encode(doc), SamlErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED);
+            doc.getDocumentElement().appendChild(encrypted);
+            refused(encode(doc), SamlErrorCode.INVALID_ASSERTION_COUNT);
         }
 
         @Test
@@ -179,7 +179,7 @@ class ResponseValidatorTest {
         void acceptsASignedResponseWithAnUnsignedAssertionWhenAssertionSignaturesAreNotRequired() throws Exception {
             Document doc = response().build();
             XmlSigning.sign(doc.getDocumentElement(), IDP_KEY);
-            ResponseValidator.Options relaxed = new ResponseValidator.Options(ACS, SP, false, Duration.ofMinutes(2),
+            ResponseValidator.Options relaxed = new ResponseValidator.Options(ACS, SP, false, false, Duration.ofMinutes(2),
                     Duration.ofMinutes(5), 256 * 1024, false);
             ResponseValidator validator = validator(relaxed, new SamlFixtures.MemoryReplayCache(), NOW, false, IDP_KEY);
 
@@ -307,7 +307,7 @@ class ResponseValidatorTest {
         }
 
         private ResponseValidator unsolicitedValidator() {
-            ResponseValidator.Options unsolicited = new ResponseValidator.Options(ACS, SP, true, Duration.ofMinutes(2),
+            ResponseValidator.Options unsolicited = new ResponseValidator.Options(ACS, SP, true, false, Duration.ofMinutes(2),
                     Duration.ofMinutes(5), 256 * 1024, true);
             return validator(unsolicited, new SamlFixtures.MemoryReplayCache(), NOW, false, IDP_KEY);
         }

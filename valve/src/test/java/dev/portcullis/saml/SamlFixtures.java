@@ -31,6 +31,10 @@ public final class SamlFixtures {
     public static final TestCredentials IDP_KEY = TestCredentials.rsa("idp.example.org");
     public static final TestCredentials OTHER_KEY = TestCredentials.rsa("attacker.example.net");
     public static final TestCredentials IDP_EC_KEY = TestCredentials.ec("idp-ec.example.org");
+    /** The SP's current key, which IdPs encrypt for. */
+    public static final TestCredentials SP_KEY = TestCredentials.rsa("apps.example.com");
+    /** The SP's previous key, still accepted for decryption during a rollover. */
+    public static final TestCredentials SP_OLD_KEY = TestCredentials.rsa("apps.example.com (2025)");
 
     private SamlFixtures() {
     }
@@ -51,7 +55,7 @@ public final class SamlFixtures {
     }
 
     public static ResponseValidator.Options options() {
-        return new ResponseValidator.Options(ACS, SP, true, Duration.ofMinutes(2), Duration.ofMinutes(5), 256 * 1024, false);
+        return new ResponseValidator.Options(ACS, SP, true, false, Duration.ofMinutes(2), Duration.ofMinutes(5), 256 * 1024, false);
     }
 
     public static ResponseValidator validator() {
@@ -60,7 +64,9 @@ public final class SamlFixtures {
 
     public static ResponseValidator validator(ResponseValidator.Options options, ReplayCache replay, Instant now,
                                               boolean allowSha1, TestCredentials... keys) {
-        return new ResponseValidator(options, idp(keys), new AlgorithmPolicy(allowSha1), replay, new SecureXml(),
+        return new ResponseValidator(options, idp(keys), new AlgorithmPolicy(allowSha1),
+                new Decrypter(java.util.List.of(SP_KEY.privateKey(), SP_OLD_KEY.privateKey()), false, new SecureXml(), 256 * 1024),
+                replay, new SecureXml(),
                 Clock.fixed(now, ZoneOffset.UTC));
     }
 
