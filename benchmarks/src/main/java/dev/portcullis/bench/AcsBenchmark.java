@@ -98,12 +98,7 @@ public class AcsBenchmark {
             Clock clock = Clock.systemUTC();
             caches = Caches.start(null, clock, Duration.ofMinutes(30), AcsBenchmark.class.getClassLoader());
             replay = new CacheReplayCache(caches.replay());
-            // As SsoEngine builds it with the default settings (clock skew 2 min, max age 5 min, 256 KB).
-            IdpMetadata idp = new IdpMetadata(Fixtures.IDP, List.of(idpKey.certificate()),
-                    Map.of(SamlConstants.REDIRECT_BINDING, "https://idp.example.org/sso"), Map.of(), false, null);
-            validator = new ResponseValidator(new ResponseValidator.Options(Fixtures.ACS, Fixtures.SP, true,
-                    Duration.ofMinutes(2), Duration.ofMinutes(5), 256 * 1024, false), idp, new AlgorithmPolicy(false),
-                    replay, new SecureXml(), clock);
+            validator = Fixtures.validator(idpKey, replay, clock);
             // A replay cache that has seen a morning's sign-ins, not an empty one.
             Instant keep = clock.instant().plus(Duration.ofMinutes(10));
             for (int i = 0; i < 20_000; i++) {

@@ -76,6 +76,21 @@ public final class Fixtures {
         return out;
     }
 
+    /**
+     * The validator as SsoEngine builds it with the default settings (assertions signed, not required to be
+     * encrypted, no SP decryption key, clock skew 2 min, max response age 5 min, 256 KB, no unsolicited
+     * responses). The one place the benchmarks follow the validator's constructor.
+     */
+    public static dev.portcullis.saml.ResponseValidator validator(TestCredentials idpKey,
+            dev.portcullis.saml.ReplayCache replay, java.time.Clock clock) {
+        dev.portcullis.saml.IdpMetadata idp = new dev.portcullis.saml.IdpMetadata(IDP, List.of(idpKey.certificate()),
+                Map.of(dev.portcullis.saml.SamlConstants.REDIRECT_BINDING, "https://idp.example.org/sso"), Map.of(),
+                false, null);
+        return new dev.portcullis.saml.ResponseValidator(new dev.portcullis.saml.ResponseValidator.Options(ACS, SP,
+                true, false, java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(5), 256 * 1024, false), idp,
+                new dev.portcullis.saml.AlgorithmPolicy(false), null, replay, new dev.portcullis.saml.SecureXml(), clock);
+    }
+
     /** IdP metadata naming this IdP and its signing key, as an operator would save it to a file. */
     public static String idpMetadata(TestCredentials idpKey, String ssoUrl) {
         return Xml.toString(new IdpMetadataWriter(IDP).signingCertificate(idpKey)

@@ -75,12 +75,8 @@ public final class MemoryHarness {
         TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
         Duration idle = Duration.ofMinutes(30);
         try (Caches caches = Caches.start(null, clock, idle, MemoryHarness.class.getClassLoader())) {
-            IdpMetadata idp = new IdpMetadata(Fixtures.IDP, List.of(idpKey.certificate()),
-                    Map.of(SamlConstants.REDIRECT_BINDING, "https://idp.example.org/sso"), Map.of(), false, null);
             CacheReplayCache replay = new CacheReplayCache(caches.replay());
-            ResponseValidator validator = new ResponseValidator(new ResponseValidator.Options(Fixtures.ACS, Fixtures.SP,
-                    true, Duration.ofMinutes(2), Duration.ofMinutes(5), 256 * 1024, false), idp, new AlgorithmPolicy(false),
-                    replay, new SecureXml(), clock);
+            ResponseValidator validator = Fixtures.validator(idpKey, replay, clock);
             RoleMapper roles = new RoleMapper(List.of("roles"), Map.of());
             SessionRepository repository = new SessionRepository(caches.sessions(), new SessionIds(new SecureRandom()),
                     clock, idle);

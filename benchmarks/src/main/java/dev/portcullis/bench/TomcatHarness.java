@@ -1,0 +1,198 @@
+package dev.portcullis.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.startup.Tomcat;
+import org.w3c.dom.Document;
+
+import dev.portcullis.SsoValve;
+import dev.portcullis.saml.SamlConstants;
+import dev.portcullis.testkit.Browser;
+import dev.portcullis.testkit.IdpMetadataWriter;
+import dev.portcullis.testkit.RedirectBinding;
+import dev.portcullis.testkit.SamlResponseBuilder;
+import dev.portcullis.testkit.TestCredentials;
+import dev.portcullis.testkit.Xml;
+import dev.portcullis.testkit.XmlSigning;
+
+/**
+ * Embedded Tomcat 11 on 127.0.0.1 serving one trivial servlet ({@code /app/*} answers "ok"), with or
+ * without {@code SsoValve} in the Host pipeline, for scripts/benchmarks.sh.
+ * <ul>
+ *   <li>{@code serve valve|plain PORT}: starts, and for {@code valve} signs in once through the real ACS
+ *       (the AuthnRequest the valve sends, answered by a Response signed with the IdP key whose metadata
+ *       the valve read from a file), then prints {@code cookie=PORTCULLIS=...} and {@code ready}, and
+ *       serves until killed. {@code /app/public/*} is an excluded path. System properties
+ *       {@code portcullis.bench.ehcacheConfig} and {@code portcullis.bench.logConfig} set those valve
+ *       attributes.</li>
+ *   <li>{@code startup valve|plain}: prints how long {@code Tomcat.start()} took, in milliseconds, in this
+ *       fresh JVM; for {@code valve} the timed part also creates and configures the valve (its class
+ *       initialisation included), with IdP metadata from a file. Then stops.</li>
+ * </ul>
+ * The IdP and SP keys are throwaway ones made at start.
+ */
+public final class TomcatHarness {
+
+    static final String IDP_SSO = "https://idp.example.org/sso";
+
+    private TomcatHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        boolean withValve = "valve".equals(args[1]);
+        switch (mode) {
+            case "serve" -> serve(withValve, Integer.parseInt(args[2]));
+            case "startup" -> startup(withValve);
+            default -> throw new IllegalArgumentException("mode: serve | startup");
+        }
+    }
+
+    /** Keys, metadata and the Tomcat instance, not yet started. */
+    private record Setup(Tomcat tomcat, Path dir, TestCredentials idpKey, Path metadata, Path spKey, Path spCert) {
+    }
+
+    private static Setup prepare(int port) throws IOException {
+        Path dir = Files.createTempDirectory("portcullis-bench-tomcat");
+        TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
+        TestCredentials spKey = TestCredentials.rsa("sp.example.com");
+        Path metadata = dir.resolve("idp-metadata.xml");
+        Files.writeString(metadata, new IdpMetadataWriter(Fixtures.IDP).signingCertificate(idpKey)
+                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO).toString());
+        Path spKeyFile = dir.resolve("sp.key");
+        Path spCertFile = dir.resolve("sp.crt");
+        spKey.writePem(spKeyFile, spCertFile);
+
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.toString());
+        tomcat.setHostname("127.0.0.1");
+        tomcat.setPort(port);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        tomcat.getHost().setAutoDeploy(false);
+        File docBase = Files.createDirectories(dir.resolve("docbase")).toFile();
+        Context context = tomcat.addContext("/app", docBase.getAbsolutePath());
+        Tomcat.addServlet(context, "ok", new OkServlet());
+        context.addServletMappingDecoded("/", "ok");
+        return new Setup(tomcat, dir, idpKey, metadata, spKeyFile, spCertFile);
+    }
+
+    private static SsoValve valve(Setup setup, int port) {
+        SsoValve valve = new SsoValve();
+        valve.setExternalBaseUrl("http://127.0.0.1:" + port);
+        valve.setIdpMetadata(setup.metadata().toString());
+        valve.setSpPrivateKey(setup.spKey().toString());
+        valve.setSpCertificate(setup.spCert().toString());
+        valve.setRoleAttributes("roles");
+        valve.setExcludedPaths("/app/public/*");
+        // For the JAR-coverage run: the operator's ehcache.xml and log4j2.xml from conf/.
+        String ehcache = System.getProperty("portcullis.bench.ehcacheConfig");
+        if (ehcache != null) {
+            valve.setEhcacheConfig(ehcache);
+        }
+        String log = System.getProperty("portcullis.bench.logConfig");
+        if (log != null) {
+            valve.setLogConfig(log);
+        }
+        return valve;
+    }
+
+    static void serve(boolean withValve, int port) throws Exception {
+        Setup setup = prepare(port);
+        Tomcat tomcat = setup.tomcat();
+        if (withValve) {
+            tomcat.getHost().getPipeline().addValve(valve(setup, port));
+        }
+        tomcat.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                tomcat.stop();
+                tomcat.destroy();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }));
+        if (withValve) {
+            System.out.println("cookie=PORTCULLIS=" + signIn(setup, port));
+        }
+        System.out.println("ready port=" + port);
+        System.out.flush();
+        tomcat.getServer().await();
+    }
+
+    /** Signs in once through the valve's real ACS and returns the session cookie's value. */
+    static String signIn(Setup setup, int port) {
+        String base = "http://127.0.0.1:" + port;
+        Browser browser = new Browser();
+        Browser.Page redirect = browser.get(base + "/app/hello");
+        if (redirect.status() != 302 || !redirect.location().startsWith(IDP_SSO)) {
+            throw new IllegalStateException("expected a redirect to the IdP, got " + redirect.status());
+        }
+        Map<String, String> query = Browser.query(redirect.location());
+        Document request = Xml.parse(RedirectBinding.inflate(query.get("SAMLRequest")));
+        String requestId = request.getDocumentElement().getAttribute("ID");
+        SamlResponseBuilder builder = SamlResponseBuilder.valid(Instant.now(), Fixtures.IDP, base + "/sso/metadata",
+                base + "/sso/acs", requestId, "alice.martin@example.com");
+        Fixtures.ATTRIBUTES.forEach((name, values) -> builder.attribute(name, values.toArray(String[]::new)));
+        Document response = builder.build();
+        XmlSigning.sign(Xml.first(response, SamlConstants.ASSERTION_NS, "Assertion"), setup.idpKey());
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("SAMLResponse", Xml.base64(response));
+        form.put("RelayState", query.get("RelayState"));
+        Browser.Page landing = browser.post(base + "/sso/acs", form);
+        String cookie = browser.cookie("127.0.0.1", "PORTCULLIS");
+        if (landing.status() != 303 || cookie == null) {
+            throw new IllegalStateException("sign-in failed: " + landing.status() + " " + landing.body());
+        }
+        Browser.Page page = browser.get(base + "/app/hello");
+        if (page.status() != 200 || !page.body().startsWith("ok alice.martin@example.com")) {
+            throw new IllegalStateException("the session does not work: " + page.status() + " " + page.body());
+        }
+        return cookie;
+    }
+
+    static void startup(boolean withValve) throws Exception {
+        int port = freePort();
+        Setup setup = prepare(port);
+        Tomcat tomcat = setup.tomcat();
+        long started = System.nanoTime();
+        if (withValve) {
+            tomcat.getHost().getPipeline().addValve(valve(setup, port));
+        }
+        tomcat.start();
+        long elapsed = System.nanoTime() - started;
+        System.out.printf("startup_ms=%.1f%n", elapsed / 1e6);
+        tomcat.stop();
+        tomcat.destroy();
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The trivial webapp: a few bytes of text naming the user, if any. */
+    static final class OkServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            PrintWriter out = response.getWriter();
+            out.print("ok ");
+            out.println(request.getRemoteUser());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Authenticated request overhead: two embedded Tomcat 11 JVMs on 127.0.0.1 serving the same trivial servlet,
+# one with SsoValve in its Host (signed in once through the real ACS; every request carries the session
+# cookie), one without. wrk drives each over keep-alive, in alternating rounds after a warm-up:
+#   throughput  wrk -t1 -c$CONNECTIONS   (requests/s)
+#   latency     wrk -t1 -c1 --latency    (median, one request in flight: the time a request takes)
+# for a protected path (/app/hello) and an excluded one (/app/public/hello), then a short run of
+# unauthenticated navigations (each makes the valve record a pending login and redirect to the IdP).
+# Servers are pinned to CPU $SERVER_CPU and wrk to CPU $WRK_CPU so that they do not trade places.
+#
+#   scripts/bench/overhead.sh OUTDIR       (called by scripts/benchmarks.sh, which builds the module first)
+# Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (8), SERVER_CPU (0), WRK_CPU (1)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:?output directory}"
+mkdir -p "$out"
+rounds="${ROUNDS:-5}"; duration="${DURATION:-5s}"; warmup="${WARMUP:-15s}"; connections="${CONNECTIONS:-8}"
+server_cpu="${SERVER_CPU:-0}"; wrk_cpu="${WRK_CPU:-1}"
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+jvm=(java -Xms512m -Xmx512m -XX:+UseG1GC -cp "$cp")
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+start_server() { # kind port -> log file; waits for "ready"
+  local kind="$1" port="$2" log="$out/server-$1.log"
+  taskset -c "$server_cpu" "${jvm[@]}" dev.portcullis.bench.TomcatHarness serve "$kind" "$port" >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    grep -q '^ready' "$log" && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "overhead.sh: the $kind server died:" >&2; tail -20 "$log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "overhead.sh: the $kind server did not start" >&2; exit 1
+}
+
+port_valve="$(free_port)"; start_server valve "$port_valve"
+port_plain="$(free_port)"; start_server plain "$port_plain"
+cookie="$(sed -n 's/^cookie=//p' "$out/server-valve.log")"
+[ -n "$cookie" ] || { echo "overhead.sh: no session cookie" >&2; exit 1; }
+
+# Both servers get byte-for-byte the same requests (the same Cookie header too).
+run_wrk() { # server path conns duration -> prints "rps p50_us"
+  local port; [ "$1" = valve ] && port="$port_valve" || port="$port_plain"
+  taskset -c "$wrk_cpu" wrk -t1 -c"$3" -d"$4" --latency -H "Cookie: $cookie" -H "Accept: text/html" \
+      "http://127.0.0.1:$port$2" > "$out/wrk.last" 2>&1
+  if grep -q "Non-2xx" "$out/wrk.last"; then echo "overhead.sh: non-2xx answers from $1 $2" >&2; cat "$out/wrk.last" >&2; exit 1; fi
+  awk '/Requests\/sec/ {rps=$2}
+       $1=="50%" {v=$2; u=v; gsub(/[0-9.]/,"",u); sub(/[a-z]+$/,"",v);
+                  f=(u=="us")?1:(u=="ms")?1000:(u=="s")?1000000:0.001; p50=v*f}
+       END {printf "%.1f %.1f\n", rps, p50}' "$out/wrk.last"
+}
+
+echo "overhead: warm-up $warmup per server and path" >&2
+for s in plain valve; do for path in /app/hello /app/public/hello; do run_wrk "$s" "$path" "$connections" "$warmup" >/dev/null; done; done
+
+results="$out/overhead.tsv"
+printf 'round\tserver\tpath\tmode\trps\tp50_us\n' > "$results"
+for r in $(seq 1 "$rounds"); do
+  if (( r % 2 )); then order=(plain valve); else order=(valve plain); fi
+  for path in /app/hello /app/public/hello; do
+    for mode in throughput latency; do
+      for s in "${order[@]}"; do
+        if [ "$mode" = throughput ]; then c="$connections"; else c=1; fi
+        read -r rps p50 < <(run_wrk "$s" "$path" "$c" "$duration")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$path" "$mode" "$rps" "$p50" >> "$results"
+        echo "overhead: round $r $s $path $mode: $rps req/s, p50 $p50 us" >&2
+      done
+    done
+  done
+done
+
+# Unauthenticated navigations: each one creates a pending login and answers 302 (not 2xx, so no check).
+taskset -c "$wrk_cpu" wrk -t1 -c"$connections" -d"$duration" -H "Accept: text/html" \
+    "http://127.0.0.1:$port_valve/app/hello" > "$out/wrk-unauthenticated.txt" 2>&1
+awk '/Requests\/sec/ {printf "unauthenticated_navigations_per_s=%.0f\n", $2}' "$out/wrk-unauthenticated.txt" > "$out/overhead-flood.txt"
+cat "$out/overhead-flood.txt" >&2
