@@ -1,0 +1,72 @@
+package dev.portcullis.realworld;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the suites find the repository and the artifacts under test (set by failsafe in this
+ * module's pom.xml), and free loopback ports.
+ */
+final class RealWorld {
+
+    /** The users both test IdPs have (docs/REAL-IDPS.md). */
+    static final String ALICE = "alice";
+    static final String BOB = "bob";
+
+    private RealWorld() {
+    }
+
+    /** The repository root, where scripts/ lives. */
+    static Path root() {
+        return Path.of(property("portcullis.root")).toAbsolutePath().normalize();
+    }
+
+    /** The shaded drop-in JAR Maven resolved for this build. */
+    static Path valveJar() {
+        return existing("portcullis.valveJar");
+    }
+
+    static Path sampleWar() {
+        return existing("portcullis.sampleWar");
+    }
+
+    static Path clashWar() {
+        return existing("portcullis.clashWar");
+    }
+
+    /** Where the browser test keeps its screenshots. */
+    static Path screenshots() {
+        return Path.of(property("portcullis.screenshots"));
+    }
+
+    /** A port nobody listens on right now on 127.0.0.1. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path existing(String name) {
+        Path path = Path.of(property(name));
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException(name + " points to " + path + ", which does not exist; build with"
+                    + " `mvn -B install -DskipTests` first");
+        }
+        return path;
+    }
+
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + name + " is not set; run these tests through"
+                    + " Maven (scripts/real-world-tests.sh)");
+        }
+        return value;
+    }
+}

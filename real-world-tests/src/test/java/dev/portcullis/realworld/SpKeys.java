@@ -1,0 +1,30 @@
+package dev.portcullis.realworld;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.portcullis.testkit.TestCredentials;
+
+/**
+ * A throwaway SP key pair as PEM files: the valve signs AuthnRequests with the key, and the IdP
+ * script is given the certificate (PORTCULLIS_SP_CERT) to check them with.
+ *
+ * @param privateKey  PKCS#8 PEM
+ * @param certificate PEM
+ */
+record SpKeys(Path privateKey, Path certificate) {
+
+    /** A new RSA-2048 pair in a new temporary folder. */
+    static SpKeys generate() {
+        try {
+            Path dir = Files.createTempDirectory("portcullis-sp-keys");
+            SpKeys keys = new SpKeys(dir.resolve("sp.key"), dir.resolve("sp.crt"));
+            TestCredentials.rsa("Portcullis real-world test SP").writePem(keys.privateKey, keys.certificate);
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

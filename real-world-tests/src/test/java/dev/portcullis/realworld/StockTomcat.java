@@ -1,0 +1,123 @@
+package dev.portcullis.realworld;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A stock Apache Tomcat distribution run by {@code scripts/tomcat-dist.sh}: unpacked from the
+ * Maven Central tar.gz, Portcullis installed as docs/INSTALL.md says, started with
+ * {@code bin/catalina.sh start}. {@link #close()} stops it.
+ */
+final class StockTomcat implements AutoCloseable {
+
+    private final String version;
+    private final int port;
+    private final Map<String, String> environment;
+    private final Path base;
+    private boolean started;
+
+    private StockTomcat(String version, int port, Map<String, String> environment, Path base) {
+        this.version = version;
+        this.port = port;
+        this.environment = environment;
+        this.base = base;
+    }
+
+    /** Downloads (cached) and unpacks Tomcat {@code version}, then INSTALL.md steps 1-4. */
+    static StockTomcat install(String version, int port) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PORTCULLIS_TOMCAT_VERSION", version);
+        environment.put("PORTCULLIS_TOMCAT_PORT", Integer.toString(port));
+        environment.put("PORTCULLIS_VALVE_JAR", RealWorld.valveJar().toString());
+        Script.Output output = Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "install");
+        return new StockTomcat(version, port, environment, Path.of(output.required("CATALINA_BASE=")));
+    }
+
+    /**
+     * INSTALL.md steps 5-7: the valve (and, behind a proxy, the RemoteIpValve) in server.xml, the sample
+     * WAR at /sample and the clash WAR at /clash, then {@code bin/catalina.sh start}; returns once the
+     * valve serves its metadata.
+     *
+     * @param externalBaseUrl null for http://localhost:PORT
+     */
+    void start(String idpMetadataUrl, String externalBaseUrl, boolean behindProxy) {
+        environment.put("PORTCULLIS_IDP_METADATA", idpMetadataUrl);
+        if (externalBaseUrl != null) {
+            environment.put("PORTCULLIS_EXTERNAL_BASE_URL", externalBaseUrl);
+        }
+        environment.put("PORTCULLIS_BEHIND_PROXY", Boolean.toString(behindProxy));
+        environment.put("PORTCULLIS_WARS", "sample=" + RealWorld.sampleWar() + " clash=" + RealWorld.clashWar());
+        started = true;
+        Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "start");
+    }
+
+    String version() {
+        return version;
+    }
+
+    /** The URL Tomcat itself answers on (not through any proxy). */
+    String directUrl(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The SP certificate INSTALL.md step 2 made, for the IdP. */
+    Path spCertificateFile() {
+        return base.resolve("conf/portcullis-sp.crt");
+    }
+
+    X509Certificate spCertificate() {
+        try (InputStream in = Files.newInputStream(spCertificateFile())) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no certificate in " + spCertificateFile(), e);
+        }
+    }
+
+    /** The text of a file in $CATALINA_BASE/logs, or "" when it does not exist. */
+    String log(String name) {
+        Path file = base.resolve("logs").resolve(name);
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every Tomcat log of the day (catalina.*.log, localhost.*.log) and catalina.out, concatenated. */
+    String tomcatLogs() {
+        StringBuilder all = new StringBuilder(log("catalina.out"));
+        try (var files = Files.list(base.resolve("logs"))) {
+            files.filter(f -> f.getFileName().toString().matches("(catalina|localhost)\\..*\\.log"))
+                    .sorted()
+                    .forEach(f -> all.append(log(f.getFileName().toString())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all.toString();
+    }
+
+    /** Stops Tomcat with {@code bin/catalina.sh stop}; harmless when it is not running. */
+    @Override
+    public void close() {
+        if (started) {
+            Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(1), "stop");
+            started = false;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.portcullis.realworld;
+
+import static dev.portcullis.realworld.RealWorld.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.portcullis.devidp.DevIdp;
+import dev.portcullis.devidp.DevIdpConfig;
+import dev.portcullis.devidp.DevUser;
+import dev.portcullis.testkit.Browser;
+import dev.portcullis.testkit.Browser.Page;
+
+/**
+ * The drop-in, as an operator does it: a stock Tomcat distribution from Maven Central with the valve
+ * JAR in {@code lib/} and the {@code <Valve>} in {@code server.xml} (docs/INSTALL.md, done by
+ * scripts/tomcat-dist.sh), started with {@code bin/catalina.sh}, serving the sample WAR at
+ * {@code /sample} and the clash WAR at {@code /clash}. The clash WAR bundles other versions of the
+ * libraries inside the valve JAR and uses them on each request.
+ *
+ * <p>The user signs in once, in {@link #signInOnce()}, through the development IdP (running in this
+ * JVM, trusting the SP certificate INSTALL.md step 2 made); every test then uses that one session.
+ * The last test stops Tomcat and reads its logs. One subclass per Tomcat version.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class StockTomcatDropInTests {
+
+    /** A Java stack trace line, or a SEVERE record of Tomcat's own log format. */
+    private static final Pattern TROUBLE = Pattern.compile("(?m)^\\s+at [\\w$.]+\\(|\\bSEVERE\\b|^Caused by:|Exception in thread");
+
+    private StockTomcat tomcat;
+    private DevIdp idp;
+    private final Browser browser = new Browser();
+    private String samplePage;
+
+    /** The Tomcat version to download and run. */
+    abstract String version();
+
+    @BeforeAll
+    void signInOnce() {
+        int port = RealWorld.freePort();
+        tomcat = StockTomcat.install(version(), port);
+        String spBase = "http://localhost:" + port;
+        idp = DevIdp.start(DevIdpConfig.builder()
+                .serviceProvider(spBase + "/sso/metadata", spBase + "/sso/acs")
+                .spCertificate(tomcat.spCertificate())
+                .users(DevUser.demoUsers())
+                .build());
+        tomcat.start(idp.metadataUrl(), null, false);
+
+        samplePage = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), spBase + "/sso/acs", ALICE, ALICE)
+                .body();
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (tomcat != null) {
+                tomcat.close();
+            }
+        } finally {
+            if (idp != null) {
+                idp.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theSampleWebappSeesTheUserAndTheRoles() {
+        assertThat(samplePage).contains("Signed in as <strong>alice</strong>");
+        assertThat(browser.get(tomcat.directUrl("/sample/api/whoami")).body())
+                .isEqualTo("{\"user\":\"alice\",\"roles\":[\"user\",\"admin\"]}");
+        assertThat(browser.get(tomcat.directUrl("/sample/admin/")).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void theClashWebappSeesTheSameUserWithoutSigningInAgain() {
+        Page clash = browser.get(tomcat.directUrl("/clash/"));
+
+        assertThat(clash.status()).as("no second trip to the IdP:%n%s", clash.body()).isEqualTo(200);
+        Map<String, Object> report = ClashWebapp.report(clash.body());
+        assertThat(report).containsEntry("user", "alice").containsEntry("roles", List.of("user", "admin"));
+    }
+
+    @Test
+    @Order(3)
+    void theClashWebappRunsItsOwnLibraryVersionsNotTheValves() {
+        Map<String, Object> report = ClashWebapp.report(browser.get(tomcat.directUrl("/clash/")).body());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> libraries = (Map<String, Map<String, Object>>) report.get("libraries");
+        assertThat(libraries).containsOnlyKeys(ClashWebapp.BUNDLED.keySet());
+        ClashWebapp.BUNDLED.forEach((artifact, version) -> {
+            Map<String, Object> library = libraries.get(artifact);
+            assertThat(library).as(artifact).containsEntry("version", version)
+                    .containsEntry("jar", artifact + "-" + version + ".jar").containsEntry("fromThisWebapp", true);
+            if (ClashWebapp.VALVE.containsKey(artifact)) {
+                assertThat(version).as("%s differs from the valve's", artifact).isNotEqualTo(ClashWebapp.VALVE.get(artifact));
+            }
+        });
+    }
+
+    @Test
+    @Order(4)
+    void theClashWebappUsedEachLibraryOnTheRequest() {
+        Map<String, Object> report = ClashWebapp.report(browser.get(tomcat.directUrl("/clash/")).body());
+
+        assertThat(report).containsEntry("pac4jProfile", "org.pac4j.core.profile.CommonProfile#alice")
+                .containsEntry("pac4jRoles", List.of("admin", "user"))
+                .containsEntry("userSha256", sha256Hex("alice"))
+                .containsEntry("userCapitalized", "Alice")
+                .containsEntry("log4jConfiguration", "clash-webapp")
+                .containsEntry("slf4jLoggerFactory", "org.apache.logging.slf4j.Log4jLoggerFactory");
+    }
+
+    @Test
+    @Order(5)
+    void eachSideLogsThroughItsOwnLog4j() {
+        browser.get(tomcat.directUrl("/clash/"));
+
+        assertThat(tomcat.log("clash-webapp.log"))
+                .contains("clash-webapp request for user [alice] via the Log4j API")
+                .contains("clash-webapp request for user [alice] via SLF4J");
+        assertThat(tomcat.log("portcullis.log")).contains("Portcullis started").doesNotContain("clash-webapp");
+        assertThat(tomcat.log("portcullis-audit.log")).doesNotContain("clash-webapp");
+    }
+
+    @Test
+    @Order(6)
+    void noLogHoldsTheSessionCookieValue() {
+        String cookie = browser.cookie("localhost", "PORTCULLIS");
+
+        assertThat(cookie).as("the session cookie").isNotBlank();
+        for (String log : List.of("portcullis.log", "portcullis-audit.log", "catalina.out", "clash-webapp.log")) {
+            assertThat(tomcat.log(log)).as(log).isNotEmpty().doesNotContain(cookie);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void theUserSignedInExactlyOnceForBothWebapps() {
+        List<String> successes = tomcat.log("portcullis-audit.log").lines().filter(line -> line.contains("login_success")).toList();
+
+        assertThat(successes).hasSize(1);
+        assertThat(successes.get(0)).contains("alice");
+    }
+
+    @Test
+    @Order(8)
+    void aNewBrowserIsSentToTheIdpByBothWebapps() {
+        Browser stranger = new Browser();
+
+        for (String path : List.of("/sample/", "/clash/")) {
+            Page page = stranger.get(tomcat.directUrl(path));
+            assertThat(page.status()).as(path).isEqualTo(302);
+            assertThat(page.location()).as(path).startsWith(idp.ssoUrl() + "?SAMLRequest=");
+            assertThat(page.body()).as(path).doesNotContain("alice");
+        }
+    }
+
+    @Test
+    @Order(9)
+    void theSpMetadataCarriesWhatTheIdpWasRegisteredWith() throws Exception {
+        Page metadata = new Browser().get(tomcat.directUrl("/sso/metadata"));
+        String certificate = java.util.Base64.getEncoder().encodeToString(tomcat.spCertificate().getEncoded());
+
+        assertThat(metadata.status()).isEqualTo(200);
+        assertThat(metadata.body()).contains("entityID=\"" + tomcat.directUrl("/sso/metadata") + "\"")
+                .contains("Location=\"" + tomcat.directUrl("/sso/acs") + "\"")
+                .contains(certificate);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void tomcatRanAndStoppedWithoutSevereRecordsOrStackTraces() throws Exception {
+        assertThat(tomcat.log("catalina.out")).contains("Server startup in");
+        assertNoTrouble("while running");
+
+        tomcat.close();
+
+        assertThat(tomcat.log("catalina.out")).contains("Stopping service [Catalina]");
+        assertNoTrouble("after bin/catalina.sh stop");
+        assertThat(Files.exists(tomcat.spCertificateFile())).isTrue();
+    }
+
+    private void assertNoTrouble(String when) {
+        String logs = tomcat.tomcatLogs();
+        List<String> trouble = logs.lines().filter(line -> TROUBLE.matcher(line).find()).toList();
+        assertThat(trouble).as("SEVERE records or stack traces in Tomcat's logs %s:%n%s", when, logs).isEmpty();
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
