@@ -30,6 +30,8 @@ import dev.portcullis.config.Settings;
 import dev.portcullis.config.SpCredentials;
 import dev.portcullis.pac4j.CacheSessionStore;
 import dev.portcullis.pac4j.LoginFailures;
+import dev.portcullis.pac4j.PortcullisSecurityLogic;
+import dev.portcullis.pac4j.StepUp;
 import dev.portcullis.pac4j.PendingLoginRedirects;
 import dev.portcullis.pac4j.ProtectedPathMatcher;
 import dev.portcullis.pac4j.SamlClient;
@@ -42,6 +44,7 @@ import dev.portcullis.pac4j.ValveParameters;
 import dev.portcullis.pac4j.ValveWebContext;
 import dev.portcullis.saml.AlgorithmPolicy;
 import dev.portcullis.saml.AuthnRequestFactory;
+import dev.portcullis.saml.AuthnRequestOptions;
 import dev.portcullis.saml.Decrypter;
 import dev.portcullis.saml.IdpMetadata;
 import dev.portcullis.saml.IdpMetadataParser;
@@ -56,6 +59,7 @@ import dev.portcullis.session.PendingLoginStore;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
 import dev.portcullis.web.IdentityBinder;
+import dev.portcullis.web.IdentityHeaders;
 import dev.portcullis.web.ResponseWriter;
 
 /**
@@ -86,9 +90,12 @@ final class SsoEngine implements AutoCloseable {
     private final String metadataEndpoint;
     private final CorrelationIds correlationIds;
     private final ServiceProvider serviceProvider;
+    private final String authorizers;
+    private final IdentityHeaders headers;
+    private final StartupChecks origins;
 
     private SsoEngine(Settings settings, Caches caches, Config config, ProtectedPathMatcher paths, String spMetadata,
-                      CorrelationIds correlationIds, ServiceProvider serviceProvider) {
+                      CorrelationIds correlationIds, ServiceProvider serviceProvider, String authorizers) {
         this.settings = settings;
         this.caches = caches;
         this.config = config;
@@ -101,6 +108,9 @@ final class SsoEngine implements AutoCloseable {
         this.metadataEndpoint = endpointPrefix + "/metadata";
         this.correlationIds = correlationIds;
         this.serviceProvider = serviceProvider;
+        this.authorizers = authorizers;
+        this.headers = settings.identityHeaders();
+        this.origins = new StartupChecks(settings.externalUrl());
     }
 
     /**
@@ -150,11 +160,15 @@ final class SsoEngine implements AutoCloseable {
                         + " false; it will probably refuse every sign-in", idp.entityId());
             }
             Supplier<ServiceProvider> current = () -> serviceProvider;
+            StepUp stepUp = new StepUp(new AuthnRequestOptions(settings.forceAuthn(), settings.passive(),
+                    settings.requestedAuthnContext(), settings.authnContextComparison()), settings.stepUpPaths(),
+                    new AuthnRequestOptions(settings.forceAuthn() || settings.stepUpForceAuthn(), false,
+                            settings.stepUpAuthnContext(), settings.authnContextComparison()));
 
             SamlClient client = new SamlClient(settings.acsUrl(),
-                    new SamlRedirectionActionBuilder(current, pending, ids, settings.defaultLandingPath(), clock),
+                    new SamlRedirectionActionBuilder(current, pending, ids, settings.defaultLandingPath(), clock, stepUp),
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
-                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures),
+                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp),
                     new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
                             settings.sessionMaxLifetime(), clock, failures));
             Clients clients = new Clients(settings.acsUrl(), client);
@@ -164,13 +178,14 @@ final class SsoEngine implements AutoCloseable {
                     settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, SamlClient.NAME);
             PendingLoginRedirects redirects = new PendingLoginRedirects(settings.externalUrl(), settings.defaultLandingPath());
 
-            DefaultSecurityLogic security = new DefaultSecurityLogic();
+            DefaultSecurityLogic security = new PortcullisSecurityLogic(stepUp);
             security.setSavedRequestHandler(redirects);
             DefaultCallbackLogic callback = new DefaultCallbackLogic();
             callback.setSavedRequestHandler(redirects);
 
             Config config = new Config(clients);
             config.addMatcher(ProtectedPathMatcher.NAME, paths);
+            config.addAuthorizer(StepUp.NAME, stepUp);
             config.setSecurityLogic(security);
             config.setCallbackLogic(callback);
             config.setWebContextFactory(parameters -> {
@@ -190,6 +205,12 @@ final class SsoEngine implements AutoCloseable {
                     settings.signAuthnRequests() ? spCertificates : List.of(), encryptionCertificates,
                     settings.signAuthnRequests(), settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
 
+            for (SpCredentials credentials : settings.decryptionCredentials()) {
+                StartupChecks.checkExpiry("SP", credentials.certificate(), clock.instant());
+            }
+            for (java.security.cert.X509Certificate certificate : idp.signingCertificates()) {
+                StartupChecks.checkExpiry("IdP signing", certificate, clock.instant());
+            }
             LOG.info("Portcullis started: SP entityID [{}], ACS [{}], IdP [{}] with {} signing key(s), sign-in via {}",
                     settings.spEntityId(), settings.acsUrl(), idp.entityId(), idp.signingCertificates().size(),
                     idp.preferredSingleSignOnService().map(e -> e.getValue()).orElse("?"));
@@ -197,7 +218,8 @@ final class SsoEngine implements AutoCloseable {
                 LOG.warn("externalBaseUrl [{}] is plain http: the session cookie is not marked Secure. Use https outside"
                         + " a test setup.", settings.externalUrl());
             }
-            return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, serviceProvider);
+            return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, serviceProvider,
+                    stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS);
         } catch (RuntimeException e) {
             caches.close();
             throw e;
@@ -215,6 +237,8 @@ final class SsoEngine implements AutoCloseable {
 
     /** Handles one request; see the class description for the flow. */
     void handle(Request request, Response response, Valve next) throws IOException, ServletException {
+        // Before anything else, on every request: a client can never supply an identity header itself.
+        headers.strip(request);
         String path = scopedPath(request);
         if (path.startsWith(endpointPrefix) && (path.length() == endpointPrefix.length()
                 || path.charAt(endpointPrefix.length()) == '/')) {
@@ -235,13 +259,14 @@ final class SsoEngine implements AutoCloseable {
                     throw new IllegalStateException("access granted without a profile on a protected path");
                 }
                 identity.bind(request, profile.session());
+                headers.add(request, profile.session());
                 try {
                     next.invoke(request, response);
                 } catch (IOException | ServletException e) {
                     failure[0] = e;
                 }
                 return null;
-            }, SamlClient.NAME, AUTHORIZERS, ProtectedPathMatcher.NAME, parameters);
+            }, SamlClient.NAME, authorizers, ProtectedPathMatcher.NAME, parameters);
         } catch (HttpAction action) {
             writer.write(action, response);
         } catch (RuntimeException e) {
@@ -251,6 +276,7 @@ final class SsoEngine implements AutoCloseable {
     }
 
     private void endpoint(String path, Request request, Response response) throws IOException {
+        origins.checkOrigin(request);
         if (path.equals(acsEndpoint)) {
             try {
                 config.getCallbackLogic().perform(config, settings.defaultLandingPath(), Boolean.TRUE, SamlClient.NAME,

@@ -400,6 +400,78 @@ public class SsoValve extends ValveBase {
         settings.set(Setting.ALLOW_RSA15_KEY_TRANSPORT, value);
     }
 
+    /** @see Setting#FORCE_AUTHN */
+    public String getForceAuthn() {
+        return settings.get(Setting.FORCE_AUTHN);
+    }
+
+    public void setForceAuthn(String value) {
+        settings.set(Setting.FORCE_AUTHN, value);
+    }
+
+    /** @see Setting#PASSIVE */
+    public String getPassive() {
+        return settings.get(Setting.PASSIVE);
+    }
+
+    public void setPassive(String value) {
+        settings.set(Setting.PASSIVE, value);
+    }
+
+    /** @see Setting#REQUESTED_AUTHN_CONTEXT */
+    public String getRequestedAuthnContext() {
+        return settings.get(Setting.REQUESTED_AUTHN_CONTEXT);
+    }
+
+    public void setRequestedAuthnContext(String value) {
+        settings.set(Setting.REQUESTED_AUTHN_CONTEXT, value);
+    }
+
+    /** @see Setting#AUTHN_CONTEXT_COMPARISON */
+    public String getAuthnContextComparison() {
+        return settings.get(Setting.AUTHN_CONTEXT_COMPARISON);
+    }
+
+    public void setAuthnContextComparison(String value) {
+        settings.set(Setting.AUTHN_CONTEXT_COMPARISON, value);
+    }
+
+    /** @see Setting#STEP_UP_PATHS */
+    public String getStepUpPaths() {
+        return settings.get(Setting.STEP_UP_PATHS);
+    }
+
+    public void setStepUpPaths(String value) {
+        settings.set(Setting.STEP_UP_PATHS, value);
+    }
+
+    /** @see Setting#STEP_UP_AUTHN_CONTEXT */
+    public String getStepUpAuthnContext() {
+        return settings.get(Setting.STEP_UP_AUTHN_CONTEXT);
+    }
+
+    public void setStepUpAuthnContext(String value) {
+        settings.set(Setting.STEP_UP_AUTHN_CONTEXT, value);
+    }
+
+    /** @see Setting#STEP_UP_FORCE_AUTHN */
+    public String getStepUpForceAuthn() {
+        return settings.get(Setting.STEP_UP_FORCE_AUTHN);
+    }
+
+    public void setStepUpForceAuthn(String value) {
+        settings.set(Setting.STEP_UP_FORCE_AUTHN, value);
+    }
+
+    /** @see Setting#IDENTITY_HEADERS */
+    public String getIdentityHeaders() {
+        return settings.get(Setting.IDENTITY_HEADERS);
+    }
+
+    public void setIdentityHeaders(String value) {
+        settings.set(Setting.IDENTITY_HEADERS, value);
+    }
+
     /** For tests: the clock every time check reads. */
     void setClock(Clock clock) {
         this.clock = clock;

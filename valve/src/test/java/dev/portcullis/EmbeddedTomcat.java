@@ -147,6 +147,9 @@ final class EmbeddedTomcat implements AutoCloseable {
             }
             List<String> names = Collections.list(request.getAttributeNames());
             out.println("hasMailAttribute=" + names.contains("portcullis.attribute.mail"));
+            for (String header : List.of("X-Remote-User", "X_Remote_User", "X-Roles", "X-Mail")) {
+                out.println("header." + header + "=" + Collections.list(request.getHeaders(header)));
+            }
         }
     }
 }

@@ -82,6 +82,24 @@ public enum Setting {
     NAME_ID_FORMAT("nameIdFormat", null, Setting::nonBlank,
             "NameIDPolicy Format to request, such as urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress."
                     + " Default: none (the IdP chooses)."),
+    FORCE_AUTHN("forceAuthn", "false", Setting::bool,
+            "Ask the IdP to authenticate the user again even if it has a session (ForceAuthn)."),
+    PASSIVE("passive", "false", Setting::bool,
+            "Ask the IdP not to interact with the user (IsPassive); a user without an IdP session then cannot sign in."),
+    REQUESTED_AUTHN_CONTEXT("requestedAuthnContext", "", Setting::list,
+            "AuthnContextClassRef URIs to request for every sign-in, comma separated; a sign-in that used none of"
+                    + " them is refused. Default: none requested."),
+    AUTHN_CONTEXT_COMPARISON("authnContextComparison", "exact", Setting::comparison,
+            "Comparison sent with RequestedAuthnContext: exact, minimum, better or maximum. Portcullis accepts only"
+                    + " the listed classes whatever the comparison."),
+    STEP_UP_PATHS("stepUpPaths", "", PathPatterns::parse,
+            "URL patterns that need a stronger sign-in (such as multi-factor): a session without one of"
+                    + " stepUpAuthnContext is sent back to the IdP asking for it."),
+    STEP_UP_AUTHN_CONTEXT("stepUpAuthnContext", "", Setting::list,
+            "AuthnContextClassRef URIs that satisfy stepUpPaths, comma separated, such as"
+                    + " https://refeds.org/profile/mfa."),
+    STEP_UP_FORCE_AUTHN("stepUpForceAuthn", "false", Setting::bool,
+            "Also set ForceAuthn on step-up requests, for IdPs that only re-authenticate when forced."),
     DEFAULT_LANDING_PATH("defaultLandingPath", "/", Setting::localPath,
             "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
     ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,
@@ -89,6 +107,10 @@ public enum Setting {
     EXPOSE_ATTRIBUTES("exposeAttributes", "true", Setting::bool,
             "Expose SAML attributes to webapps as request attributes (portcullis.attributes and"
                     + " portcullis.attribute.NAME)."),
+    IDENTITY_HEADERS("identityHeaders", "", dev.portcullis.web.IdentityHeaders::parse,
+            "Request headers for webapps that read the user from a header: Header-Name=source pairs, comma separated;"
+                    + " sources principal, nameId, roles, authnContext, attribute:NAME. Incoming headers with these names"
+                    + " are always removed first."),
     EHCACHE_CONFIG("ehcacheConfig", null, Setting::path,
             "An ehcache.xml with cache templates portcullis-sessions, portcullis-pending-logins and"
                     + " portcullis-replay. Default: built-in heap caches."),
@@ -250,6 +272,14 @@ public enum Setting {
                     + " accepted, since a wide tolerance keeps expired assertions usable.");
         }
         return duration;
+    }
+
+    private static String comparison(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("exact", "minimum", "better", "maximum").contains(v)) {
+            throw new ConfigurationException(name, "'" + value + "' is none of exact, minimum, better, maximum.");
+        }
+        return v;
     }
 
     private static Integer size(String name, String value) {

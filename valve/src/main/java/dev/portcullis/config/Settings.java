@@ -63,6 +63,10 @@ public final class Settings {
                     + " spCertificate) because signAuthnRequests is true; the key signs AuthnRequests and its"
                     + " certificate goes into SP metadata.");
         }
+        if (!stepUpPaths().isEmpty() && stepUpAuthnContext().isEmpty()) {
+            throw new ConfigurationException(Setting.STEP_UP_AUTHN_CONTEXT.attribute(), "is required when stepUpPaths is"
+                    + " set: name the AuthnContextClassRef those paths need.");
+        }
         @SuppressWarnings("unchecked")
         Map<String, List<String>> mapping = (Map<String, List<String>>) values.get(Setting.ROLE_MAPPING);
         @SuppressWarnings("unchecked")
@@ -176,6 +180,36 @@ public final class Settings {
         return all;
     }
 
+    public boolean forceAuthn() {
+        return get(Setting.FORCE_AUTHN, Boolean.class);
+    }
+
+    public boolean passive() {
+        return get(Setting.PASSIVE, Boolean.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> requestedAuthnContext() {
+        return (List<String>) values.get(Setting.REQUESTED_AUTHN_CONTEXT);
+    }
+
+    public String authnContextComparison() {
+        return get(Setting.AUTHN_CONTEXT_COMPARISON, String.class);
+    }
+
+    public PathPatterns stepUpPaths() {
+        return get(Setting.STEP_UP_PATHS, PathPatterns.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> stepUpAuthnContext() {
+        return (List<String>) values.get(Setting.STEP_UP_AUTHN_CONTEXT);
+    }
+
+    public boolean stepUpForceAuthn() {
+        return get(Setting.STEP_UP_FORCE_AUTHN, Boolean.class);
+    }
+
     public boolean wantAssertionsEncrypted() {
         return get(Setting.WANT_ASSERTIONS_ENCRYPTED, Boolean.class);
     }
@@ -270,6 +304,10 @@ public final class Settings {
 
     public boolean exposeAttributes() {
         return get(Setting.EXPOSE_ATTRIBUTES, Boolean.class);
+    }
+
+    public dev.portcullis.web.IdentityHeaders identityHeaders() {
+        return get(Setting.IDENTITY_HEADERS, dev.portcullis.web.IdentityHeaders.class);
     }
 
     public Optional<Path> ehcacheConfig() {

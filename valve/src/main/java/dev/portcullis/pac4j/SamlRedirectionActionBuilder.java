@@ -9,6 +9,7 @@ import org.pac4j.core.exception.http.FoundAction;
 import org.pac4j.core.exception.http.RedirectionAction;
 import org.pac4j.core.redirect.RedirectionActionBuilder;
 
+import dev.portcullis.saml.AuthnRequestOptions;
 import dev.portcullis.saml.OutboundMessage;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.session.PendingLoginStore;
@@ -28,14 +29,16 @@ public final class SamlRedirectionActionBuilder implements RedirectionActionBuil
     private final SessionIds ids;
     private final String defaultLandingPath;
     private final Clock clock;
+    private final StepUp stepUp;
 
     public SamlRedirectionActionBuilder(Supplier<ServiceProvider> serviceProvider, PendingLoginStore pendingLogins,
-                                        SessionIds ids, String defaultLandingPath, Clock clock) {
+                                        SessionIds ids, String defaultLandingPath, Clock clock, StepUp stepUp) {
         this.serviceProvider = serviceProvider;
         this.pendingLogins = pendingLogins;
         this.ids = ids;
         this.defaultLandingPath = defaultLandingPath;
         this.clock = clock;
+        this.stepUp = stepUp;
     }
 
     @Override
@@ -45,9 +48,10 @@ public final class SamlRedirectionActionBuilder implements RedirectionActionBuil
         if (!PendingLoginRedirects.isLocalPath(original) || original.length() > MAX_ORIGINAL_URL) {
             original = defaultLandingPath;
         }
+        AuthnRequestOptions options = stepUp.options(ctx.webContext());
         String requestId = "_" + ids.newToken(20);
-        String relayState = pendingLogins.create(requestId, original);
-        OutboundMessage message = serviceProvider.get().authnRequest(requestId, relayState, clock.instant());
+        String relayState = pendingLogins.create(requestId, original, options.classRefs());
+        OutboundMessage message = serviceProvider.get().authnRequest(requestId, relayState, clock.instant(), options);
         return Optional.of(message.isRedirect() ? new FoundAction(message.location()) : new AutoPostAction(message));
     }
 }

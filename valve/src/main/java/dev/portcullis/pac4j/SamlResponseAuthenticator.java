@@ -1,5 +1,6 @@
 package dev.portcullis.pac4j;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -26,13 +27,15 @@ public final class SamlResponseAuthenticator implements Authenticator {
     private final PendingLoginStore pendingLogins;
     private final boolean allowUnsolicited;
     private final LoginFailures failures;
+    private final StepUp stepUp;
 
     public SamlResponseAuthenticator(Supplier<ServiceProvider> serviceProvider, PendingLoginStore pendingLogins,
-                                     boolean allowUnsolicited, LoginFailures failures) {
+                                     boolean allowUnsolicited, LoginFailures failures, StepUp stepUp) {
         this.serviceProvider = serviceProvider;
         this.pendingLogins = pendingLogins;
         this.allowUnsolicited = allowUnsolicited;
         this.failures = failures;
+        this.stepUp = stepUp;
     }
 
     @Override
@@ -50,6 +53,11 @@ public final class SamlResponseAuthenticator implements Authenticator {
                 }
             }
             ValidatedAssertion assertion = sp.validator().validate(saml.samlResponse(), pending == null ? null : pending.requestId());
+            List<String> required = pending == null ? stepUp.unsolicitedRequirement() : pending.requiredAuthnContexts();
+            if (!required.isEmpty() && !required.contains(assertion.authnContextClassRef())) {
+                throw new SamlValidationException(SamlErrorCode.AUTHN_CONTEXT_NOT_SATISFIED, "AuthnContextClassRef ["
+                        + assertion.authnContextClassRef() + "] is not one of the required " + required);
+            }
             saml.validated(assertion, pending, correlationId);
             ctx.webContext().setRequestAttribute(PendingLoginRedirects.CREDENTIALS, saml);
             return Optional.of(saml);

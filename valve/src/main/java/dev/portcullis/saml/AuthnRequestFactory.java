@@ -55,8 +55,13 @@ public final class AuthnRequestFactory {
         this.xml = xml;
     }
 
-    /** The AuthnRequest XML (unsigned). */
+    /** The AuthnRequest XML (unsigned), asking nothing special. */
     public String xml(String id, Instant issueInstant, String destination) {
+        return xml(id, issueInstant, destination, AuthnRequestOptions.PLAIN);
+    }
+
+    /** The AuthnRequest XML (unsigned). */
+    public String xml(String id, Instant issueInstant, String destination, AuthnRequestOptions options) {
         StringBuilder out = new StringBuilder(640);
         out.append("<samlp:AuthnRequest xmlns:samlp=\"").append(SamlConstants.PROTOCOL_NS)
                 .append("\" xmlns:saml=\"").append(SamlConstants.ASSERTION_NS)
@@ -65,19 +70,40 @@ public final class AuthnRequestFactory {
                 .append(DateTimeFormatter.ISO_INSTANT.format(issueInstant.truncatedTo(ChronoUnit.SECONDS)))
                 .append("\" Destination=\"").append(XmlText.escape(destination))
                 .append("\" AssertionConsumerServiceURL=\"").append(XmlText.escape(acsUrl))
-                .append("\" ProtocolBinding=\"").append(SamlConstants.POST_BINDING).append("\">")
+                .append("\" ProtocolBinding=\"").append(SamlConstants.POST_BINDING).append('"');
+        if (options.forceAuthn()) {
+            out.append(" ForceAuthn=\"true\"");
+        }
+        if (options.passive()) {
+            out.append(" IsPassive=\"true\"");
+        }
+        out.append('>')
                 .append("<saml:Issuer>").append(XmlText.escape(spEntityId)).append("</saml:Issuer>")
                 .append("<samlp:NameIDPolicy AllowCreate=\"true\"");
         if (nameIdFormat != null) {
             out.append(" Format=\"").append(XmlText.escape(nameIdFormat)).append('"');
         }
-        out.append("/></samlp:AuthnRequest>");
+        out.append("/>");
+        if (!options.classRefs().isEmpty()) {
+            out.append("<samlp:RequestedAuthnContext Comparison=\"").append(XmlText.escape(options.comparison())).append("\">");
+            for (String classRef : options.classRefs()) {
+                out.append("<saml:AuthnContextClassRef>").append(XmlText.escape(classRef)).append("</saml:AuthnContextClassRef>");
+            }
+            out.append("</samlp:RequestedAuthnContext>");
+        }
+        out.append("</samlp:AuthnRequest>");
         return out.toString();
     }
 
-    /** The request encoded for the given binding and endpoint. */
+    /** The request encoded for the given binding and endpoint, asking nothing special. */
     public OutboundMessage encode(String binding, String location, String id, Instant issueInstant, String relayState) {
-        String request = xml(id, issueInstant, location);
+        return encode(binding, location, id, issueInstant, relayState, AuthnRequestOptions.PLAIN);
+    }
+
+    /** The request encoded for the given binding and endpoint. */
+    public OutboundMessage encode(String binding, String location, String id, Instant issueInstant, String relayState,
+                                  AuthnRequestOptions options) {
+        String request = xml(id, issueInstant, location, options);
         if (SamlConstants.REDIRECT_BINDING.equals(binding)) {
             return new OutboundMessage(binding, redirectUrl(location, SamlConstants.SAML_REQUEST, request, relayState), Map.of());
         }

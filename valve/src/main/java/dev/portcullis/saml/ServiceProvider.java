@@ -33,7 +33,8 @@ public final class ServiceProvider {
     }
 
     /** An AuthnRequest for the IdP's preferred binding. */
-    public OutboundMessage authnRequest(String requestId, String relayState, Instant now) {
-        return requests.encode(singleSignOnService.getKey(), singleSignOnService.getValue(), requestId, now, relayState);
+    public OutboundMessage authnRequest(String requestId, String relayState, Instant now, AuthnRequestOptions options) {
+        return requests.encode(singleSignOnService.getKey(), singleSignOnService.getValue(), requestId, now, relayState,
+                options);
     }
 }

@@ -11,6 +11,12 @@ import java.time.Instant;
  * @param originalUrl where the user was going: a path on this server, with its query
  * @param createdAt   when the user was sent to the IdP
  * @param expiresAt   after this the handle is unknown
+ * @param requiredAuthnContexts the AuthnContextClassRefs the sign-in must use (empty: any)
  */
-public record PendingLogin(String requestId, String originalUrl, Instant createdAt, Instant expiresAt) {
+public record PendingLogin(String requestId, String originalUrl, Instant createdAt, Instant expiresAt,
+                           java.util.List<String> requiredAuthnContexts) {
+
+    public PendingLogin {
+        requiredAuthnContexts = java.util.List.copyOf(requiredAuthnContexts);
+    }
 }

@@ -30,9 +30,14 @@ public final class PendingLoginStore {
 
     /** Records a sign-in that starts now; returns its RelayState handle. */
     public String create(String requestId, String originalUrl) {
+        return create(requestId, originalUrl, java.util.List.of());
+    }
+
+    /** Records a sign-in that must use one of {@code requiredAuthnContexts}; returns its RelayState handle. */
+    public String create(String requestId, String originalUrl, java.util.List<String> requiredAuthnContexts) {
         Instant now = clock.instant();
         String handle = ids.newToken(HANDLE_BYTES);
-        cache.put(handle, new PendingLogin(requestId, originalUrl, now, now.plus(timeout)));
+        cache.put(handle, new PendingLogin(requestId, originalUrl, now, now.plus(timeout), requiredAuthnContexts));
         return handle;
     }
 

@@ -179,7 +179,8 @@ class SessionStateTest {
     @Test
     void pendingLoginsRoundTripThroughTheirSerializer() {
         PendingLoginSerializer serializer = new PendingLoginSerializer();
-        PendingLogin original = new PendingLogin("_r", "/app/?a=b", clock.instant(), clock.instant().plusSeconds(600));
+        PendingLogin original = new PendingLogin("_r", "/app/?a=b", clock.instant(), clock.instant().plusSeconds(600),
+                List.of("https://refeds.org/profile/mfa"));
         assertThat(serializer.read(serializer.serialize(original))).isEqualTo(original);
     }
 }
