@@ -42,15 +42,10 @@ import dev.portcullis.pac4j.SamlResponseAuthenticator;
 import dev.portcullis.pac4j.SamlResponseExtractor;
 import dev.portcullis.pac4j.ValveParameters;
 import dev.portcullis.pac4j.ValveWebContext;
-import dev.portcullis.saml.AlgorithmPolicy;
-import dev.portcullis.saml.AuthnRequestFactory;
 import dev.portcullis.saml.AuthnRequestOptions;
-import dev.portcullis.saml.Decrypter;
 import dev.portcullis.saml.IdpMetadata;
 import dev.portcullis.saml.IdpMetadataParser;
-import dev.portcullis.saml.MetadataException;
 import dev.portcullis.saml.MetadataFetcher;
-import dev.portcullis.saml.ResponseValidator;
 import dev.portcullis.saml.SecureXml;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.saml.SpMetadataWriter;
@@ -89,13 +84,13 @@ final class SsoEngine implements AutoCloseable {
     private final String acsEndpoint;
     private final String metadataEndpoint;
     private final CorrelationIds correlationIds;
-    private final ServiceProvider serviceProvider;
+    private final IdpTrust trust;
     private final String authorizers;
     private final IdentityHeaders headers;
     private final StartupChecks origins;
 
     private SsoEngine(Settings settings, Caches caches, Config config, ProtectedPathMatcher paths, String spMetadata,
-                      CorrelationIds correlationIds, ServiceProvider serviceProvider, String authorizers) {
+                      CorrelationIds correlationIds, IdpTrust trust, String authorizers) {
         this.settings = settings;
         this.caches = caches;
         this.config = config;
@@ -107,7 +102,7 @@ final class SsoEngine implements AutoCloseable {
         this.acsEndpoint = endpointPrefix + "/acs";
         this.metadataEndpoint = endpointPrefix + "/metadata";
         this.correlationIds = correlationIds;
-        this.serviceProvider = serviceProvider;
+        this.trust = trust;
         this.authorizers = authorizers;
         this.headers = settings.identityHeaders();
         this.origins = new StartupChecks(settings.externalUrl());
@@ -120,46 +115,34 @@ final class SsoEngine implements AutoCloseable {
      */
     static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader) {
         SecureXml xml = new SecureXml();
-        IdpMetadata idp = loadIdpMetadata(settings, clock, xml);
         SecureRandom random = new SecureRandom();
         SessionIds ids = new SessionIds(random);
         AuditLog audit = new AuditLog();
         CorrelationIds correlationIds = new CorrelationIds(random);
         LoginFailures failures = new LoginFailures(audit, correlationIds);
+        if (settings.allowRsa15KeyTransport()) {
+            LOG.warn("allowRsa15KeyTransport=true: encrypted assertions may use RSA PKCS#1 v1.5 key transport, which is"
+                    + " open to padding-oracle attacks. Switch the IdP to RSA-OAEP and remove the setting.");
+        }
 
         Caches caches = Caches.start(settings.ehcacheConfig().orElse(null), clock, settings.sessionIdleTimeout(), classLoader);
+        IdpTrust trust = null;
         try {
             SessionRepository sessions = new SessionRepository(caches.sessions(), ids, clock, settings.sessionIdleTimeout());
             PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, settings.loginRequestTimeout());
-
-            SpCredentials sp = settings.spCredentials().orElse(null);
-            List<java.security.PrivateKey> decryptionKeys = settings.decryptionCredentials().stream()
-                    .map(SpCredentials::privateKey).toList();
-            ResponseValidator validator = new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(),
-                    settings.spEntityId(), settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(),
-                    settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize(),
-                    settings.allowUnsolicitedResponses()), idp, new AlgorithmPolicy(settings.allowSha1()),
-                    new Decrypter(decryptionKeys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize()),
-                    new dev.portcullis.session.CacheReplayCache(caches.replay()), xml, clock);
-            if (settings.allowRsa15KeyTransport()) {
-                LOG.warn("allowRsa15KeyTransport=true: encrypted assertions may use RSA PKCS#1 v1.5 key transport, which is"
-                        + " open to padding-oracle attacks. Switch the IdP to RSA-OAEP and remove the setting.");
-            }
-            AuthnRequestFactory requests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(),
-                    settings.nameIdFormat().orElse(null),
-                    settings.signAuthnRequests() ? sp.privateKey() : null,
-                    settings.signAuthnRequests() ? sp.certificate() : null, xml);
-            ServiceProvider serviceProvider;
-            try {
-                serviceProvider = new ServiceProvider(idp, validator, requests);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("idpMetadata", e.getMessage() + ".");
-            }
+            ServiceProviderFactory factory = new ServiceProviderFactory(settings, xml, clock,
+                    new dev.portcullis.session.CacheReplayCache(caches.replay()));
+            trust = IdpTrust.start(settings.idpMetadataLocation(), settings.idpEntityId().orElse(null),
+                    settings.idpMetadataBackup().orElse(null), settings.idpMetadataRefreshInterval(), clock,
+                    new MetadataFetcher(Duration.ofSeconds(10)), new IdpMetadataParser(xml),
+                    settings.idpMetadataSigningCertificate().orElse(null), factory::create);
+            IdpMetadata idp = trust.current().idp();
             if (idp.wantAuthnRequestsSigned() && !settings.signAuthnRequests()) {
                 LOG.warn("The IdP {} wants signed AuthnRequests (WantAuthnRequestsSigned) but signAuthnRequests is"
                         + " false; it will probably refuse every sign-in", idp.entityId());
             }
-            Supplier<ServiceProvider> current = () -> serviceProvider;
+            IdpTrust running = trust;
+            Supplier<ServiceProvider> current = running::current;
             StepUp stepUp = new StepUp(new AuthnRequestOptions(settings.forceAuthn(), settings.passive(),
                     settings.requestedAuthnContext(), settings.authnContextComparison()), settings.stepUpPaths(),
                     new AuthnRequestOptions(settings.forceAuthn() || settings.stepUpForceAuthn(), false,
@@ -168,7 +151,7 @@ final class SsoEngine implements AutoCloseable {
             SamlClient client = new SamlClient(settings.acsUrl(),
                     new SamlRedirectionActionBuilder(current, pending, ids, settings.defaultLandingPath(), clock, stepUp),
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
-                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp),
+                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp, clock),
                     new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
                             settings.sessionMaxLifetime(), clock, failures));
             Clients clients = new Clients(settings.acsUrl(), client);
@@ -218,20 +201,14 @@ final class SsoEngine implements AutoCloseable {
                 LOG.warn("externalBaseUrl [{}] is plain http: the session cookie is not marked Secure. Use https outside"
                         + " a test setup.", settings.externalUrl());
             }
-            return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, serviceProvider,
+            return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, trust,
                     stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS);
         } catch (RuntimeException e) {
+            if (trust != null) {
+                trust.close();
+            }
             caches.close();
             throw e;
-        }
-    }
-
-    private static IdpMetadata loadIdpMetadata(Settings settings, Clock clock, SecureXml xml) {
-        try {
-            byte[] bytes = new MetadataFetcher(Duration.ofSeconds(10)).fetch(settings.idpMetadataLocation());
-            return new IdpMetadataParser(xml).parse(bytes, settings.idpEntityId().orElse(null), clock.instant());
-        } catch (MetadataException e) {
-            throw new ConfigurationException("idpMetadata", e.getMessage() + ".", e);
         }
     }
 
@@ -339,12 +316,18 @@ final class SsoEngine implements AutoCloseable {
 
     /** The SAML side as it is now (for tests and tools). */
     ServiceProvider serviceProvider() {
-        return serviceProvider;
+        return trust.current();
     }
 
-    /** Releases the caches and everything they hold. */
+    /** Reads the IdP metadata again now (for tests); returns whether it worked. */
+    boolean refreshIdpMetadata() {
+        return trust.refresh();
+    }
+
+    /** Stops the metadata timer and releases the caches and everything they hold. */
     @Override
     public void close() {
+        trust.close();
         caches.close();
         LOG.info("Portcullis stopped for ACS [{}]", settings.acsUrl());
     }

@@ -472,6 +472,33 @@ public class SsoValve extends ValveBase {
         settings.set(Setting.IDENTITY_HEADERS, value);
     }
 
+    /** @see Setting#IDP_METADATA_REFRESH_INTERVAL */
+    public String getIdpMetadataRefreshInterval() {
+        return settings.get(Setting.IDP_METADATA_REFRESH_INTERVAL);
+    }
+
+    public void setIdpMetadataRefreshInterval(String value) {
+        settings.set(Setting.IDP_METADATA_REFRESH_INTERVAL, value);
+    }
+
+    /** @see Setting#IDP_METADATA_SIGNING_CERTIFICATE */
+    public String getIdpMetadataSigningCertificate() {
+        return settings.get(Setting.IDP_METADATA_SIGNING_CERTIFICATE);
+    }
+
+    public void setIdpMetadataSigningCertificate(String value) {
+        settings.set(Setting.IDP_METADATA_SIGNING_CERTIFICATE, value);
+    }
+
+    /** @see Setting#IDP_METADATA_BACKUP */
+    public String getIdpMetadataBackup() {
+        return settings.get(Setting.IDP_METADATA_BACKUP);
+    }
+
+    public void setIdpMetadataBackup(String value) {
+        settings.set(Setting.IDP_METADATA_BACKUP, value);
+    }
+
     /** For tests: the clock every time check reads. */
     void setClock(Clock clock) {
         this.clock = clock;

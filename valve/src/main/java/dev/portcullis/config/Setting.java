@@ -39,6 +39,14 @@ public enum Setting {
             "The certificate of spSecondaryPrivateKey."),
     IDP_METADATA("idpMetadata", null, Setting::metadataLocation,
             "The IdP's SAML metadata: a file path, or an https:// URL (http:// only for localhost). Required."),
+    IDP_METADATA_REFRESH_INTERVAL("idpMetadataRefreshInterval", "1h", Setting::positiveDuration,
+            "How often the IdP metadata is read again (sooner when its cacheDuration or validUntil say so). A failed"
+                    + " refresh keeps the previous metadata."),
+    IDP_METADATA_SIGNING_CERTIFICATE("idpMetadataSigningCertificate", null, Setting::path,
+            "PEM certificate that must have signed the IdP metadata (as federations sign theirs). Default: not required."),
+    IDP_METADATA_BACKUP("idpMetadataBackup", null, Setting::path,
+            "Where the last good copy of URL metadata is kept, used when the URL is down at start. Default:"
+                    + " $CATALINA_BASE/work/portcullis/idp-metadata-HASH.xml."),
     IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
             "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
     PROTECTED_PATHS("protectedPaths", "/*", PathPatterns::parse,

@@ -223,6 +223,31 @@ public final class Settings {
         return values.get(Setting.IDP_METADATA);
     }
 
+    public Duration idpMetadataRefreshInterval() {
+        return get(Setting.IDP_METADATA_REFRESH_INTERVAL, Duration.class);
+    }
+
+    /** The certificate IdP metadata must be signed with, or empty. */
+    public Optional<java.security.cert.X509Certificate> idpMetadataSigningCertificate() {
+        Path file = get(Setting.IDP_METADATA_SIGNING_CERTIFICATE, Path.class);
+        return file == null ? Optional.empty()
+                : Optional.of(SpCredentials.readPemCertificate(Setting.IDP_METADATA_SIGNING_CERTIFICATE.attribute(), file));
+    }
+
+    /** Where to keep the last good copy of URL metadata: the setting, else under $CATALINA_BASE/work, else none. */
+    public Optional<Path> idpMetadataBackup() {
+        Path configured = get(Setting.IDP_METADATA_BACKUP, Path.class);
+        if (configured != null) {
+            return Optional.of(configured);
+        }
+        String base = System.getProperty("catalina.base");
+        if (base == null) {
+            return Optional.empty();
+        }
+        String hash = dev.portcullis.session.SessionIds.hash(idpMetadataLocation() + "\n" + acsUrl()).substring(0, 12);
+        return Optional.of(Path.of(base, "work", "portcullis", "idp-metadata-" + hash + ".xml"));
+    }
+
     public Optional<String> idpEntityId() {
         return Optional.ofNullable(get(Setting.IDP_ENTITY_ID, String.class));
     }

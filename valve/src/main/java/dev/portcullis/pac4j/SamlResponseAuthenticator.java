@@ -28,14 +28,16 @@ public final class SamlResponseAuthenticator implements Authenticator {
     private final boolean allowUnsolicited;
     private final LoginFailures failures;
     private final StepUp stepUp;
+    private final java.time.Clock clock;
 
     public SamlResponseAuthenticator(Supplier<ServiceProvider> serviceProvider, PendingLoginStore pendingLogins,
-                                     boolean allowUnsolicited, LoginFailures failures, StepUp stepUp) {
+                                     boolean allowUnsolicited, LoginFailures failures, StepUp stepUp, java.time.Clock clock) {
         this.serviceProvider = serviceProvider;
         this.pendingLogins = pendingLogins;
         this.allowUnsolicited = allowUnsolicited;
         this.failures = failures;
         this.stepUp = stepUp;
+        this.clock = clock;
     }
 
     @Override
@@ -44,6 +46,11 @@ public final class SamlResponseAuthenticator implements Authenticator {
         ServiceProvider sp = serviceProvider.get();
         String correlationId = failures.newCorrelationId();
         try {
+            java.time.Instant validUntil = sp.idp().validUntil();
+            if (validUntil != null && !clock.instant().isBefore(validUntil)) {
+                throw new SamlValidationException(SamlErrorCode.IDP_METADATA_EXPIRED, "IdP metadata validUntil [" + validUntil
+                        + "] has passed");
+            }
             PendingLogin pending = null;
             if (saml.relayState() != null) {
                 pending = pendingLogins.take(saml.relayState()).orElse(null);

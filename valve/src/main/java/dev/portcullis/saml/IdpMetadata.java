@@ -18,15 +18,22 @@ import java.util.Optional;
  * @param singleLogoutServices   SingleLogoutService Location by Binding URI, in metadata order
  * @param wantAuthnRequestsSigned the IdP's WantAuthnRequestsSigned flag
  * @param validUntil             the metadata's validUntil, if any
+ * @param cacheDuration          the metadata's cacheDuration (how long to keep it before refreshing), if any
  */
 public record IdpMetadata(String entityId, List<X509Certificate> signingCertificates,
                           Map<String, String> singleSignOnServices, Map<String, String> singleLogoutServices,
-                          boolean wantAuthnRequestsSigned, Instant validUntil) {
+                          boolean wantAuthnRequestsSigned, Instant validUntil, java.time.Duration cacheDuration) {
 
     public IdpMetadata {
         signingCertificates = List.copyOf(signingCertificates);
         singleSignOnServices = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(singleSignOnServices));
         singleLogoutServices = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(singleLogoutServices));
+    }
+
+    /** Metadata without a cacheDuration. */
+    public IdpMetadata(String entityId, List<X509Certificate> signingCertificates, Map<String, String> singleSignOnServices,
+                       Map<String, String> singleLogoutServices, boolean wantAuthnRequestsSigned, Instant validUntil) {
+        this(entityId, signingCertificates, singleSignOnServices, singleLogoutServices, wantAuthnRequestsSigned, validUntil, null);
     }
 
     /** The public keys that may sign for this IdP. */

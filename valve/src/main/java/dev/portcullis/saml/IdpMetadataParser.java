@@ -37,6 +37,15 @@ public final class IdpMetadataParser {
      * @param now            to check validUntil against
      */
     public IdpMetadata parse(byte[] metadata, String wantedEntityId, Instant now) throws MetadataException {
+        return parse(metadata, wantedEntityId, now, null);
+    }
+
+    /**
+     * @param signer when not null, the document's root must carry an enveloped signature that this
+     *               validator accepts (metadata signed by the federation or IdP operator)
+     */
+    public IdpMetadata parse(byte[] metadata, String wantedEntityId, Instant now, SignatureValidator signer)
+            throws MetadataException {
         Document doc;
         try {
             doc = xml.parse(metadata);
@@ -44,6 +53,16 @@ public final class IdpMetadataParser {
             throw new MetadataException("the metadata is not well-formed XML (" + e.detail() + ")", e);
         }
         Element root = doc.getDocumentElement();
+        if (signer != null) {
+            try {
+                if (!signer.verifyIfPresent(root)) {
+                    throw new MetadataException("the metadata is not signed, and idpMetadataSigningCertificate requires it");
+                }
+            } catch (SamlValidationException e) {
+                throw new MetadataException("the metadata signature is not valid for idpMetadataSigningCertificate ("
+                        + e.code().code() + ": " + e.detail() + ")", e);
+            }
+        }
         List<Element> candidates = new ArrayList<>();
         Instant rootValidUntil;
         try {
@@ -103,7 +122,8 @@ public final class IdpMetadataParser {
         Map<String, String> slo = endpoints(idp, "SingleLogoutService");
         boolean wantSigned = "true".equals(String.valueOf(Dom.attribute(idp, "WantAuthnRequestsSigned")).trim().toLowerCase(Locale.ROOT))
                 || "1".equals(Dom.attribute(idp, "WantAuthnRequestsSigned"));
-        return new IdpMetadata(entityId, certificates, sso, slo, wantSigned, validUntil);
+        java.time.Duration cacheDuration = shortest(duration(root), duration(entity));
+        return new IdpMetadata(entityId, certificates, sso, slo, wantSigned, validUntil, cacheDuration);
     }
 
     private static boolean isMetadata(Element element, String localName) {
@@ -167,6 +187,27 @@ public final class IdpMetadataParser {
             }
         }
         return endpoints;
+    }
+
+    /** The cacheDuration attribute (an xs:duration such as PT6H or P1D), or null. */
+    private static java.time.Duration duration(Element element) throws MetadataException {
+        String value = Dom.attribute(element, "cacheDuration");
+        if (value == null) {
+            return null;
+        }
+        try {
+            javax.xml.datatype.Duration xsd = javax.xml.datatype.DatatypeFactory.newInstance().newDuration(value.trim());
+            return java.time.Duration.ofMillis(xsd.getTimeInMillis(new java.util.Date()));
+        } catch (IllegalArgumentException | javax.xml.datatype.DatatypeConfigurationException e) {
+            throw new MetadataException("cacheDuration [" + SecureXml.truncate(value) + "] is not an xs:duration");
+        }
+    }
+
+    private static java.time.Duration shortest(java.time.Duration a, java.time.Duration b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Instant earliest(Instant a, Instant b) {

@@ -7,6 +7,8 @@ package dev.portcullis.saml;
  */
 public enum SamlErrorCode {
 
+    IDP_METADATA_EXPIRED("idp_metadata_expired", "The IdP metadata in use has passed its validUntil and no refresh"
+            + " has succeeded; no sign-in is accepted until one does (see the refresh warnings in the log)."),
     MISSING_RESPONSE("missing_response", "The ACS received no SAMLResponse (a GET, or a POST without the field)."),
     RESPONSE_TOO_LARGE("response_too_large", "The SAMLResponse is larger than maxResponseSize."),
     MALFORMED_RESPONSE_DATA("malformed_response_data", "The SAMLResponse is not base64, not well-formed XML, or not a"

@@ -1,0 +1,55 @@
+package dev.portcullis;
+
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.util.List;
+
+import dev.portcullis.config.Settings;
+import dev.portcullis.config.SpCredentials;
+import dev.portcullis.saml.AlgorithmPolicy;
+import dev.portcullis.saml.AuthnRequestFactory;
+import dev.portcullis.saml.Decrypter;
+import dev.portcullis.saml.IdpMetadata;
+import dev.portcullis.saml.ReplayCache;
+import dev.portcullis.saml.ResponseValidator;
+import dev.portcullis.saml.SecureXml;
+import dev.portcullis.saml.ServiceProvider;
+
+/**
+ * Builds the SAML side for one version of the IdP metadata: the response validator (keys, entityID)
+ * and the AuthnRequest factory, from the settings that do not change while the valve runs. Called at
+ * start and after every successful metadata refresh. Thread-safe.
+ */
+final class ServiceProviderFactory {
+
+    private final Settings settings;
+    private final SecureXml xml;
+    private final Clock clock;
+    private final ReplayCache replayCache;
+    private final Decrypter decrypter;
+    private final AuthnRequestFactory requests;
+
+    ServiceProviderFactory(Settings settings, SecureXml xml, Clock clock, ReplayCache replayCache) {
+        this.settings = settings;
+        this.xml = xml;
+        this.clock = clock;
+        this.replayCache = replayCache;
+        List<PrivateKey> decryptionKeys = settings.decryptionCredentials().stream().map(SpCredentials::privateKey).toList();
+        this.decrypter = new Decrypter(decryptionKeys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize());
+        SpCredentials signer = settings.signAuthnRequests() ? settings.spCredentials().orElseThrow() : null;
+        this.requests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(), settings.nameIdFormat().orElse(null),
+                signer == null ? null : signer.privateKey(), signer == null ? null : signer.certificate(), xml);
+    }
+
+    /**
+     * @throws IllegalArgumentException when the metadata cannot serve (no usable SSO binding)
+     */
+    ServiceProvider create(IdpMetadata idp) {
+        ResponseValidator validator = new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(),
+                settings.spEntityId(), settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(),
+                settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize(),
+                settings.allowUnsolicitedResponses()), idp, new AlgorithmPolicy(settings.allowSha1()), decrypter,
+                replayCache, xml, clock);
+        return new ServiceProvider(idp, validator, requests);
+    }
+}
