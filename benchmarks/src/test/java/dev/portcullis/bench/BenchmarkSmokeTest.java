@@ -35,7 +35,7 @@ class BenchmarkSmokeTest {
         Collection<RunResult> results = new Runner(options).run();
 
         assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
-                .containsExactlyInAnyOrder("floor", "floor2Threads", "portcullis", "portcullis2Threads",
+                .containsExactlyInAnyOrder("floor", "floorEagerDom", "floor2Threads", "portcullis", "portcullis2Threads",
                         "replayInsertAndRemove", "openSaml3", "oneLoginXsd", "oneLoginNoXsd");
     }
 }

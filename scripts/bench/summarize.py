@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Reads what scripts/benchmarks.sh measured in OUTDIR and prints the short table (Markdown), with each
+target met or missed; writes OUTDIR/summary.md and the chart data OUTDIR/chart.dat. Medians throughout:
+JMH scores are the median of all measurement iterations of all forks (from jmh.json), wrk figures the
+median over the alternating rounds. Python 3 standard library only."""
+import json
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1]
+rows = []  # (what, figure, target, verdict)
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+def kv(path):
+    values = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            for m in re.finditer(r"(\w+)=(\S+)", line):
+                values.setdefault(m.group(1), m.group(2))
+    return values
+
+
+# ------------------------------------------------------------------ JMH
+jmh = {}
+path = os.path.join(out, "jmh.json")
+if os.path.exists(path):
+    for b in json.load(open(path)):
+        name = b["benchmark"].rsplit(".", 1)[1]
+        raw = [x for fork in b["primaryMetric"]["rawData"] for x in fork]
+        entry = {"median": statistics.median(raw), "n": len(raw)}
+        alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        if alloc:
+            entry["alloc"] = statistics.median([x for fork in alloc["rawData"] for x in fork])
+        jmh[name] = entry
+if jmh:
+    floor = jmh["floor"]["median"]
+    p = jmh["portcullis"]["median"]
+    if "floorEagerDom" in jmh:
+        e = jmh["floorEagerDom"]
+        rows.append(("ACS: floor with eager DOM (deferred node expansion off)",
+                     f"{e['median']:,.0f} responses/s = {e['median'] / floor:.2f} x floor, {e.get('alloc', 0) / 1024:.0f} KB/op",
+                     "info", ""))
+    rows.append(("ACS: floor (hardened parse + checkSignatureValue), 1 thread",
+                 f"{floor:,.0f} responses/s, {jmh['floor'].get('alloc', 0) / 1024:.0f} KB/op", "reference", ""))
+    rows.append(("ACS: Portcullis `ResponseValidator.validate`, 1 thread",
+                 f"{p:,.0f} responses/s = **{p / floor:.2f} x floor**", ">= 0.65 x floor", verdict(p / floor >= 0.65)))
+    if "alloc" in jmh["portcullis"]:
+        a = jmh["portcullis"]["alloc"] / 1024
+        rows.append(("ACS: Portcullis allocation per validation", f"{a:.0f} KB", "<= 120 KB", verdict(a <= 120)))
+    if "portcullis2Threads" in jmh:
+        s = jmh["portcullis2Threads"]["median"] / p
+        f2 = jmh["floor2Threads"]["median"] / floor
+        rows.append(("ACS: Portcullis 2 threads / 1 thread",
+                     f"**{s:.2f} x** (floor: {f2:.2f} x)", ">= 1.8 x", verdict(s >= 1.8)))
+    for name, label in (("openSaml3", "OpenSAML 3.4.6 unmarshal + profile + signature"),
+                        ("oneLoginNoXsd", "java-saml 2.9.0 isValid, XSD off"),
+                        ("oneLoginXsd", "java-saml 2.9.0 isValid, XSD on")):
+        if name in jmh:
+            v = jmh[name]["median"]
+            rows.append((f"ACS baseline: {label}",
+                         f"{v:,.0f} responses/s = {v / floor:.2f} x floor, {jmh[name].get('alloc', 0) / 1024:,.0f} KB/op",
+                         "comparison", ""))
+    if "replayInsertAndRemove" in jmh:
+        r = jmh["replayInsertAndRemove"]["median"]
+        rows.append(("ACS: benchmark bookkeeping (replay insert + remove)", f"{1e6 / r:.2f} us/op", "info", ""))
+
+# ------------------------------------------------------------------ wrk
+path = os.path.join(out, "overhead.tsv")
+chart = []
+if os.path.exists(path):
+    data = {}
+    for line in open(path).read().splitlines()[1:]:
+        r, server, p, mode, rps, p50 = line.split("\t")
+        data.setdefault((server, p, mode), []).append((float(rps), float(p50)))
+
+    def med(server, p, mode, i):
+        return statistics.median(x[i] for x in data[(server, p, mode)])
+
+    for p, label, target in (("/app/hello", "authenticated (valid session)", 0.97),
+                             ("/app/public/hello", "excluded path", 0.99)):
+        plain, valve = med("plain", p, "throughput", 0), med("valve", p, "throughput", 0)
+        ratio = valve / plain
+        lp, lv = med("plain", p, "latency", 1), med("valve", p, "latency", 1)
+        rows.append((f"Requests, {label}: throughput with / without valve",
+                     f"{valve:,.0f} / {plain:,.0f} req/s = **{ratio:.3f}**", f">= {target}", verdict(ratio >= target)))
+        if p == "/app/hello":
+            rows.append((f"Requests, {label}: median latency added (1 connection)",
+                         f"{lv:.0f} - {lp:.0f} us = **{lv - lp:+.0f} us**", "<= 15 us", verdict(lv - lp <= 15)))
+        else:
+            rows.append((f"Requests, {label}: median latency (1 connection)", f"{lv:.0f} vs {lp:.0f} us", "info", ""))
+        chart.append((label, plain, valve, lp, lv))
+    flood = kv(os.path.join(out, "overhead-flood.txt"))
+    if "unauthenticated_navigations_per_s" in flood:
+        rows.append(("Unauthenticated navigations (pending login + signed redirect)",
+                     f"{float(flood['unauthenticated_navigations_per_s']):,.0f} req/s", "info", ""))
+with open(os.path.join(out, "chart.dat"), "w") as f:
+    f.write("# label plain_rps valve_rps plain_p50_us valve_p50_us\n")
+    for label, plain, valve, lp, lv in chart:
+        f.write(f'"{label}" {plain:.1f} {valve:.1f} {lp:.1f} {lv:.1f}\n')
+
+# ------------------------------------------------------------------ memory
+m = kv(os.path.join(out, "memory-sessions.txt"))
+if "bytes_per_session" in m:
+    b = float(m["bytes_per_session"])
+    rows.append(("Heap per cached session (10 attributes, 5 roles)",
+                 f"**{b:,.0f} B** (session object graph {float(m['session_graph_bytes']):,.0f} B + key and cache entry "
+                 f"{float(m['cache_entry_bytes']):,.0f} B)", "<= 1 KB", verdict(b <= 1024)))
+fl = open(os.path.join(out, "memory-flood.txt")).read() if os.path.exists(os.path.join(out, "memory-flood.txt")) else ""
+f = kv(os.path.join(out, "memory-flood.txt"))
+if "heap_growth_bytes" in f:
+    growth = int(f["heap_growth_bytes"]) / 1024 / 1024
+    rows.append(("Flood of 1,000,000 pending logins: heap growth (GC-settled)",
+                 f"{growth:.1f} MB, {f['pending_entries_at_end']} entries at the end (limit 50,000)",
+                 "bounded by the cache limit", verdict(int(f["pending_entries_at_end"]) <= 50000)))
+    survived = re.findall(r"legit_login_followed_by=(\d+) completes=(\w+)", fl)
+    ok = [int(n) for n, c in survived if c == "true"]
+    lost = [int(n) for n, c in survived if c == "false"]
+    rate = float(kv(os.path.join(out, "overhead-flood.txt")).get("unauthenticated_navigations_per_s", "0"))
+    window = f", i.e. {50000 / rate:,.0f} s at the measured {rate:,.0f} navigations/s" if rate else ""
+    rows.append(("Flood: legitimate login started before/during it still completes",
+                 f"only if at most {max(ok):,} flood requests follow it{window}; lost when "
+                 f"{min(lost):,} or more follow" if ok and lost else str(survived),
+                 "keeps working", verdict(not lost)))
+
+# ------------------------------------------------------------------ start-up and size
+path = os.path.join(out, "startup.tsv")
+if os.path.exists(path):
+    t = {"plain": [], "valve": []}
+    for line in open(path).read().splitlines()[1:]:
+        _, kind, ms = line.split("\t")
+        t[kind].append(float(ms))
+    plain, valve = statistics.median(t["plain"]), statistics.median(t["valve"])
+    rows.append(("Tomcat start-up added by the valve (metadata from a file)",
+                 f"{valve:.0f} - {plain:.0f} ms = **{valve - plain:+.0f} ms** (medians of {len(t['valve'])})",
+                 "<= 300 ms", verdict(valve - plain <= 300)))
+j = kv(os.path.join(out, "jar-breakdown.md"))
+if "jar_bytes" in j:
+    size = int(j["jar_bytes"]) / 1024 / 1024
+    rows.append(("Drop-in JAR size", f"**{size:.2f} MB** ({j['jar_entries']} entries)", "<= 8 MB", verdict(size <= 8)))
+
+lines = ["| measurement | figure | target | verdict |", "| --- | --- | --- | --- |"]
+lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+text = "\n".join(lines) + "\n"
+open(os.path.join(out, "summary.md"), "w").write(text)
+print(text)

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Every Portcullis benchmark in one go, then a short table (docs/PERFORMANCE.md explains each figure):
+#   1. ACS validation (JMH, -prof gc): Portcullis vs the parse+verify floor, 1 and 2 threads, with the
+#      OpenSAML 3.4.6 and java-saml 2.9.0 baselines, in one JMH run;
+#   2. request overhead: two embedded Tomcats with/without the valve, wrk in alternating rounds, chart;
+#   3. memory: heap per cached session, a flood of 1,000,000 pending logins;
+#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of.
+# Takes about 20 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
+# the chart also to docs/performance-overhead.png.
+#
+#   scripts/benchmarks.sh                     everything
+#   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
+#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
+#   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
+#   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
+# Needs: JDK 17+, Maven, wrk, gnuplot (Debian: apt-get install wrk gnuplot-nox), python3, taskset, curl.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""
+while (($#)); do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) only="$2"; shift ;;
+    --build-valve) build_valve=1 ;;
+    --jmh-args) jmh_extra="$2"; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+wants() { [[ ",$only," == *",$1,"* ]]; }
+for tool in java mvn python3 taskset curl; do
+  command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is not installed" >&2; exit 1; }
+done
+if wants overhead; then
+  for tool in wrk gnuplot; do
+    command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is missing (apt-get install wrk gnuplot-nox)" >&2; exit 1; }
+  done
+fi
+
+if [ "$build_valve" = 1 ]; then
+  echo "== building testkit and valve" >&2
+  mvn -B -q -ntp install -pl testkit,valve -DskipTests
+fi
+echo "== building the benchmarks module" >&2
+mvn -B -q -ntp package -pl benchmarks -DskipTests
+
+out="$root/benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+ln -sfn "$out" "$root/benchmarks/target/results/latest"
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1) x $(nproc)"
+  echo "memory=$(awk '/MemTotal/ {printf "%.0f GB", $2/1024/1024}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "java=$(java -version 2>&1 | head -2 | tr '\n' ' ')"
+  echo "wrk=$(wrk --version 2>&1 | head -1 || true)"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/environment.txt"
+cat "$out/environment.txt" >&2
+
+if wants acs; then
+  echo "== 1. ACS validation (JMH)" >&2
+  if [ "$quick" = 1 ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 2 -r 1s); else jmh_opts=(-f 3 -wi 5 -w 1s -i 5 -r 2s); fi
+  # shellcheck disable=SC2086
+  java -cp "$cp" org.openjdk.jmh.Main 'AcsBenchmark' "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh.json" $jmh_extra \
+      > "$out/jmh.txt" 2>&1 || { tail -30 "$out/jmh.txt" >&2; exit 1; }
+  grep -E "^(Benchmark|AcsBenchmark)" "$out/jmh.txt" | grep -v -E "gc\.(count|time)|churn" >&2 || true
+fi
+
+if wants memory; then
+  echo "== 3. memory" >&2
+  if [ "$quick" = 1 ]; then n_sessions=5000; n_flood=200000; else n_sessions=40000; n_flood=1000000; fi
+  java -Xms2g -Xmx2g -cp "$cp" dev.portcullis.bench.MemoryHarness sessions "$n_sessions" 2>/dev/null > "$out/memory-sessions.txt"
+  java -Xms1g -Xmx1g -cp "$cp" dev.portcullis.bench.MemoryHarness flood "$n_flood" 2>/dev/null > "$out/memory-flood.txt"
+  grep -v '^jol|' "$out/memory-sessions.txt" >&2; tail -14 "$out/memory-flood.txt" >&2
+fi
+
+if wants overhead; then
+  echo "== 2. request overhead (wrk)" >&2
+  if [ "$quick" = 1 ]; then export ROUNDS=1 DURATION=2s WARMUP=3s; fi
+  scripts/bench/overhead.sh "$out"
+fi
+
+if wants startup; then
+  echo "== 4a. start-up" >&2
+  if [ "$quick" = 1 ]; then export RUNS=2; fi
+  scripts/bench/startup.sh "$out"
+fi
+
+if wants jar; then
+  echo "== 4b. drop-in JAR" >&2
+  scripts/bench/jar-size.sh "$out"
+fi
+
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.txt"
+echo "== summary ($out)" >&2
+python3 scripts/bench/summarize.py "$out"
+if wants overhead && [ -s "$out/chart.dat" ]; then
+  gnuplot -e "data='$out/chart.dat'; output='$out/performance-overhead.png'" scripts/bench/chart.gp
+  if [ "$quick" = 0 ]; then cp "$out/performance-overhead.png" docs/performance-overhead.png; fi
+  echo "chart: $out/performance-overhead.png" >&2
+fi
