@@ -14,6 +14,9 @@ public final class AlgorithmPolicy {
     public static final String RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
     public static final String RSA_SHA384 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384";
     public static final String RSA_SHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512";
+    public static final String RSA_PSS_SHA256 = "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1";
+    public static final String RSA_PSS_SHA384 = "http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1";
+    public static final String RSA_PSS_SHA512 = "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1";
     public static final String ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
     public static final String ECDSA_SHA384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
     public static final String ECDSA_SHA512 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512";
@@ -29,6 +32,7 @@ public final class AlgorithmPolicy {
     /** Signature algorithm URI → the key algorithm it needs. */
     private static final Map<String, String> STRONG_SIGNATURES = Map.of(
             RSA_SHA256, "RSA", RSA_SHA384, "RSA", RSA_SHA512, "RSA",
+            RSA_PSS_SHA256, "RSA", RSA_PSS_SHA384, "RSA", RSA_PSS_SHA512, "RSA",
             ECDSA_SHA256, "EC", ECDSA_SHA384, "EC", ECDSA_SHA512, "EC");
     private static final Set<String> STRONG_DIGESTS = Set.of(SHA256, SHA384, SHA512);
 

@@ -247,6 +247,15 @@ class ResponseValidatorTest {
         }
 
         @Test
+        void acceptsRsaPss() throws Exception {
+            XmlSigning.Options pss = new XmlSigning.Options();
+            pss.signatureAlgorithm = AlgorithmPolicy.RSA_PSS_SHA256;
+            Document doc = response().build();
+            XmlSigning.sign(assertion(doc), IDP_KEY, pss);
+            assertThat(accept(encode(doc)).nameId()).isEqualTo("alice@example.com");
+        }
+
+        @Test
         void refusesASha1DigestUnderAStrongSignatureByDefault() {
             XmlSigning.Options sha1Digest = new XmlSigning.Options();
             sha1Digest.digestAlgorithm = XmlSigning.SHA1;
