@@ -233,7 +233,17 @@ start() {
         [ $((SECONDS - started)) -lt "$timeout" ] || fail_tomcat "not ready after ${timeout}s"
         sleep 0.5
     done
-    curl -fsS -o /dev/null --max-time 10 "http://127.0.0.1:$port/sso/metadata" \
+    # The probe presents itself as a browser's request would arrive (Host, and behind the proxy the
+    # forwarded protocol and port), so that the valve sees its own externalBaseUrl.
+    local external authority probe=()
+    external=$(< "$BASE/.external-base-url")
+    authority=${external#*://}
+    probe=(-H "Host: $authority")
+    if [ "${PORTCULLIS_BEHIND_PROXY:-false}" = true ]; then
+        probe+=(-H "X-Forwarded-Proto: ${external%%://*}")
+        [[ "$authority" != *:* ]] || probe+=(-H "X-Forwarded-Port: ${authority##*:}")
+    fi
+    curl -fsS -o /dev/null --max-time 10 "${probe[@]}" "http://127.0.0.1:$port/sso/metadata" \
         || fail_tomcat "Tomcat started but Portcullis does not serve /sso/metadata"
     note "ready after $((SECONDS - started)) s"
     echo "Tomcat $VERSION: http://localhost:$port (pid $(cat "$BASE/.pid"), log $log)"

@@ -162,4 +162,12 @@ class BrowserBehindTlsProxyIT {
         assertThat(fromProxy).containsEntry("user", "alice").containsEntry("scheme", "https").containsEntry("secure", true);
         assertThat(fromElsewhere).containsEntry("user", "alice").containsEntry("scheme", "http").containsEntry("secure", false);
     }
+
+    @Test
+    @Order(5)
+    void theValveSawItsEndpointsOnlyUnderTheExternalHttpsOrigin() {
+        // The valve warns when a request to its endpoints arrives under another origin than externalBaseUrl,
+        // the sign of a proxy that Tomcat does not believe. After the sign-in above, through the proxy, none did.
+        assertThat(tomcat.log("portcullis.log")).contains("Portcullis started").doesNotContain("arrived as");
+    }
 }
