@@ -13,24 +13,37 @@
 #   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
+#   scripts/benchmarks.sh --quiet-load 1.5    before each measurement, wait (up to 10 min) until the 1-minute
+#                                             load average is below 1.5: on a shared machine, others' builds
+#                                             otherwise land in the middle of a measurement
 # Needs: JDK 17+, Maven, wrk, gnuplot (Debian: apt-get install wrk gnuplot-nox), python3, taskset, curl.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""
+quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""; quiet_load=""
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
     --only) only="$2"; shift ;;
     --build-valve) build_valve=1 ;;
     --jmh-args) jmh_extra="$2"; shift ;;
+    --quiet-load) quiet_load="$2"; shift ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 wants() { [[ ",$only," == *",$1,"* ]]; }
+# Waits until the machine is quiet (see --quiet-load); records how long it waited and the load it got.
+await_quiet() {
+  [ -n "$quiet_load" ] || return 0
+  local waited=0
+  while awk -v max="$quiet_load" '{exit !($1 >= max)}' /proc/loadavg && [ "$waited" -lt 600 ]; do
+    sleep 10; waited=$((waited + 10))
+  done
+  echo "quiet_wait $1: ${waited}s, load $(cut -d' ' -f1 /proc/loadavg)" >> "$out/environment.txt"
+}
 for tool in java mvn python3 taskset curl; do
   command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is not installed" >&2; exit 1; }
 done
@@ -64,16 +77,29 @@ cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt
 cat "$out/environment.txt" >&2
 
 if wants acs; then
-  echo "== 1. ACS validation (JMH)" >&2
-  if [ "$quick" = 1 ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 2 -r 1s); else jmh_opts=(-f 3 -wi 5 -w 1s -i 5 -r 2s); fi
-  # shellcheck disable=SC2086
-  java -cp "$cp" org.openjdk.jmh.Main 'AcsBenchmark' "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh.json" $jmh_extra \
-      > "$out/jmh.txt" 2>&1 || { tail -30 "$out/jmh.txt" >&2; exit 1; }
-  grep -E "^(Benchmark|AcsBenchmark)" "$out/jmh.txt" | grep -v -E "gc\.(count|time)|churn" >&2 || true
+  # Rounds of short JMH runs rather than one long one: on a shared machine the load changes by the
+  # minute, so each ratio is taken between benchmarks of the same JMH run, seconds apart, and the
+  # table quotes the median over rounds. Group A: Portcullis and the floor, 1 and 2 threads. Group B:
+  # the floor again with the baselines.
+  echo "== 1. ACS validation (JMH, $([ "$quick" = 1 ] && echo 1 || echo "${ACS_ROUNDS:-3}") rounds)" >&2
+  if [ "$quick" = 1 ]; then rounds=1; jmh_opts=(-f 1 -wi 2 -w 1s -i 2 -r 1s); else rounds="${ACS_ROUNDS:-3}"; jmh_opts=(-f 1 -wi 5 -w 1s -i 5 -r 2s); fi
+  for r in $(seq 1 "$rounds"); do
+    for group in A B; do
+      await_quiet "acs-$group-$r"
+      if [ "$group" = A ]; then regex='AcsBenchmark\.(floor|floor2Threads|portcullis|portcullis2Threads)$'
+      else regex='AcsBenchmark\.(floor|floorEagerDom|openSaml3|oneLoginNoXsd|oneLoginXsd|replayInsertAndRemove)$'; fi
+      # shellcheck disable=SC2086
+      java -cp "$cp" org.openjdk.jmh.Main "$regex" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-$group-$r.json" \
+          $jmh_extra > "$out/jmh-$group-$r.txt" 2>&1 || { tail -30 "$out/jmh-$group-$r.txt" >&2; exit 1; }
+      echo "round $r group $group: $(grep -E '^AcsBenchmark\.[A-Za-z0-9]+ ' "$out/jmh-$group-$r.txt" \
+          | awk '{printf "%s %.0f  ", substr($1, 14), $4}')" >&2
+    done
+  done
 fi
 
 if wants memory; then
   echo "== 3. memory" >&2
+  await_quiet memory
   if [ "$quick" = 1 ]; then n_sessions=5000; n_flood=200000; else n_sessions=40000; n_flood=1000000; fi
   java -Xms2g -Xmx2g -cp "$cp" dev.portcullis.bench.MemoryHarness sessions "$n_sessions" 2>/dev/null > "$out/memory-sessions.txt"
   java -Xms1g -Xmx1g -cp "$cp" dev.portcullis.bench.MemoryHarness flood "$n_flood" 2>/dev/null > "$out/memory-flood.txt"
@@ -82,12 +108,14 @@ fi
 
 if wants overhead; then
   echo "== 2. request overhead (wrk)" >&2
+  await_quiet overhead
   if [ "$quick" = 1 ]; then export ROUNDS=1 DURATION=2s WARMUP=3s; fi
   scripts/bench/overhead.sh "$out"
 fi
 
 if wants startup; then
   echo "== 4a. start-up" >&2
+  await_quiet startup
   if [ "$quick" = 1 ]; then export RUNS=2; fi
   scripts/bench/startup.sh "$out"
 fi
