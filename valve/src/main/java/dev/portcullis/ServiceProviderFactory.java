@@ -10,6 +10,8 @@ import dev.portcullis.saml.AlgorithmPolicy;
 import dev.portcullis.saml.AuthnRequestFactory;
 import dev.portcullis.saml.Decrypter;
 import dev.portcullis.saml.IdpMetadata;
+import dev.portcullis.saml.LogoutValidator;
+import dev.portcullis.saml.MessageEncoder;
 import dev.portcullis.saml.ReplayCache;
 import dev.portcullis.saml.ResponseValidator;
 import dev.portcullis.saml.SecureXml;
@@ -28,6 +30,7 @@ final class ServiceProviderFactory {
     private final ReplayCache replayCache;
     private final Decrypter decrypter;
     private final AuthnRequestFactory requests;
+    private final MessageEncoder encoder;
 
     ServiceProviderFactory(Settings settings, SecureXml xml, Clock clock, ReplayCache replayCache) {
         this.settings = settings;
@@ -37,6 +40,9 @@ final class ServiceProviderFactory {
         List<PrivateKey> decryptionKeys = settings.decryptionCredentials().stream().map(SpCredentials::privateKey).toList();
         this.decrypter = new Decrypter(decryptionKeys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize());
         SpCredentials signer = settings.signAuthnRequests() ? settings.spCredentials().orElseThrow() : null;
+        this.encoder = new MessageEncoder(signer == null ? settings.spCredentials().map(SpCredentials::privateKey).orElse(null)
+                : signer.privateKey(), signer == null ? settings.spCredentials().map(SpCredentials::certificate).orElse(null)
+                : signer.certificate(), xml);
         this.requests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(), settings.nameIdFormat().orElse(null),
                 signer == null ? null : signer.privateKey(), signer == null ? null : signer.certificate(), xml);
     }
@@ -50,6 +56,9 @@ final class ServiceProviderFactory {
                 settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize(),
                 settings.allowUnsolicitedResponses()), idp, new AlgorithmPolicy(settings.allowSha1()), decrypter,
                 replayCache, xml, clock);
-        return new ServiceProvider(idp, validator, requests);
+        LogoutValidator logout = settings.singleLogout() ? new LogoutValidator(new LogoutValidator.Options(settings.sloUrl(),
+                settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize()), idp,
+                new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock) : null;
+        return new ServiceProvider(idp, validator, requests, logout, encoder, settings.spEntityId());
     }
 }

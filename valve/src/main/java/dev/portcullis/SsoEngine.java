@@ -18,6 +18,7 @@ import org.apache.logging.log4j.Logger;
 import org.pac4j.core.client.Clients;
 import org.pac4j.core.config.Config;
 import org.pac4j.core.engine.DefaultCallbackLogic;
+import org.pac4j.core.engine.DefaultLogoutLogic;
 import org.pac4j.core.engine.DefaultSecurityLogic;
 import org.pac4j.core.exception.http.HttpAction;
 import org.pac4j.core.profile.UserProfile;
@@ -35,6 +36,7 @@ import dev.portcullis.pac4j.StepUp;
 import dev.portcullis.pac4j.PendingLoginRedirects;
 import dev.portcullis.pac4j.ProtectedPathMatcher;
 import dev.portcullis.pac4j.SamlClient;
+import dev.portcullis.pac4j.SamlLogoutActionBuilder;
 import dev.portcullis.pac4j.SamlProfile;
 import dev.portcullis.pac4j.SamlProfileCreator;
 import dev.portcullis.pac4j.SamlRedirectionActionBuilder;
@@ -88,9 +90,16 @@ final class SsoEngine implements AutoCloseable {
     private final String authorizers;
     private final IdentityHeaders headers;
     private final StartupChecks origins;
+    private final LogoutEndpoints logout;
+    private final SessionRepository sessions;
+    private final WebappSessions webappSessions;
+    private final String logoutEndpoint;
+    private final String sloEndpoint;
+    private final String signedOutEndpoint;
 
     private SsoEngine(Settings settings, Caches caches, Config config, ProtectedPathMatcher paths, String spMetadata,
-                      CorrelationIds correlationIds, IdpTrust trust, String authorizers) {
+                      CorrelationIds correlationIds, IdpTrust trust, String authorizers, LogoutEndpoints logout,
+                      SessionRepository sessions, WebappSessions webappSessions) {
         this.settings = settings;
         this.caches = caches;
         this.config = config;
@@ -106,6 +115,12 @@ final class SsoEngine implements AutoCloseable {
         this.authorizers = authorizers;
         this.headers = settings.identityHeaders();
         this.origins = new StartupChecks(settings.externalUrl());
+        this.logout = logout;
+        this.sessions = sessions;
+        this.webappSessions = webappSessions;
+        this.logoutEndpoint = endpointPrefix + "/logout";
+        this.sloEndpoint = endpointPrefix + "/slo";
+        this.signedOutEndpoint = endpointPrefix + "/signed-out";
     }
 
     /**
@@ -113,7 +128,7 @@ final class SsoEngine implements AutoCloseable {
      *
      * @throws ConfigurationException naming the setting at fault; nothing is left running
      */
-    static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader) {
+    static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader, org.apache.catalina.Container container) {
         SecureXml xml = new SecureXml();
         SecureRandom random = new SecureRandom();
         SessionIds ids = new SessionIds(random);
@@ -128,7 +143,9 @@ final class SsoEngine implements AutoCloseable {
         Caches caches = Caches.start(settings.ehcacheConfig().orElse(null), clock, settings.sessionIdleTimeout(), classLoader);
         IdpTrust trust = null;
         try {
-            SessionRepository sessions = new SessionRepository(caches.sessions(), ids, clock, settings.sessionIdleTimeout());
+            SessionRepository sessions = new SessionRepository(caches.sessions(),
+                    new dev.portcullis.session.SessionIndex(caches.sessionIndex(), clock), ids, clock,
+                    settings.sessionIdleTimeout());
             PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, settings.loginRequestTimeout());
             ServiceProviderFactory factory = new ServiceProviderFactory(settings, xml, clock,
                     new dev.portcullis.session.CacheReplayCache(caches.replay()));
@@ -148,17 +165,22 @@ final class SsoEngine implements AutoCloseable {
                     new AuthnRequestOptions(settings.forceAuthn() || settings.stepUpForceAuthn(), false,
                             settings.stepUpAuthnContext(), settings.authnContextComparison()));
 
+            WebappSessions webappSessions = new WebappSessions(container, settings.invalidateWebappSessions());
+            String completeLanding = settings.logoutLandingPath().map(settings.externalUrl()::resolve)
+                    .orElse(settings.externalUrl().resolve(settings.endpointBase() + "/signed-out?status=complete"));
             SamlClient client = new SamlClient(settings.acsUrl(),
                     new SamlRedirectionActionBuilder(current, pending, ids, settings.defaultLandingPath(), clock, stepUp),
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
                     new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp, clock),
                     new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
-                            settings.sessionMaxLifetime(), clock, failures));
+                            settings.sessionMaxLifetime(), clock, failures),
+                    new SamlLogoutActionBuilder(current, pending, ids, clock, completeLanding));
             Clients clients = new Clients(settings.acsUrl(), client);
 
             ProtectedPathMatcher paths = new ProtectedPathMatcher(settings.protectedPaths(), settings.excludedPaths());
             CacheSessionStore store = new CacheSessionStore(sessions, new CacheSessionStore.SessionCookies(
-                    settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, SamlClient.NAME);
+                    settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, SamlClient.NAME,
+                    webappSessions);
             PendingLoginRedirects redirects = new PendingLoginRedirects(settings.externalUrl(), settings.defaultLandingPath());
 
             DefaultSecurityLogic security = new PortcullisSecurityLogic(stepUp);
@@ -171,6 +193,7 @@ final class SsoEngine implements AutoCloseable {
             config.addAuthorizer(StepUp.NAME, stepUp);
             config.setSecurityLogic(security);
             config.setCallbackLogic(callback);
+            config.setLogoutLogic(new DefaultLogoutLogic());
             config.setWebContextFactory(parameters -> {
                 ValveParameters p = (ValveParameters) parameters;
                 return new ValveWebContext(p.request(), p.response(), p.path(), settings.externalUrl());
@@ -185,6 +208,7 @@ final class SsoEngine implements AutoCloseable {
             List<java.security.cert.X509Certificate> encryptionCertificates = settings.decryptionCredentials().stream()
                     .filter(c -> "RSA".equals(c.privateKey().getAlgorithm())).map(SpCredentials::certificate).toList();
             String spMetadata = SpMetadataWriter.write(settings.spEntityId(), settings.acsUrl(),
+                    settings.singleLogout() ? settings.sloUrl() : null,
                     settings.signAuthnRequests() ? spCertificates : List.of(), encryptionCertificates,
                     settings.signAuthnRequests(), settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
 
@@ -201,8 +225,11 @@ final class SsoEngine implements AutoCloseable {
                 LOG.warn("externalBaseUrl [{}] is plain http: the session cookie is not marked Secure. Use https outside"
                         + " a test setup.", settings.externalUrl());
             }
+            ResponseWriter writer = (ResponseWriter) config.getHttpActionAdapter();
+            LogoutEndpoints logout = new LogoutEndpoints(settings, config, store, sessions, pending, webappSessions, current,
+                    audit, correlationIds, ids, writer, clock);
             return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, trust,
-                    stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS);
+                    stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS, logout, sessions, webappSessions);
         } catch (RuntimeException e) {
             if (trust != null) {
                 trust.close();
@@ -242,6 +269,7 @@ final class SsoEngine implements AutoCloseable {
                 } catch (IOException | ServletException e) {
                     failure[0] = e;
                 }
+                rememberWebappSession(request, context, (CacheSessionStore) store, profile);
                 return null;
             }, SamlClient.NAME, authorizers, ProtectedPathMatcher.NAME, parameters);
         } catch (HttpAction action) {
@@ -263,6 +291,12 @@ final class SsoEngine implements AutoCloseable {
             } catch (RuntimeException e) {
                 unexpected(request, response, e);
             }
+        } else if (path.equals(logoutEndpoint)) {
+            guarded(request, response, () -> logout.logout(request, response, path));
+        } else if (path.equals(sloEndpoint)) {
+            guarded(request, response, () -> logout.singleLogout(request, response, path));
+        } else if (path.equals(signedOutEndpoint)) {
+            logout.signedOut(request, response);
         } else if (path.equals(metadataEndpoint)) {
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
                 response.setHeader("Allow", "GET, HEAD");
@@ -272,6 +306,34 @@ final class SsoEngine implements AutoCloseable {
             writer.document(response, "application/samlmetadata+xml", spMetadata);
         } else {
             writer.page(response, 404, "Not found", "There is no Portcullis endpoint at this address.");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Endpoint {
+        void run() throws IOException;
+    }
+
+    private void guarded(Request request, Response response, Endpoint endpoint) throws IOException {
+        try {
+            endpoint.run();
+        } catch (RuntimeException e) {
+            unexpected(request, response, e);
+        }
+    }
+
+    /**
+     * Notes the webapp's own HttpSession under the Portcullis session, once, so that logout can end it.
+     * Costs nothing on requests whose webapp session is already known or absent.
+     */
+    private void rememberWebappSession(Request request, org.pac4j.core.context.WebContext context, CacheSessionStore store,
+                                       SamlProfile profile) {
+        String used = webappSessions.used(request);
+        if (used != null && !profile.session().webappSessions().contains(used)) {
+            CacheSessionStore.Current current = store.current(context);
+            if (current.id() != null) {
+                sessions.rememberWebappSession(current.id(), current.session(), used);
+            }
         }
     }
 

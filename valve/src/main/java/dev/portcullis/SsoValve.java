@@ -499,6 +499,33 @@ public class SsoValve extends ValveBase {
         settings.set(Setting.IDP_METADATA_BACKUP, value);
     }
 
+    /** @see Setting#SINGLE_LOGOUT */
+    public String getSingleLogout() {
+        return settings.get(Setting.SINGLE_LOGOUT);
+    }
+
+    public void setSingleLogout(String value) {
+        settings.set(Setting.SINGLE_LOGOUT, value);
+    }
+
+    /** @see Setting#LOGOUT_LANDING_PATH */
+    public String getLogoutLandingPath() {
+        return settings.get(Setting.LOGOUT_LANDING_PATH);
+    }
+
+    public void setLogoutLandingPath(String value) {
+        settings.set(Setting.LOGOUT_LANDING_PATH, value);
+    }
+
+    /** @see Setting#INVALIDATE_WEBAPP_SESSIONS */
+    public String getInvalidateWebappSessions() {
+        return settings.get(Setting.INVALIDATE_WEBAPP_SESSIONS);
+    }
+
+    public void setInvalidateWebappSessions(String value) {
+        settings.set(Setting.INVALIDATE_WEBAPP_SESSIONS, value);
+    }
+
     /** For tests: the clock every time check reads. */
     void setClock(Clock clock) {
         this.clock = clock;
@@ -511,7 +538,7 @@ public class SsoValve extends ValveBase {
         try {
             Settings built = settings.build(contextPath);
             LogConfiguration.apply(built.logConfig().orElse(null), SsoValve.class.getClassLoader());
-            engine = SsoEngine.start(built, clock, SsoValve.class.getClassLoader());
+            engine = SsoEngine.start(built, clock, SsoValve.class.getClassLoader(), container);
             authenticators = AuthenticatorCaching.watch(container);
         } catch (ConfigurationException e) {
             startFailure = e.getMessage();

@@ -34,6 +34,7 @@ final class EmbeddedTomcat implements AutoCloseable {
 
     static final String IDP_ENTITY = "https://idp.example.org/metadata";
     static final String IDP_SSO = "https://idp.example.org/sso";
+    static final String IDP_SLO = "https://idp.example.org/slo";
 
     final Path dir;
     final int port;
@@ -45,13 +46,22 @@ final class EmbeddedTomcat implements AutoCloseable {
     final Path spCertFile;
 
     EmbeddedTomcat(TestCredentials idpKey, TestCredentials spKey) throws IOException {
+        this(idpKey, spKey, false);
+    }
+
+    /** @param singleLogout whether the IdP metadata offers SingleLogoutService (HTTP-Redirect) */
+    EmbeddedTomcat(TestCredentials idpKey, TestCredentials spKey, boolean singleLogout) throws IOException {
         this.dir = Files.createTempDirectory("portcullis-tomcat");
         this.port = freePort();
         this.idpKey = idpKey;
         this.spKey = spKey;
         this.idpMetadata = dir.resolve("idp-metadata.xml");
-        Files.writeString(idpMetadata, new IdpMetadataWriter(IDP_ENTITY).signingCertificate(idpKey)
-                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO).toString());
+        IdpMetadataWriter metadata = new IdpMetadataWriter(IDP_ENTITY).signingCertificate(idpKey)
+                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO);
+        if (singleLogout) {
+            metadata.singleLogoutService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SLO);
+        }
+        Files.writeString(idpMetadata, metadata.toString());
         this.spKeyFile = dir.resolve("sp.key");
         this.spCertFile = dir.resolve("sp.crt");
         spKey.writePem(spKeyFile, spCertFile);
@@ -131,7 +141,7 @@ final class EmbeddedTomcat implements AutoCloseable {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             if (request.getParameter("session") != null) {
-                request.getSession(true);
+                request.getSession(true).setAttribute("cachedUser", request.getRemoteUser());
             }
             response.setContentType("text/plain;charset=UTF-8");
             PrintWriter out = response.getWriter();
@@ -147,6 +157,8 @@ final class EmbeddedTomcat implements AutoCloseable {
             }
             List<String> names = Collections.list(request.getAttributeNames());
             out.println("hasMailAttribute=" + names.contains("portcullis.attribute.mail"));
+            jakarta.servlet.http.HttpSession own = request.getSession(false);
+            out.println("webappSession=" + (own == null ? "none" : own.getAttribute("cachedUser")));
             for (String header : List.of("X-Remote-User", "X_Remote_User", "X-Roles", "X-Mail")) {
                 out.println("header." + header + "=" + Collections.list(request.getHeaders(header)));
             }

@@ -45,6 +45,12 @@ public final class AuditLog {
                 .with("client", clean(client)).with("cause", cause));
     }
 
+    /** A logout message from the IdP was refused; {@code code} is a stable error code. */
+    public void logoutFailure(String code, String idp, String client, String correlationId) {
+        log.warn(event("logout_failure").with("code", code).with("idp", clean(idp)).with("client", clean(client))
+                .with("correlation", correlationId));
+    }
+
     /** A session ended because it expired ({@code cause}: idle or lifetime). */
     public void sessionExpired(String user, String idp, String sessionHash, String client, String cause) {
         log.info(event("session_expired").with("user", clean(user)).with("idp", clean(idp))

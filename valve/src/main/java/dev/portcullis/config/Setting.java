@@ -108,6 +108,15 @@ public enum Setting {
                     + " https://refeds.org/profile/mfa."),
     STEP_UP_FORCE_AUTHN("stepUpForceAuthn", "false", Setting::bool,
             "Also set ForceAuthn on step-up requests, for IdPs that only re-authenticate when forced."),
+    SINGLE_LOGOUT("singleLogout", "true", Setting::bool,
+            "On logout, also sign the user out at the IdP (SP-initiated Single Logout) when its metadata offers a"
+                    + " SingleLogoutService, and accept the IdP's own LogoutRequests."),
+    LOGOUT_LANDING_PATH("logoutLandingPath", null, Setting::localPath,
+            "Where a user lands after logout. Default: Portcullis's own signed-out page (a protected page would"
+                    + " only start a new sign-in)."),
+    INVALIDATE_WEBAPP_SESSIONS("invalidateWebappSessions", "true", Setting::bool,
+            "On logout, also end the webapps' own HttpSessions created while the user was signed in (on this"
+                    + " node), so that an identity a webapp cached in its session does not outlive the sign-out."),
     DEFAULT_LANDING_PATH("defaultLandingPath", "/", Setting::localPath,
             "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
     ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,

@@ -140,6 +140,36 @@ public final class Settings {
         return endpointBase() + "/acs";
     }
 
+    public String sloPath() {
+        return endpointBase() + "/slo";
+    }
+
+    public String logoutPath() {
+        return endpointBase() + "/logout";
+    }
+
+    /** The SingleLogoutService URL: the Destination of the IdP's logout messages. */
+    public String sloUrl() {
+        return externalUrl.resolve(sloPath());
+    }
+
+    public boolean singleLogout() {
+        return get(Setting.SINGLE_LOGOUT, Boolean.class);
+    }
+
+    /** Landing path after logout below the context path, or empty for Portcullis's own page. */
+    public Optional<String> logoutLandingPath() {
+        String landing = get(Setting.LOGOUT_LANDING_PATH, String.class);
+        if (landing == null) {
+            return Optional.empty();
+        }
+        return Optional.of(contextPath.isEmpty() ? landing : contextPath + (landing.equals("/") ? "/" : landing));
+    }
+
+    public boolean invalidateWebappSessions() {
+        return get(Setting.INVALIDATE_WEBAPP_SESSIONS, Boolean.class);
+    }
+
     public String metadataPath() {
         return endpointBase() + "/metadata";
     }

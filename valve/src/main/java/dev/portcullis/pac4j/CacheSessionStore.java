@@ -42,12 +42,15 @@ public final class CacheSessionStore implements SessionStore {
     private final SessionCookies cookies;
     private final AuditLog audit;
     private final String clientName;
+    private final dev.portcullis.session.SessionEndListener ends;
 
-    public CacheSessionStore(SessionRepository sessions, SessionCookies cookies, AuditLog audit, String clientName) {
+    public CacheSessionStore(SessionRepository sessions, SessionCookies cookies, AuditLog audit, String clientName,
+                             dev.portcullis.session.SessionEndListener ends) {
         this.sessions = sessions;
         this.cookies = cookies;
         this.audit = audit;
         this.clientName = clientName;
+        this.ends = ends;
     }
 
     /** The current request's session lookup, done at most once per request. */
@@ -145,6 +148,7 @@ public final class CacheSessionStore implements SessionStore {
         if (removed != null) {
             audit.logout(removed.principal(), removed.idpEntityId(), SessionIds.logHash(current.id()),
                     context.getRemoteAddr(), "local");
+            ends.ended(removed);
         }
         return removed != null;
     }
@@ -167,6 +171,14 @@ public final class CacheSessionStore implements SessionStore {
 
     private static HttpServletRequest request(WebContext context) {
         return ((JEEContext) context).getNativeRequest();
+    }
+
+    /** Clears the session cookie in this response (the session itself already ended elsewhere). */
+    public void forget(WebContext context) {
+        if (current(context).id() != null) {
+            cookies.clear(context);
+            context.setRequestAttribute(LOOKUP, Current.NONE);
+        }
     }
 
     /** The session of the current request, or none. */

@@ -14,7 +14,8 @@ public final class SamlClient extends IndirectClient {
     public static final String NAME = "PortcullisSaml";
 
     public SamlClient(String acsUrl, SamlRedirectionActionBuilder redirections, SamlResponseExtractor extractor,
-                      SamlResponseAuthenticator authenticator, SamlProfileCreator profileCreator) {
+                      SamlResponseAuthenticator authenticator, SamlProfileCreator profileCreator,
+                      SamlLogoutActionBuilder logout) {
         setName(NAME);
         setCallbackUrl(acsUrl);
         setCallbackUrlResolver(new NoParameterCallbackUrlResolver());
@@ -25,6 +26,7 @@ public final class SamlClient extends IndirectClient {
         setCredentialsExtractor(extractor);
         setAuthenticator(authenticator);
         setProfileCreator(profileCreator);
+        setLogoutActionBuilder(logout);
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class SamlProfile extends BasicUserProfile {
         this.session = session;
         this.correlationId = correlationId;
         setId(session.principal());
+        setClientName(SamlClient.NAME);
         addRoles(session.roles());
     }
 

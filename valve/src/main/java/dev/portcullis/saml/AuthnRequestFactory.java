@@ -1,46 +1,22 @@
 package dev.portcullis.saml;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
-import org.apache.xml.security.Init;
-import org.apache.xml.security.exceptions.XMLSecurityException;
-import org.apache.xml.security.signature.XMLSignature;
-import org.apache.xml.security.transforms.Transforms;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 
 /**
- * Builds AuthnRequests and encodes them for the IdP's preferred binding: HTTP-Redirect (deflated,
- * with the signature over the query string, saml-bindings-2.0-os 3.4.4.1) or HTTP-POST (enveloped
- * XML signature). Immutable and thread-safe.
+ * Builds AuthnRequests and puts them on the IdP's preferred binding through a {@link MessageEncoder}.
+ * Immutable and thread-safe.
  */
 public final class AuthnRequestFactory {
-
-    static {
-        Init.init();
-    }
 
     private final String spEntityId;
     private final String acsUrl;
     private final String nameIdFormat;
-    private final PrivateKey signingKey;
-    private final X509Certificate signingCertificate;
-    private final SecureXml xml;
+    private final MessageEncoder encoder;
 
     /**
      * @param signingKey the SP key to sign with, or null to send unsigned requests
@@ -50,9 +26,7 @@ public final class AuthnRequestFactory {
         this.spEntityId = spEntityId;
         this.acsUrl = acsUrl;
         this.nameIdFormat = nameIdFormat;
-        this.signingKey = signingKey;
-        this.signingCertificate = signingCertificate;
-        this.xml = xml;
+        this.encoder = new MessageEncoder(signingKey, signingCertificate, xml);
     }
 
     /** The AuthnRequest XML (unsigned), asking nothing special. */
@@ -103,81 +77,12 @@ public final class AuthnRequestFactory {
     /** The request encoded for the given binding and endpoint. */
     public OutboundMessage encode(String binding, String location, String id, Instant issueInstant, String relayState,
                                   AuthnRequestOptions options) {
-        String request = xml(id, issueInstant, location, options);
-        if (SamlConstants.REDIRECT_BINDING.equals(binding)) {
-            return new OutboundMessage(binding, redirectUrl(location, SamlConstants.SAML_REQUEST, request, relayState), Map.of());
-        }
-        if (SamlConstants.POST_BINDING.equals(binding)) {
-            String signed = signingKey == null ? request : signEnveloped(request, id);
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put(SamlConstants.SAML_REQUEST, Base64.getEncoder().encodeToString(signed.getBytes(StandardCharsets.UTF_8)));
-            if (relayState != null) {
-                fields.put(SamlConstants.RELAY_STATE, relayState);
-            }
-            return new OutboundMessage(binding, location, fields);
-        }
-        throw new IllegalArgumentException("unsupported binding " + binding);
+        return encoder.encode(binding, location, SamlConstants.SAML_REQUEST, xml(id, issueInstant, location, options), id,
+                relayState);
     }
 
     /** An HTTP-Redirect URL carrying a message, signed over the query string when a key is configured. */
     public String redirectUrl(String location, String parameter, String message, String relayState) {
-        StringBuilder query = new StringBuilder(1024);
-        query.append(parameter).append('=').append(url(deflateBase64(message)));
-        if (relayState != null) {
-            query.append("&RelayState=").append(url(relayState));
-        }
-        if (signingKey != null) {
-            boolean ec = "EC".equals(signingKey.getAlgorithm());
-            query.append("&SigAlg=").append(url(ec ? AlgorithmPolicy.ECDSA_SHA256 : AlgorithmPolicy.RSA_SHA256));
-            try {
-                // XML DSig's ECDSA value is r||s, which the JDK calls the P1363 format.
-                Signature signer = Signature.getInstance(ec ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
-                signer.initSign(signingKey);
-                signer.update(query.toString().getBytes(StandardCharsets.US_ASCII));
-                query.append("&Signature=").append(url(Base64.getEncoder().encodeToString(signer.sign())));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot sign the request with the SP key", e);
-            }
-        }
-        return location + (location.indexOf('?') < 0 ? '?' : '&') + query;
-    }
-
-    private String signEnveloped(String request, String id) {
-        try {
-            Document document = xml.parse(request.getBytes(StandardCharsets.UTF_8));
-            Element root = document.getDocumentElement();
-            boolean ec = "EC".equals(signingKey.getAlgorithm());
-            XMLSignature signature = new XMLSignature(document, "",
-                    ec ? AlgorithmPolicy.ECDSA_SHA256 : AlgorithmPolicy.RSA_SHA256, AlgorithmPolicy.EXC_C14N);
-            Element issuer = Dom.children(root, SamlConstants.ASSERTION_NS, "Issuer").get(0);
-            root.insertBefore(signature.getElement(), issuer.getNextSibling());
-            Transforms transforms = new Transforms(document);
-            transforms.addTransform(AlgorithmPolicy.ENVELOPED);
-            transforms.addTransform(AlgorithmPolicy.EXC_C14N);
-            root.setIdAttributeNS(null, "ID", true);
-            signature.addDocument("#" + id, transforms, AlgorithmPolicy.SHA256);
-            signature.addKeyInfo(signingCertificate);
-            signature.sign(signingKey);
-            return XmlText.serialize(document);
-        } catch (SamlValidationException | XMLSecurityException e) {
-            throw new IllegalStateException("cannot sign the AuthnRequest", e);
-        }
-    }
-
-    static String deflateBase64(String message) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, deflater)) {
-            out.write(message.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            deflater.end();
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    private static String url(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return encoder.redirectUrl(location, parameter, message, relayState);
     }
 }

@@ -11,8 +11,8 @@ public enum SamlErrorCode {
             + " has succeeded; no sign-in is accepted until one does (see the refresh warnings in the log)."),
     MISSING_RESPONSE("missing_response", "The ACS received no SAMLResponse (a GET, or a POST without the field)."),
     RESPONSE_TOO_LARGE("response_too_large", "The SAMLResponse is larger than maxResponseSize."),
-    MALFORMED_RESPONSE_DATA("malformed_response_data", "The SAMLResponse is not base64, not well-formed XML, or not a"
-            + " SAML 2.0 Response."),
+    MALFORMED_RESPONSE_DATA("malformed_response_data", "The message is not base64 (or DEFLATE), not well-formed XML,"
+            + " or not the SAML 2.0 message expected there."),
     DTD_NOT_ALLOWED("dtd_not_allowed", "The message contains a DOCTYPE; DTDs and entities are never processed."),
     INVALID_ASSERTION_COUNT("invalid_assertion_count", "The Response must carry exactly one Assertion, as a direct child."),
     ASSERTION_NOT_ENCRYPTED("assertion_not_encrypted", "wantAssertionsEncrypted is true but the Assertion arrived"
@@ -50,6 +50,10 @@ public enum SamlErrorCode {
     REPLAYED_ASSERTION("replayed_assertion", "This Assertion ID was used before."),
     AUTHN_CONTEXT_NOT_SATISFIED("authn_context_not_satisfied", "The sign-in did not use an authentication method"
             + " this page requires (stepUpAuthnContext or requestedAuthnContext), such as multi-factor."),
+    LOGOUT_REQUEST_EXPIRED("logout_request_expired", "The IdP's LogoutRequest NotOnOrAfter has passed."),
+    REPLAYED_LOGOUT_REQUEST("replayed_logout_request", "This LogoutRequest ID was used before."),
+    UNEXPECTED_MESSAGE("unexpected_message", "The Single Logout endpoint received something other than a"
+            + " LogoutRequest or LogoutResponse, or a LogoutResponse to no logout started here."),
     MISSING_PRINCIPAL("missing_principal", "The attribute named by principalAttribute is absent or empty.");
 
     private final String code;

@@ -23,6 +23,14 @@ public final class SpMetadataWriter {
     public static String write(String entityId, String acsUrl, List<X509Certificate> signingCertificates,
                                List<X509Certificate> encryptionCertificates, boolean authnRequestsSigned,
                                boolean wantAssertionsSigned, String nameIdFormat) {
+        return write(entityId, acsUrl, null, signingCertificates, encryptionCertificates, authnRequestsSigned,
+                wantAssertionsSigned, nameIdFormat);
+    }
+
+    /** @param sloUrl the SingleLogoutService URL (HTTP-Redirect and HTTP-POST), or null when there is none */
+    public static String write(String entityId, String acsUrl, String sloUrl, List<X509Certificate> signingCertificates,
+                               List<X509Certificate> encryptionCertificates, boolean authnRequestsSigned,
+                               boolean wantAssertionsSigned, String nameIdFormat) {
         StringBuilder xml = new StringBuilder(2048);
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         xml.append("<md:EntityDescriptor xmlns:md=\"").append(SamlConstants.METADATA_NS)
@@ -43,6 +51,12 @@ public final class SpMetadataWriter {
                 xml.append("      <md:EncryptionMethod Algorithm=\"").append(algorithm).append("\"/>\n");
             }
             xml.append("    </md:KeyDescriptor>\n");
+        }
+        if (sloUrl != null) {
+            for (String binding : List.of(SamlConstants.REDIRECT_BINDING, SamlConstants.POST_BINDING)) {
+                xml.append("    <md:SingleLogoutService Binding=\"").append(binding).append("\" Location=\"")
+                        .append(XmlText.escape(sloUrl)).append("\"/>\n");
+            }
         }
         if (nameIdFormat != null) {
             xml.append("    <md:NameIDFormat>").append(XmlText.escape(nameIdFormat)).append("</md:NameIDFormat>\n");

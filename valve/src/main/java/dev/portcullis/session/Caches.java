@@ -23,7 +23,8 @@ import dev.portcullis.config.ConfigurationException;
  * <ul>
  *   <li>{@value #SESSIONS}: signed-in sessions, expiring at their idle or absolute deadline;</li>
  *   <li>{@value #PENDING_LOGINS}: sign-ins waiting for the IdP, expiring after loginRequestTimeout;</li>
- *   <li>{@value #REPLAY}: consumed assertion IDs, kept until the assertion could no longer be accepted.</li>
+ *   <li>{@value #REPLAY}: consumed assertion (and LogoutRequest) IDs, kept until they could no longer be accepted;</li>
+ *   <li>{@value #SESSION_INDEX}: each user's sessions, for IdP-initiated logout.</li>
  * </ul>
  * Sizes and tiers come from the operator's ehcache.xml (templates with these names) or from built-in
  * heap defaults; value types, serializers and expiry are always set here, so a configuration can
@@ -34,23 +35,27 @@ public final class Caches implements AutoCloseable {
     public static final String SESSIONS = "portcullis-sessions";
     public static final String PENDING_LOGINS = "portcullis-pending-logins";
     public static final String REPLAY = "portcullis-replay";
+    public static final String SESSION_INDEX = "portcullis-session-index";
 
     /** Built-in heap sizes (entries) when no ehcache.xml is configured. */
     static final long DEFAULT_SESSIONS = 50_000;
     static final long DEFAULT_PENDING_LOGINS = 50_000;
     static final long DEFAULT_REPLAY = 100_000;
+    static final long DEFAULT_SESSION_INDEX = 50_000;
 
     private final CacheManager manager;
     private final Cache<String, SsoSession> sessions;
     private final Cache<String, PendingLogin> pendingLogins;
     private final Cache<String, Long> replay;
+    private final Cache<String, IndexedSessions> sessionIndex;
 
     private Caches(CacheManager manager, Cache<String, SsoSession> sessions, Cache<String, PendingLogin> pendingLogins,
-                   Cache<String, Long> replay) {
+                   Cache<String, Long> replay, Cache<String, IndexedSessions> sessionIndex) {
         this.manager = manager;
         this.sessions = sessions;
         this.pendingLogins = pendingLogins;
         this.replay = replay;
+        this.sessionIndex = sessionIndex;
     }
 
     /**
@@ -64,6 +69,7 @@ public final class Caches implements AutoCloseable {
         CacheConfigurationBuilder<String, SsoSession> sessionConfig;
         CacheConfigurationBuilder<String, PendingLogin> pendingConfig;
         CacheConfigurationBuilder<String, Long> replayConfig;
+        CacheConfigurationBuilder<String, IndexedSessions> indexConfig;
         if (ehcacheXml != null) {
             if (!Files.isReadable(ehcacheXml)) {
                 throw new ConfigurationException("ehcacheConfig", "cannot read " + ehcacheXml + ".");
@@ -74,6 +80,7 @@ public final class Caches implements AutoCloseable {
                 sessionConfig = template(xml, SESSIONS, String.class, SsoSession.class, ehcacheXml);
                 pendingConfig = template(xml, PENDING_LOGINS, String.class, PendingLogin.class, ehcacheXml);
                 replayConfig = template(xml, REPLAY, String.class, Long.class, ehcacheXml);
+                indexConfig = template(xml, SESSION_INDEX, String.class, IndexedSessions.class, ehcacheXml);
             } catch (MalformedURLException | RuntimeException | ReflectiveOperationException e) {
                 if (e instanceof ConfigurationException c) {
                     throw c;
@@ -89,6 +96,8 @@ public final class Caches implements AutoCloseable {
                     ResourcePoolsBuilder.heap(DEFAULT_PENDING_LOGINS));
             replayConfig = CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, Long.class,
                     ResourcePoolsBuilder.heap(DEFAULT_REPLAY));
+            indexConfig = CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, IndexedSessions.class,
+                    ResourcePoolsBuilder.heap(DEFAULT_SESSION_INDEX));
             manager = CacheManagerBuilder.newCacheManagerBuilder().withClassLoader(classLoader).build();
         }
         try {
@@ -101,7 +110,10 @@ public final class Caches implements AutoCloseable {
                     .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt)));
             Cache<String, Long> replay = manager.createCache(REPLAY, replayConfig
                     .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli)));
-            return new Caches(manager, sessions, pending, replay);
+            Cache<String, IndexedSessions> index = manager.createCache(SESSION_INDEX, indexConfig
+                    .withValueSerializer(new IndexedSessionsSerializer())
+                    .withExpiry(new Deadline<>(clock, IndexedSessions::lastExpiry)));
+            return new Caches(manager, sessions, pending, replay, index);
         } catch (RuntimeException e) {
             try {
                 manager.close();
@@ -132,6 +144,10 @@ public final class Caches implements AutoCloseable {
 
     public Cache<String, Long> replay() {
         return replay;
+    }
+
+    public Cache<String, IndexedSessions> sessionIndex() {
+        return sessionIndex;
     }
 
     /** Closes the CacheManager and every thread or file it holds. */

@@ -41,13 +41,38 @@ public final class PendingLoginStore {
         return handle;
     }
 
+    private static final String LOGOUT = "logout:";
+
+    /**
+     * Records a Single Logout that starts now (the LogoutRequest ID and where to land); returns its
+     * RelayState handle. Kept apart from sign-ins, so the ACS can never take a logout's handle.
+     */
+    public String createLogout(String requestId, String landingUrl) {
+        Instant now = clock.instant();
+        String handle = ids.newToken(HANDLE_BYTES);
+        cache.put(LOGOUT + handle, new PendingLogin(requestId, landingUrl, now, now.plus(timeout), java.util.List.of()));
+        return handle;
+    }
+
+    /** Removes and returns the pending logout for a handle, if it exists and has not expired. */
+    public Optional<PendingLogin> takeLogout(String handle) {
+        if (!SessionIds.looksLikeToken(handle, HANDLE_BYTES)) {
+            return Optional.empty();
+        }
+        return takeKey(LOGOUT + handle);
+    }
+
     /** Removes and returns the pending login for a handle, if it exists and has not expired. */
     public Optional<PendingLogin> take(String handle) {
         if (!SessionIds.looksLikeToken(handle, HANDLE_BYTES)) {
             return Optional.empty();
         }
-        PendingLogin pending = cache.get(handle);
-        if (pending == null || !cache.remove(handle, pending)) {
+        return takeKey(handle);
+    }
+
+    private Optional<PendingLogin> takeKey(String key) {
+        PendingLogin pending = cache.get(key);
+        if (pending == null || !cache.remove(key, pending)) {
             return Optional.empty();
         }
         if (!clock.instant().isBefore(pending.expiresAt())) {

@@ -3,6 +3,7 @@ package dev.portcullis.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.ehcache.Cache;
 
@@ -27,13 +28,24 @@ public final class SessionRepository {
     }
 
     private final Cache<String, SsoSession> cache;
+    private final SessionIndex index;
     private final SessionIds ids;
     private final Clock clock;
     private final Duration idleTimeout;
     private final Duration touchInterval;
 
+    /**
+     * A repository without a per-user index, for tools and benchmarks that only create and find
+     * sessions: IdP-initiated logout cannot find sessions created through it.
+     */
     public SessionRepository(Cache<String, SsoSession> cache, SessionIds ids, Clock clock, Duration idleTimeout) {
+        this(cache, null, ids, clock, idleTimeout);
+    }
+
+    public SessionRepository(Cache<String, SsoSession> cache, SessionIndex index, SessionIds ids, Clock clock,
+                             Duration idleTimeout) {
         this.cache = cache;
+        this.index = index;
         this.ids = ids;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
@@ -44,8 +56,48 @@ public final class SessionRepository {
     /** Stores a new session under a fresh random id and returns the id (the cookie value). */
     public String create(SsoSession session) {
         String id = ids.newToken(ID_BYTES);
-        cache.put(SessionIds.hash(id), session);
+        String key = SessionIds.hash(id);
+        cache.put(key, session);
+        if (index != null && session.nameId() != null) {
+            index.add(session.idpEntityId(), session.nameId(),
+                    new IndexedSessions.Entry(key, session.sessionIndex(), session.expiresAt()));
+        }
         return id;
+    }
+
+    /**
+     * Records a webapp session created while this session was in use, so that logout can end it too.
+     * A lost race only means the record is written on the next request that creates one.
+     */
+    public SsoSession rememberWebappSession(String id, SsoSession seen, String webappSession) {
+        if (seen.webappSessions().contains(webappSession) || !SessionIds.looksLikeToken(id, ID_BYTES)) {
+            return seen;
+        }
+        SsoSession updated = seen.withWebappSession(webappSession);
+        return cache.replace(SessionIds.hash(id), seen, updated) ? updated : seen;
+    }
+
+    /**
+     * Ends every session of a user whose SessionIndex is among {@code sessionIndexes} (all of the user's
+     * sessions when that is empty), wherever they were created; returns the sessions ended.
+     */
+    public List<SsoSession> endSessionsOf(String idp, String nameId, java.util.Collection<String> sessionIndexes) {
+        List<SsoSession> ended = new java.util.ArrayList<>();
+        if (index == null) {
+            return ended;
+        }
+        for (IndexedSessions.Entry entry : index.sessionsOf(idp, nameId)) {
+            if (!sessionIndexes.isEmpty() && !sessionIndexes.contains(entry.sessionIndex())) {
+                continue;
+            }
+            SsoSession session = cache.get(entry.sessionKey());
+            if (session != null && nameId.equals(session.nameId()) && idp.equals(session.idpEntityId())) {
+                cache.remove(entry.sessionKey());
+                ended.add(session);
+            }
+            index.remove(idp, nameId, entry.sessionKey());
+        }
+        return ended;
     }
 
     /** Finds the session for a cookie value, ending it if it has expired. */
@@ -82,6 +134,9 @@ public final class SessionRepository {
         SsoSession session = cache.get(key);
         if (session != null) {
             cache.remove(key);
+            if (index != null && session.nameId() != null) {
+                index.remove(session.idpEntityId(), session.nameId(), key);
+            }
         }
         return session;
     }

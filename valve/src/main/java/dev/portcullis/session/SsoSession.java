@@ -24,6 +24,9 @@ public final class SsoSession {
         LIFETIME
     }
 
+    /** How many webapp sessions one session remembers (one per webapp a user opens, normally a handful). */
+    public static final int MAX_WEBAPP_SESSIONS = 64;
+
     private final String principal;
     private final List<String> roles;
     private final Map<String, List<String>> attributes;
@@ -38,11 +41,24 @@ public final class SsoSession {
     private final Instant createdAt;
     private final Instant lastAccess;
     private final Instant expiresAt;
+    private final List<String> webappSessions;
 
     public SsoSession(String principal, List<String> roles, Map<String, List<String>> attributes, String idpEntityId,
                       String nameId, String nameIdFormat, String nameQualifier, String spNameQualifier,
                       String sessionIndex, String authnContextClassRef, Instant authnInstant, Instant createdAt,
                       Instant lastAccess, Instant expiresAt) {
+        this(principal, roles, attributes, idpEntityId, nameId, nameIdFormat, nameQualifier, spNameQualifier, sessionIndex,
+                authnContextClassRef, authnInstant, createdAt, lastAccess, expiresAt, List.of());
+    }
+
+    /**
+     * @param webappSessions the webapps' own HttpSessions created while this session was signed in,
+     *                       as {@code contextName + " " + sessionId}, ended with it on logout
+     */
+    public SsoSession(String principal, List<String> roles, Map<String, List<String>> attributes, String idpEntityId,
+                      String nameId, String nameIdFormat, String nameQualifier, String spNameQualifier,
+                      String sessionIndex, String authnContextClassRef, Instant authnInstant, Instant createdAt,
+                      Instant lastAccess, Instant expiresAt, List<String> webappSessions) {
         this.principal = principal;
         this.roles = List.copyOf(roles);
         LinkedHashMap<String, List<String>> copy = new LinkedHashMap<>();
@@ -59,12 +75,28 @@ public final class SsoSession {
         this.createdAt = createdAt;
         this.lastAccess = lastAccess;
         this.expiresAt = expiresAt;
+        this.webappSessions = List.copyOf(webappSessions);
     }
 
     /** A copy seen in use at {@code now}. */
     public SsoSession touchedAt(Instant now) {
         return new SsoSession(principal, roles, attributes, idpEntityId, nameId, nameIdFormat, nameQualifier,
-                spNameQualifier, sessionIndex, authnContextClassRef, authnInstant, createdAt, now, expiresAt);
+                spNameQualifier, sessionIndex, authnContextClassRef, authnInstant, createdAt, now, expiresAt, webappSessions);
+    }
+
+    /** A copy that also knows of one more webapp session (at most {@link #MAX_WEBAPP_SESSIONS}, newest kept). */
+    public SsoSession withWebappSession(String webappSession) {
+        java.util.ArrayList<String> all = new java.util.ArrayList<>(webappSessions);
+        all.add(webappSession);
+        while (all.size() > MAX_WEBAPP_SESSIONS) {
+            all.remove(0);
+        }
+        return new SsoSession(principal, roles, attributes, idpEntityId, nameId, nameIdFormat, nameQualifier,
+                spNameQualifier, sessionIndex, authnContextClassRef, authnInstant, createdAt, lastAccess, expiresAt, all);
+    }
+
+    public List<String> webappSessions() {
+        return webappSessions;
     }
 
     /** Null while the session is valid at {@code now}, else why it ended. */

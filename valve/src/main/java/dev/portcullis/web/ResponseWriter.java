@@ -17,6 +17,7 @@ import org.pac4j.jee.context.JEEContext;
 
 import dev.portcullis.pac4j.AutoPostAction;
 import dev.portcullis.pac4j.LoginFailedAction;
+import dev.portcullis.pac4j.LogoutContinueAction;
 
 /**
  * The one place that writes Portcullis's own HTTP responses, from the actions pac4j's engine returns.
@@ -49,6 +50,8 @@ public final class ResponseWriter implements HttpActionAdapter {
         int code = action.getCode();
         if (action instanceof LoginFailedAction failed) {
             html(response, 403, Pages.loginFailed(failed.correlationId()), Pages.PAGE_CSP);
+        } else if (action instanceof LogoutContinueAction logout) {
+            html(response, 200, Pages.logoutContinue(logout.message()), Pages.FORM_CSP);
         } else if (action instanceof AutoPostAction post) {
             html(response, 200, Pages.autoPost(post.message()), Pages.FORM_CSP);
         } else if (action instanceof WithLocationAction redirect) {
@@ -72,6 +75,18 @@ public final class ResponseWriter implements HttpActionAdapter {
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
         html(response, status, Pages.status(status, title, text), Pages.PAGE_CSP);
+    }
+
+    /** The logout confirmation form. */
+    public void logoutConfirmation(HttpServletResponse response, String action, String token, String user) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        html(response, 200, Pages.logoutConfirmation(action, token, user), Pages.CONFIRM_CSP);
+    }
+
+    /** The signed-out page for a status: complete, partial, pending, local or none. */
+    public void signedOut(HttpServletResponse response, String status) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        html(response, 200, Pages.signedOut(status), Pages.PAGE_CSP);
     }
 
     /** Writes a document of the given type, such as SP metadata. */

@@ -34,7 +34,8 @@ class SessionStateTest {
     @BeforeEach
     void start() {
         caches = Caches.start(null, clock, Duration.ofMinutes(30), getClass().getClassLoader());
-        sessions = new SessionRepository(caches.sessions(), ids, clock, Duration.ofMinutes(30));
+        sessions = new SessionRepository(caches.sessions(), new SessionIndex(caches.sessionIndex(), clock), ids, clock,
+                Duration.ofMinutes(30));
         pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, Duration.ofMinutes(10));
     }
 

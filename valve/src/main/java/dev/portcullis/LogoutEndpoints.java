@@ -1,0 +1,249 @@
+package dev.portcullis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.pac4j.core.config.Config;
+import org.pac4j.core.exception.http.FoundAction;
+import org.pac4j.core.exception.http.HttpAction;
+
+import dev.portcullis.audit.AuditLog;
+import dev.portcullis.audit.CorrelationIds;
+import dev.portcullis.config.Settings;
+import dev.portcullis.pac4j.AutoPostAction;
+import dev.portcullis.pac4j.CacheSessionStore;
+import dev.portcullis.pac4j.ValveParameters;
+import dev.portcullis.pac4j.ValveWebContext;
+import dev.portcullis.saml.InboundMessage;
+import dev.portcullis.saml.LogoutMessages;
+import dev.portcullis.saml.LogoutValidator;
+import dev.portcullis.saml.OutboundMessage;
+import dev.portcullis.saml.SamlConstants;
+import dev.portcullis.saml.SamlValidationException;
+import dev.portcullis.saml.ServiceProvider;
+import dev.portcullis.session.PendingLogin;
+import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.SessionEndListener;
+import dev.portcullis.session.SessionIds;
+import dev.portcullis.session.SessionRepository;
+import dev.portcullis.session.SsoSession;
+import dev.portcullis.web.ResponseWriter;
+
+/**
+ * Logout, the other half of single sign-on:
+ * <ul>
+ *   <li>{@code GET /sso/logout} shows a confirmation form; {@code POST /sso/logout}, with the form's
+ *       token (tied to the session cookie, so another site cannot post it), runs pac4j's logout logic:
+ *       the session ends for every webapp on the Host, the cookie is cleared, the webapps' own
+ *       sessions end, and, when the IdP offers Single Logout, a signed LogoutRequest goes to it.</li>
+ *   <li>{@code /sso/slo} receives the IdP's LogoutResponse to that request (checked against the
+ *       pending logout its RelayState names), or the IdP's own LogoutRequest, which ends every session
+ *       of that user (and SessionIndex), here or on any node sharing the cache, and is answered with a
+ *       signed LogoutResponse.</li>
+ *   <li>{@code GET /sso/signed-out} says honestly what ended: everything, or only the sessions here.</li>
+ * </ul>
+ */
+final class LogoutEndpoints {
+
+    private static final Logger LOG = LogManager.getLogger("dev.portcullis.saml");
+    private static final String CSRF_FIELD = "token";
+
+    private final Settings settings;
+    private final Config config;
+    private final CacheSessionStore store;
+    private final SessionRepository sessions;
+    private final PendingLoginStore pending;
+    private final SessionEndListener ends;
+    private final Supplier<ServiceProvider> serviceProvider;
+    private final AuditLog audit;
+    private final CorrelationIds correlationIds;
+    private final SessionIds ids;
+    private final ResponseWriter writer;
+    private final Clock clock;
+
+    LogoutEndpoints(Settings settings, Config config, CacheSessionStore store, SessionRepository sessions,
+                    PendingLoginStore pending, SessionEndListener ends, Supplier<ServiceProvider> serviceProvider,
+                    AuditLog audit, CorrelationIds correlationIds, SessionIds ids, ResponseWriter writer, Clock clock) {
+        this.settings = settings;
+        this.config = config;
+        this.store = store;
+        this.sessions = sessions;
+        this.pending = pending;
+        this.ends = ends;
+        this.serviceProvider = serviceProvider;
+        this.audit = audit;
+        this.correlationIds = correlationIds;
+        this.ids = ids;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** Where users land after logout: the configured page, else Portcullis's own signed-out page. */
+    String landingUrl(String status) {
+        return settings.logoutLandingPath().map(settings.externalUrl()::resolve)
+                .orElse(settings.externalUrl().resolve(settings.endpointBase() + "/signed-out?status=" + status));
+    }
+
+    // ------------------------------------------------------------------ local (and SP-initiated) logout
+
+    void logout(Request request, Response response, String path) throws IOException {
+        ValveWebContext context = new ValveWebContext(request, response, path, settings.externalUrl());
+        CacheSessionStore.Current current = store.current(context);
+        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
+            if (current.session() == null) {
+                writer.signedOut(response, "none");
+            } else {
+                writer.logoutConfirmation(response, settings.logoutPath(), csrfToken(current.id()),
+                        current.session().principal());
+            }
+            return;
+        }
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET, POST");
+            writer.page(response, 405, "Method not allowed", "Sign out with the form on this page.");
+            return;
+        }
+        if (current.session() == null) {
+            store.forget(context);
+            writer.write(new FoundAction(landingUrl("none")), response);
+            return;
+        }
+        if (!csrfValid(current.id(), request.getParameter(CSRF_FIELD))) {
+            writer.page(response, 403, "Sign-out not confirmed", "The sign-out form has expired or did not come from this"
+                    + " site. Open the sign-out page again.");
+            return;
+        }
+        boolean central = settings.singleLogout() && serviceProvider.get().offersSingleLogout();
+        try {
+            // pac4j's logout logic: local logout through the session store (which audits it and ends the
+            // webapps' sessions), then central logout through the SAML client's LogoutRequest.
+            config.getLogoutLogic().perform(config, landingUrl(central ? "pending" : "local"), "(?!)", Boolean.TRUE,
+                    Boolean.FALSE, central, new ValveParameters(request, response, path));
+        } catch (HttpAction action) {
+            writer.write(action, response);
+        }
+    }
+
+    /** A token for the logout form: a hash of the (HttpOnly) cookie value, which another site cannot know. */
+    static String csrfToken(String sessionId) {
+        return SessionIds.hash("portcullis-logout\n" + sessionId).substring(0, 32);
+    }
+
+    private static boolean csrfValid(String sessionId, String token) {
+        return token != null && MessageDigest.isEqual(csrfToken(sessionId).getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    // ------------------------------------------------------------------ Single Logout endpoint
+
+    void singleLogout(Request request, Response response, String path) throws IOException {
+        ServiceProvider sp = serviceProvider.get();
+        LogoutValidator validator = sp.logoutValidator();
+        if (validator == null) {
+            writer.page(response, 404, "Not found", "Single Logout is switched off (singleLogout=false).");
+            return;
+        }
+        String correlationId = correlationIds.next();
+        InboundMessage message;
+        try {
+            message = inbound(request);
+        } catch (SamlValidationException e) {
+            refuse(request, response, sp, e, correlationId);
+            return;
+        }
+        if (SamlConstants.SAML_REQUEST.equals(message.parameter())) {
+            idpLogout(request, response, path, sp, validator, message, correlationId);
+        } else {
+            logoutAnswered(request, response, sp, validator, message, correlationId);
+        }
+    }
+
+    private static InboundMessage inbound(Request request) throws SamlValidationException {
+        if ("GET".equals(request.getMethod())) {
+            return InboundMessage.fromQuery(request.getQueryString());
+        }
+        if (!"POST".equals(request.getMethod())) {
+            throw new SamlValidationException(dev.portcullis.saml.SamlErrorCode.UNEXPECTED_MESSAGE, "method "
+                    + request.getMethod());
+        }
+        String samlRequest = request.getParameter(SamlConstants.SAML_REQUEST);
+        String samlResponse = request.getParameter(SamlConstants.SAML_RESPONSE);
+        if ((samlRequest == null) == (samlResponse == null)) {
+            throw new SamlValidationException(dev.portcullis.saml.SamlErrorCode.MISSING_RESPONSE, "the POST carries no (or"
+                    + " two) SAML messages");
+        }
+        return new InboundMessage(SamlConstants.POST_BINDING, samlRequest != null ? SamlConstants.SAML_REQUEST
+                : SamlConstants.SAML_RESPONSE, samlRequest != null ? samlRequest : samlResponse,
+                request.getParameter(SamlConstants.RELAY_STATE), null);
+    }
+
+    /** The IdP ends a user's sessions: every one of them (or those of the named SessionIndexes). */
+    private void idpLogout(Request request, Response response, String path, ServiceProvider sp, LogoutValidator validator,
+                           InboundMessage message, String correlationId) throws IOException {
+        LogoutValidator.LogoutRequest logout;
+        try {
+            logout = validator.validateRequest(message);
+        } catch (SamlValidationException e) {
+            refuse(request, response, sp, e, correlationId);
+            return;
+        }
+        List<SsoSession> ended = sessions.endSessionsOf(sp.idp().entityId(), logout.nameId(), logout.sessionIndexes());
+        for (SsoSession session : ended) {
+            audit.logout(session.principal(), session.idpEntityId(), "-", request.getRemoteAddr(), "idp");
+            ends.ended(session);
+        }
+        store.forget(new ValveWebContext(request, response, path, settings.externalUrl()));
+        LOG.info("IdP-initiated logout for [{}] ended {} session(s), correlation [{}]", logout.nameId(), ended.size(),
+                correlationId);
+        String relayState = message.relayState();
+        if (relayState != null && relayState.getBytes(StandardCharsets.UTF_8).length > 80) {
+            relayState = null;
+        }
+        OutboundMessage answer = sp.logoutResponse("_" + ids.newToken(20), clock.instant(), logout.id(),
+                SamlConstants.STATUS_SUCCESS, relayState);
+        writer.write(answer.isRedirect() ? new FoundAction(answer.location()) : new AutoPostAction(answer), response);
+    }
+
+    /** The IdP answers the LogoutRequest this SP sent; the local sessions already ended. */
+    private void logoutAnswered(Request request, Response response, ServiceProvider sp, LogoutValidator validator,
+                                InboundMessage message, String correlationId) throws IOException {
+        PendingLogin started = message.relayState() == null ? null : pending.takeLogout(message.relayState()).orElse(null);
+        if (started == null) {
+            refuse(request, response, sp, new SamlValidationException(dev.portcullis.saml.SamlErrorCode.UNEXPECTED_MESSAGE,
+                    "a LogoutResponse whose RelayState names no logout started here"), correlationId);
+            return;
+        }
+        try {
+            LogoutValidator.LogoutResponse answer = validator.validateResponse(message, started.requestId());
+            if (!answer.success()) {
+                LOG.warn("The IdP answered the logout with status [{}] [{}], correlation [{}]", answer.statusCode(),
+                        answer.secondLevelStatus(), correlationId);
+            }
+            String status = answer.success() ? "complete" : answer.partial() ? "partial" : "local";
+            writer.write(new FoundAction(answer.success() ? started.originalUrl() : landingUrl(status)), response);
+        } catch (SamlValidationException e) {
+            refuse(request, response, sp, e, correlationId);
+        }
+    }
+
+    private void refuse(Request request, Response response, ServiceProvider sp, SamlValidationException e,
+                        String correlationId) throws IOException {
+        LOG.warn("Logout message refused [{}] correlation [{}]: {}", e.code().code(), correlationId, e.detail());
+        audit.logoutFailure(e.code().code(), sp.idp().entityId(), request.getRemoteAddr(), correlationId);
+        writer.page(response, 403, "Sign-out message refused", "A sign-out message could not be verified. Sessions on"
+                + " this site that you ended yourself are ended; reference " + correlationId + ".");
+    }
+
+    /** {@code GET /sso/signed-out?status=...}: what ended, in plain words. */
+    void signedOut(Request request, Response response) throws IOException {
+        writer.signedOut(response, request.getParameter("status"));
+    }
+}
