@@ -67,10 +67,6 @@ final class EmbeddedSp implements AutoCloseable {
         return new EmbeddedSp(tomcat, baseUrl);
     }
 
-    String baseUrl() {
-        return baseUrl;
-    }
-
     String url(String path) {
         return baseUrl + path;
     }

@@ -33,12 +33,10 @@ final class Idp implements AutoCloseable {
     /** PORTCULLIS_IDP_NAMEID: what the NameID carries. */
     enum NameId { USERNAME, EMAIL }
 
-    private final Kind kind;
     private final Script script;
     private final String metadataUrl;
 
-    private Idp(Kind kind, Script script, String metadataUrl) {
-        this.kind = kind;
+    private Idp(Script script, String metadataUrl) {
         this.script = script;
         this.metadataUrl = metadataUrl;
     }
@@ -57,11 +55,7 @@ final class Idp implements AutoCloseable {
                 "PORTCULLIS_IDP_NAMEID", nameId.name().toLowerCase(java.util.Locale.ROOT)));
         script.run(Duration.ofSeconds(60), "stop");
         Script.Output started = script.run(kind.startTimeout, "start");
-        return new Idp(kind, script, started.required("IdP metadata:"));
-    }
-
-    Kind kind() {
-        return kind;
+        return new Idp(script, started.required("IdP metadata:"));
     }
 
     /** The metadata URL the valve is pointed at; the valve fetches it itself. */

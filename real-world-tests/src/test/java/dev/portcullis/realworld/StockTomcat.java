@@ -20,14 +20,12 @@ import java.util.Map;
  */
 final class StockTomcat implements AutoCloseable {
 
-    private final String version;
     private final int port;
     private final Map<String, String> environment;
     private final Path base;
     private boolean started;
 
-    private StockTomcat(String version, int port, Map<String, String> environment, Path base) {
-        this.version = version;
+    private StockTomcat(int port, Map<String, String> environment, Path base) {
         this.port = port;
         this.environment = environment;
         this.base = base;
@@ -40,7 +38,7 @@ final class StockTomcat implements AutoCloseable {
         environment.put("PORTCULLIS_TOMCAT_PORT", Integer.toString(port));
         environment.put("PORTCULLIS_VALVE_JAR", RealWorld.valveJar().toString());
         Script.Output output = Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "install");
-        return new StockTomcat(version, port, environment, Path.of(output.required("CATALINA_BASE=")));
+        return new StockTomcat(port, environment, Path.of(output.required("CATALINA_BASE=")));
     }
 
     /**
@@ -59,10 +57,6 @@ final class StockTomcat implements AutoCloseable {
         environment.put("PORTCULLIS_WARS", "sample=" + RealWorld.sampleWar() + " clash=" + RealWorld.clashWar());
         started = true;
         Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "start");
-    }
-
-    String version() {
-        return version;
     }
 
     /** The URL Tomcat itself answers on (not through any proxy). */
