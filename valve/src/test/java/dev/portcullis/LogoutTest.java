@@ -62,12 +62,19 @@ class LogoutTest {
     }
 
     private static SignedIn signIn(String user) {
+        return signIn(user, true);
+    }
+
+    private static SignedIn signIn(String user, boolean withSessionIndex) {
         Browser browser = new Browser();
         Map<String, String> query = Browser.query(browser.get(server.url("/app/")).location());
         Document request = Xml.parse(RedirectBinding.inflate(query.get("SAMLRequest")));
         SamlResponseBuilder builder = SamlResponseBuilder.valid(CLOCK.instant(), EmbeddedTomcat.IDP_ENTITY,
                 server.url("/sso/metadata"), server.url("/sso/acs"), request.getDocumentElement().getAttribute("ID"), user);
         builder.attribute("roles", "user", "admin");
+        if (!withSessionIndex) {
+            builder.sessionIndex = null;
+        }
         Document doc = builder.build();
         XmlSigning.sign(Xml.first(doc, SamlConstants.ASSERTION_NS, "Assertion"), IDP_KEY);
         Map<String, String> form = new LinkedHashMap<>();
@@ -281,6 +288,17 @@ class LogoutTest {
 
             assertThat(signedIn(first.browser(), "/app/")).isTrue();
             assertThat(second.browser().get(server.url("/app/")).status()).isEqualTo(302);
+        }
+
+        @Test
+        void aSessionIndexMatchesNoSessionWithoutOne() {
+            // Found by review after the fuzzer's null finding: a session the IdP gave no SessionIndex once
+            // reached List.contains(null) here, a 500.
+            SignedIn alice = signIn("alice", false);
+
+            assertThat(sendRedirect(logoutRequest("alice", "_not-this-one", null), IDP).status()).isEqualTo(302);
+
+            assertThat(signedIn(alice.browser(), "/app/")).isTrue();
         }
 
         @Test

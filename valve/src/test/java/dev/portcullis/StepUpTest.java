@@ -120,6 +120,15 @@ class StepUpTest {
     }
 
     @Test
+    void anIdpThatSendsNoAuthnContextIsSteppedUpNotFailed() {
+        browser.follow(answer(toIdp(browser.get(server.url("/app/"))), null));
+        assertThat(browser.get(server.url("/app/")).status()).isEqualTo(200);
+
+        Map.Entry<Document, String> stepUp = toIdp(browser.get(server.url("/app/admin/")));
+        assertThat(answer(stepUp, null).status()).as("still no multi-factor").isEqualTo(403);
+    }
+
+    @Test
     void scriptsOnAStepUpPathGet401() {
         browser.follow(answer(toIdp(browser.get(server.url("/app/"))), SamlResponseBuilder.AUTHN_PASSWORD_PROTECTED));
         assertThat(browser.get(server.url("/app/admin/data"), "Accept", "application/json").status()).isEqualTo(401);

@@ -61,7 +61,8 @@ public final class SamlResponseAuthenticator implements Authenticator {
             }
             ValidatedAssertion assertion = sp.validator().validate(saml.samlResponse(), pending == null ? null : pending.requestId());
             List<String> required = pending == null ? stepUp.unsolicitedRequirement() : pending.requiredAuthnContexts();
-            if (!required.isEmpty() && !required.contains(assertion.authnContextClassRef())) {
+            String used = assertion.authnContextClassRef();
+            if (!required.isEmpty() && (used == null || !required.contains(used))) {
                 throw new SamlValidationException(SamlErrorCode.AUTHN_CONTEXT_NOT_SATISFIED, "AuthnContextClassRef ["
                         + assertion.authnContextClassRef() + "] is not one of the required " + required);
             }

@@ -44,7 +44,8 @@ public final class StepUp implements Authorizer {
 
     /** Whether this path needs a step-up that this session lacks. */
     public boolean needed(String path, SsoSession session) {
-        return enabled() && paths.matches(path) && !stepUp.classRefs().contains(session.authnContextClassRef());
+        String used = session.authnContextClassRef();
+        return enabled() && paths.matches(path) && (used == null || !stepUp.classRefs().contains(used));
     }
 
     @Override

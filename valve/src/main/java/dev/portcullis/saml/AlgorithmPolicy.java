@@ -47,11 +47,13 @@ public final class AlgorithmPolicy {
         if (allowSha1 && RSA_SHA1.equals(signatureAlgorithm)) {
             return "RSA";
         }
-        return STRONG_SIGNATURES.get(signatureAlgorithm);
+        // Map.of and Set.of throw on a null lookup: an absent Algorithm attribute is simply not allowed.
+        return signatureAlgorithm == null ? null : STRONG_SIGNATURES.get(signatureAlgorithm);
     }
 
     public boolean isAllowedDigest(String digestAlgorithm) {
-        return STRONG_DIGESTS.contains(digestAlgorithm) || (allowSha1 && SHA1.equals(digestAlgorithm));
+        return digestAlgorithm != null
+                && (STRONG_DIGESTS.contains(digestAlgorithm) || (allowSha1 && SHA1.equals(digestAlgorithm)));
     }
 
     /** SignedInfo canonicalization: exclusive c14n without comments, as the SAML signature profile uses. */

@@ -81,7 +81,7 @@ public final class Decrypter {
         Element encryptedData = Dom.requiredChild(wrapper, SamlConstants.XENC_NS, "EncryptedData", SamlErrorCode.DECRYPTION_FAILED);
         Element method = Dom.requiredChild(encryptedData, SamlConstants.XENC_NS, "EncryptionMethod", SamlErrorCode.DECRYPTION_FAILED);
         String dataAlgorithm = Dom.attribute(method, "Algorithm");
-        if (!DATA_ALGORITHMS.contains(dataAlgorithm)) {
+        if (dataAlgorithm == null || !DATA_ALGORITHMS.contains(dataAlgorithm)) {
             throw new SamlValidationException(SamlErrorCode.UNSUPPORTED_ENCRYPTION_ALGORITHM, "data encryption algorithm ["
                     + SecureXml.truncate(dataAlgorithm) + "] is not allowed (AES-GCM or AES-CBC only)");
         }

@@ -87,7 +87,7 @@ public final class SessionRepository {
             return ended;
         }
         for (IndexedSessions.Entry entry : index.sessionsOf(idp, nameId)) {
-            if (!sessionIndexes.isEmpty() && !sessionIndexes.contains(entry.sessionIndex())) {
+            if (!sessionIndexes.isEmpty() && (entry.sessionIndex() == null || !sessionIndexes.contains(entry.sessionIndex()))) {
                 continue;
             }
             SsoSession session = cache.get(entry.sessionKey());

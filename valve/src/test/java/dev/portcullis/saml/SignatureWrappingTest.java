@@ -311,6 +311,19 @@ class SignatureWrappingTest {
     }
 
     @Test
+    void aDigestMethodWithoutAlgorithm() {
+        // Found by the fuzzer: an absent Algorithm once reached Set.of(...).contains(null), a 500.
+        attack(SignatureWrappingTest::signedAssertion, doc -> Xml.first(assertion(doc), SamlConstants.DSIG_NS, "DigestMethod")
+                .removeAttribute("Algorithm"), SamlErrorCode.UNSUPPORTED_SIGNATURE_ALGORITHM);
+    }
+
+    @Test
+    void aSignatureMethodWithoutAlgorithm() {
+        attack(SignatureWrappingTest::signedAssertion, doc -> Xml.first(assertion(doc), SamlConstants.DSIG_NS,
+                "SignatureMethod").removeAttribute("Algorithm"), SamlErrorCode.UNSUPPORTED_SIGNATURE_ALGORITHM);
+    }
+
+    @Test
     void anXPathTransform() {
         attack(SignatureWrappingTest::signedAssertion, doc -> addTransform(doc, "http://www.w3.org/TR/1999/REC-xpath-19991116"),
                 SamlErrorCode.UNSUPPORTED_SIGNATURE_ALGORITHM);
