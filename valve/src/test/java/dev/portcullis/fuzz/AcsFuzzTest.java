@@ -35,7 +35,8 @@ import dev.portcullis.testkit.XmlSigning;
  *       its seed's SP would run it, with a fresh replay cache, thousands per second on all processors;</li>
  *   <li><b>acs</b> (30%): each mutant goes over HTTP to {@code POST /sso/acs} of the valve in a real
  *       embedded Tomcat ({@code EmbeddedTomcat}), answering a fresh pending sign-in with its
- *       RelayState; the response is built and signed by the test kit for that sign-in, then mutated.</li>
+ *       RelayState; the response is built and signed by the test kit for that sign-in (assertion
+ *       signed, both signed, or assertion signed then encrypted for the valve), then mutated.</li>
  * </ol>
  * The oracles ({@link Oracles}): {@code validate} returns or throws {@code SamlValidationException},
  * nothing else; whatever is accepted yields exactly the genuine signed identity; the ACS never answers
@@ -109,7 +110,8 @@ class AcsFuzzTest {
 
             @Override
             public Oracles.Verdict judge(Mutant mutant) {
-                return Oracles.judgeValidation(seed.genuine(), seed::validate, mutant.samlResponse());
+                return Oracles.judgeValidation(FuzzSeeds.acceptableIdentities(seed, mutant), seed::validate,
+                        mutant.samlResponse());
             }
 
             @Override
@@ -128,7 +130,8 @@ class AcsFuzzTest {
         ResponseMutator mutator = new ResponseMutator(FuzzSeeds.all());
         Campaign campaign = Campaign.fromSystemProperties("acs", RUN_SEED, 0.3);
 
-        try (TomcatWithValve tomcat = new TomcatWithValve(idpKey, TestCredentials.rsa("sp.fuzz.example"), clock)) {
+        // The SP key that encrypted mutants are encrypted for, so the valve can decrypt them.
+        try (TomcatWithValve tomcat = new TomcatWithValve(idpKey, FuzzSeed.SP_ENCRYPTION_KEY, clock)) {
             Acs acs = new Acs(tomcat, idpKey, clock);
             Map<String, String> genuine = acs.genuineIdentity();
             assertThat(genuine).containsEntry("user", Acs.NAME_ID).containsEntry("admin", "true");
@@ -197,9 +200,11 @@ class AcsFuzzTest {
                     started = startLogin(browser);
                     Choices choices = Choices.of(random);
                     boolean signResponse = choices.oneIn(3);
+                    // Encrypting under a Response signature would only break that signature.
+                    boolean encrypt = !signResponse && choices.oneIn(3);
                     int count = choices.oneIn(10) ? 4 + choices.below(5) : 1 + choices.below(3);
-                    return mutator.mutate(signResponse ? "acs/both-signed" : "acs/assertion-signed",
-                            signedResponse(started, signResponse), false, choices, count);
+                    String name = signResponse ? "acs/both-signed" : encrypt ? "acs/assertion-signed-then-encrypted" : "acs/assertion-signed";
+                    return mutator.mutate(name, signedResponse(started, signResponse), encrypt, choices, count);
                 }
 
                 @Override

@@ -81,6 +81,17 @@ class FuzzOraclesTest {
         assertThat(nothing.outcome()).isEqualTo(Oracles.Outcome.FAILED);
     }
 
+    @Test
+    void aSplicedSignedAssertionMayBeAcceptedAsItselfButAsNothingElse() {
+        ValidatedAssertion seed = seed("testkit/assertion-signed").genuine();
+        ValidatedAssertion donor = seed("testkit/both-signed").genuine();
+
+        assertThat(Oracles.judgeValidation(List.of(seed, donor), r -> donor, "x").outcome()).isEqualTo(Oracles.Outcome.ACCEPTED);
+        assertThat(Oracles.judgeValidation(List.of(seed), r -> donor, "x").outcome()).isEqualTo(Oracles.Outcome.FAILED);
+        assertThat(Oracles.judgeValidation(List.of(seed, donor), r -> withNameId(donor, "admin"), "x").outcome())
+                .isEqualTo(Oracles.Outcome.FAILED);
+    }
+
     // ------------------------------------------------------------------ ACS oracle
 
     @Test

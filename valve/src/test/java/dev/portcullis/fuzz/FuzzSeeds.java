@@ -177,6 +177,18 @@ final class FuzzSeeds {
 
     // ------------------------------------------------------------------
 
+    /** The identities a mutant of {@code seed} may be accepted with: the seed's, and its donors'. */
+    static List<ValidatedAssertion> acceptableIdentities(FuzzSeed seed, Mutant mutant) {
+        List<ValidatedAssertion> identities = new ArrayList<>();
+        identities.add(seed.genuine());
+        for (FuzzSeed donor : all()) {
+            if (mutant.donors().contains(donor.name())) {
+                identities.add(donor.genuine());
+            }
+        }
+        return identities;
+    }
+
     /** The seed with its genuine identity, or an AssertionError saying why the unmutated seed is refused. */
     static FuzzSeed accepted(FuzzSeed seed) {
         String encoded = ResponseMutator.unmutated(seed).samlResponse();

@@ -71,6 +71,15 @@ final class Oracles {
 
     /** Validates one message and judges the result against the genuine identity. */
     static Verdict judgeValidation(ValidatedAssertion genuine, Target target, String samlResponse) {
+        return judgeValidation(List.of(genuine), target, samlResponse);
+    }
+
+    /**
+     * Validates one message and judges the result against the identities it may carry: its seed's,
+     * and those of seeds whose elements were spliced into it (a whole signed Assertion of another
+     * response from the same IdP, for the same SP and request, is rightly accepted as itself).
+     */
+    static Verdict judgeValidation(List<ValidatedAssertion> genuine, Target target, String samlResponse) {
         ValidatedAssertion result;
         try {
             result = target.validate(samlResponse);
@@ -88,8 +97,10 @@ final class Oracles {
             return Verdict.failed("validate threw " + e.getClass().getName() + " instead of returning or throwing"
                     + " SamlValidationException", e);
         }
-        if (!genuine.equals(result)) {
-            return Verdict.failed("accepted with an identity other than the genuine signed one: " + difference(genuine, result), null);
+        // null first: List.of(...).contains(null) throws.
+        if (result == null || !genuine.contains(result)) {
+            return Verdict.failed("accepted with an identity other than the genuine signed one: "
+                    + difference(genuine.get(0), result), null);
         }
         return Verdict.accepted();
     }

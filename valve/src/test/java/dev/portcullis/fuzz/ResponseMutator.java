@@ -221,6 +221,7 @@ final class ResponseMutator {
         }
         ops.sort(Comparator.comparing(op -> op.stage));
         List<String> log = new ArrayList<>();
+        List<String> donorsUsed = new ArrayList<>();
 
         String text = xml;
         boolean domStage = encryptAssertion || ops.stream().anyMatch(op -> op.stage == Stage.DOM);
@@ -228,7 +229,7 @@ final class ResponseMutator {
             Document doc = parse(xml);
             for (Op op : ops) {
                 if (op.stage == Stage.DOM) {
-                    log.add(applyDom(op, doc, choices));
+                    log.add(applyDom(op, doc, choices, donorsUsed));
                 }
             }
             if (encryptAssertion) {
@@ -265,7 +266,7 @@ final class ResponseMutator {
                 log.add(op.label + " " + detail);
             }
         }
-        return new Mutant(seedName, field, log);
+        return new Mutant(seedName, field, log, donorsUsed);
     }
 
     private static Op pickOperation(Choices choices) {
@@ -281,7 +282,7 @@ final class ResponseMutator {
 
     // ================================================================== DOM stage
 
-    private String applyDom(Op op, Document doc, Choices c) {
+    private String applyDom(Op op, Document doc, Choices c, List<String> donorsUsed) {
         try {
             return op.label + " " + switch (op) {
                 case DELETE -> delete(doc, c);
@@ -295,7 +296,7 @@ final class ResponseMutator {
                 case TEXT_VALUE -> textValue(doc, c);
                 case RENAME -> rename(doc, c);
                 case REORDER -> reorder(doc, c);
-                case SPLICE -> splice(doc, c);
+                case SPLICE -> splice(doc, c, donorsUsed);
                 case DECLARE_NAMESPACE -> declareNamespace(doc, c);
                 default -> throw new AssertionError(op);
             };
@@ -629,8 +630,9 @@ final class ResponseMutator {
         }
     }
 
-    private String splice(Document doc, Choices c) {
+    private String splice(Document doc, Choices c, List<String> donorsUsed) {
         FuzzSeed donor = c.pick(donors);
+        donorsUsed.add(donor.name());
         Document other = parse(donor.xml());
         Element graft = target(other, c);
         Element imported = (Element) doc.importNode(graft, true);

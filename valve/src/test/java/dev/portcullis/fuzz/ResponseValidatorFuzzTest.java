@@ -64,7 +64,8 @@ class ResponseValidatorFuzzTest {
         int operations = data.consumeInt(0, 8);
         Mutant mutant = mutator.mutate(seed.name(), seed.xml(), seed.encryptAssertion(), Choices.of(data), operations);
 
-        Oracles.Verdict verdict = Oracles.judgeValidation(seed.genuine(), seed::validate, mutant.samlResponse());
+        Oracles.Verdict verdict = Oracles.judgeValidation(FuzzSeeds.acceptableIdentities(seed, mutant), seed::validate,
+                mutant.samlResponse());
 
         long number = EXECUTIONS.getAndIncrement();
         if (operations == 0 && verdict.outcome() != Oracles.Outcome.ACCEPTED) {
