@@ -86,7 +86,7 @@ if wants acs; then
   for r in $(seq 1 "$rounds"); do
     for group in A B; do
       await_quiet "acs-$group-$r"
-      if [ "$group" = A ]; then regex='AcsBenchmark\.(floor|floor2Threads|portcullis|portcullis2Threads)$'
+      if [ "$group" = A ]; then regex='AcsBenchmark\.(floor|floor2Threads|pairCpuTime|portcullis|portcullis2Threads)$'
       else regex='AcsBenchmark\.(floor|floorEagerDom|openSaml3|oneLoginNoXsd|oneLoginXsd|replayInsertAndRemove)$'; fi
       # shellcheck disable=SC2086
       java -cp "$cp" org.openjdk.jmh.Main "$regex" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-$group-$r.json" \

@@ -42,6 +42,14 @@ def load(path):
         alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
         if alloc:
             entry["alloc"] = statistics.median([x for fork in alloc["rawData"] for x in fork])
+        secondary = b.get("secondaryMetrics", {})
+        if "portcullisCpuNanos" in secondary:
+            p = [x for fork in secondary["portcullisCpuNanos"]["rawData"] for x in fork]
+            f = [x for fork in secondary["floorCpuNanos"]["rawData"] for x in fork]
+            n = [x for fork in secondary["pairs"]["rawData"] for x in fork]
+            entry["cpu_ratio"] = statistics.median([fi / pi for pi, fi in zip(p, f) if pi])
+            entry["portcullis_cpu_us"] = statistics.median([pi / ni / 1e3 for pi, ni in zip(p, n) if ni])
+            entry["floor_cpu_us"] = statistics.median([fi / ni / 1e3 for fi, ni in zip(f, n) if ni])
         scores[name] = entry
     return scores
 
@@ -83,6 +91,13 @@ if runs and score("portcullis"):
     rows.append(("ACS: Portcullis `ResponseValidator.validate`, 1 thread",
                  f"{score('portcullis'):,.0f} responses/s = **{rp:.2f} x floor** (median of {n_rounds} rounds)",
                  ">= 0.65 x floor", verdict(rp >= 0.65)))
+    if any("pairCpuTime" in r for r in runs):
+        cr = per_round(lambda r: r["pairCpuTime"].get("cpu_ratio") if "pairCpuTime" in r else None)
+        pc = per_round(lambda r: r["pairCpuTime"].get("portcullis_cpu_us") if "pairCpuTime" in r else None)
+        fc = per_round(lambda r: r["pairCpuTime"].get("floor_cpu_us") if "pairCpuTime" in r else None)
+        rows.append(("ACS: Portcullis vs floor by CPU time, interleaved operation by operation (load-robust)",
+                     f"{pc:.0f} vs {fc:.0f} us of CPU per response = **{cr:.2f} x floor**", ">= 0.65 x floor",
+                     verdict(cr >= 0.65)))
     a = alloc("portcullis") / 1024
     rows.append(("ACS: Portcullis allocation per validation", f"**{a:.0f} KB**", "<= 120 KB", verdict(a <= 120)))
     if score("portcullis2Threads"):

@@ -22,6 +22,9 @@ class BenchmarkSmokeTest {
 
     @Test
     void everyAcsBenchmarkRunsOnce() throws Exception {
+        // forks(0) runs in this JVM, so the small sizes go in as system properties here.
+        System.setProperty("portcullis.bench.messages", "2");
+        System.setProperty("portcullis.bench.replayPrefill", "10");
         Options options = new OptionsBuilder()
                 .include(AcsBenchmark.class.getName() + "\\.")
                 .forks(0)
@@ -30,12 +33,13 @@ class BenchmarkSmokeTest {
                 .mode(Mode.SingleShotTime)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
+                .jvmArgsAppend("-Dportcullis.bench.messages=2", "-Dportcullis.bench.replayPrefill=10")
                 .build();
 
         Collection<RunResult> results = new Runner(options).run();
 
         assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
-                .containsExactlyInAnyOrder("floor", "floorEagerDom", "floor2Threads", "portcullis", "portcullis2Threads",
+                .containsExactlyInAnyOrder("floor", "floorEagerDom", "floor2Threads", "portcullis", "portcullis2Threads", "pairCpuTime",
                         "replayInsertAndRemove", "openSaml3", "oneLoginXsd", "oneLoginNoXsd");
     }
 }
