@@ -13,7 +13,7 @@
 #   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
-#   scripts/benchmarks.sh --quiet-load 1.5    before each measurement, wait (up to 10 min) until the 1-minute
+#   scripts/benchmarks.sh --quiet-load 1.5    before each measurement, wait (up to $QUIET_MAX s, 600) until the 1-minute
 #                                             load average is below 1.5: on a shared machine, others' builds
 #                                             otherwise land in the middle of a measurement
 # Needs: JDK 17+, Maven, wrk, gnuplot (Debian: apt-get install wrk gnuplot-nox), python3, taskset, curl.
@@ -39,7 +39,7 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 await_quiet() {
   [ -n "$quiet_load" ] || return 0
   local waited=0
-  while awk -v max="$quiet_load" '{exit !($1 >= max)}' /proc/loadavg && [ "$waited" -lt 600 ]; do
+  while awk -v max="$quiet_load" '{exit !($1 >= max)}' /proc/loadavg && [ "$waited" -lt "${QUIET_MAX:-600}" ]; do
     sleep 10; waited=$((waited + 10))
   done
   echo "quiet_wait $1: ${waited}s, load $(cut -d' ' -f1 /proc/loadavg)" >> "$out/environment.txt"
