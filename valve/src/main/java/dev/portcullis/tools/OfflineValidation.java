@@ -77,8 +77,10 @@ final class OfflineValidation {
      * @param stepUp       require stepUpAuthnContext instead of requestedAuthnContext
      * @param carried      the InResponseTo the Response carries, or null
      * @param issued       the IssueInstant the Response carries, or null
+     * @param responseSigned the Response carries a signature of its own
      */
-    record Check(Instant at, boolean atGiven, String inResponseTo, boolean stepUp, String carried, Instant issued) {
+    record Check(Instant at, boolean atGiven, String inResponseTo, boolean stepUp, String carried, Instant issued,
+                 boolean responseSigned) {
     }
 
     /**
@@ -139,7 +141,7 @@ final class OfflineValidation {
                 case PASSED -> report.indented(1, "PASS  " + pad(name) + " " + step.what()
                         + (untrusted ? "  [untrusted: as the message claims]" : ""));
                 case SKIPPED -> report.indented(1, "SKIP  " + pad(name) + " " + step.what()
-                        + "  [not checked: an earlier step left nothing to check]");
+                        + "  [skipped: it needs a step that failed]");
                 case FAILED -> {
                     SamlValidationException failure = step.failure();
                     SamlErrorCode code = failure.code();
@@ -154,9 +156,14 @@ final class OfflineValidation {
                                 + " metadata)"));
                     }
                     if (SIGNATURE_STEPS.contains(name) && !untrusted) {
-                        untrusted = true;
-                        report.warning(4, "a signature failed: nothing after this step comes from the IdP; later steps"
-                                + " check what the message claims");
+                        if (coveredByResponseSignature(name, code, steps, check)) {
+                            report.indented(4, "note: the Response signature verified, so the content is the IdP's; only"
+                                    + " wantAssertionsSigned=true refuses an Assertion that is not signed itself");
+                        } else {
+                            untrusted = true;
+                            report.warning(4, "a signature failed: nothing after this step comes from the IdP; later"
+                                    + " steps check what the message claims");
+                        }
                     }
                     if (first == null) {
                         first = step;
@@ -182,6 +189,12 @@ final class OfflineValidation {
         return false;
     }
 
+    /** An unsigned Assertion inside a Response whose own signature verified: refused by policy, not forged. */
+    private static boolean coveredByResponseSignature(String step, SamlErrorCode code, List<StepResult> steps, Check check) {
+        return step.equals("assertion-signature") && code == SamlErrorCode.MISSING_SIGNATURE && check.responseSigned()
+                && steps.stream().anyMatch(s -> s.step().equals("response-signature") && s.outcome() == Outcome.PASSED);
+    }
+
     /** Suggestions for the usual reasons a check made offline fails where the live one would not. */
     private void hints(List<StepResult> steps, Check check) {
         List<SamlErrorCode> codes = steps.stream().filter(s -> s.outcome() == Outcome.FAILED).map(s -> s.failure().code()).toList();
@@ -195,6 +208,9 @@ final class OfflineValidation {
         if (answer && check.inResponseTo() == null && check.carried() != null) {
             report.indented(1, "hint: the Response answers AuthnRequest " + Text.quoted(check.carried()) + "; add --in-response-to "
                     + Text.safe(check.carried()) + " to check it as that answer");
+        } else if (answer && check.carried() != null && !check.carried().equals(check.inResponseTo())) {
+            report.indented(1, "hint: the Response answers AuthnRequest " + Text.quoted(check.carried()) + ", not "
+                    + Text.quoted(check.inResponseTo()) + ": it belongs to another sign-in (or an earlier attempt)");
         }
         if (codes.contains(SamlErrorCode.INVALID_DESTINATION) || codes.contains(SamlErrorCode.INVALID_RECIPIENT)
                 || codes.contains(SamlErrorCode.INVALID_AUDIENCE)) {

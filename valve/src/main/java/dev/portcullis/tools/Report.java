@@ -27,9 +27,13 @@ final class Report {
         out.println(text);
     }
 
-    /** {@code label   value} at an indentation level; the value is made safe. */
+    /** {@code label   value} at an indentation level; the value is made safe. An empty value heads a group. */
     void field(int level, String label, String value) {
         String indent = "  ".repeat(level);
+        if (value != null && value.isEmpty()) {
+            out.println(indent + label);
+            return;
+        }
         int width = Math.max(LABEL_WIDTH - indent.length(), label.length() + 1);
         out.println(indent + pad(label, width) + " " + Text.safe(value));
     }

@@ -179,7 +179,8 @@ public final class SamlInspect {
                     + " inflated XML, base64-encoded as HTTP-POST would carry it");
         }
         OfflineValidation.Check check = new OfflineValidation.Check(at, options.at() != null, options.inResponseTo(),
-                options.stepUp(), Elements.attribute(response, "InResponseTo"), Elements.instant(response, "IssueInstant"));
+                options.stepUp(), Elements.attribute(response, "InResponseTo"), Elements.instant(response, "IssueInstant"),
+                !Elements.children(response, SamlConstants.DSIG_NS, "Signature").isEmpty());
         boolean valid = new OfflineValidation(report, setup.settings(), idp, xml).run(decoded.postField(), check);
         return valid ? ExitStatus.OK : ExitStatus.INVALID;
     }

@@ -165,6 +165,33 @@ class SamlInspectTest {
     }
 
     @Test
+    void aCaptureCheckedWithAnotherIdpsMetadataIsSaidToBeSignedWithAnotherKey() throws Exception {
+        Golden golden = golden("keycloak-default");
+        Golden other = golden("simplesamlphp-default");
+
+        Run run = run(List.of("--set", "externalBaseUrl=" + ACS_BASE, "--idp-metadata", other.metadata().toString(),
+                "--at", golden.get("validateAt"), "--in-response-to", golden.get("requestId"), "--no-xml",
+                golden.response().toString()));
+
+        assertThat(run.status()).isEqualTo(ExitStatus.INVALID);
+        assertThat(run.out()).contains("FAIL  assertion-signature", "it was signed with another key")
+                .contains("FAIL  assertion-issuer", "invalid_issuer: ");
+    }
+
+    @Test
+    void aCaptureCheckedAsTheAnswerToAnotherRequestSaysWhichRequestItAnswers() throws Exception {
+        Golden golden = golden("keycloak-default");
+
+        Run run = run(List.of("--set", "externalBaseUrl=" + ACS_BASE, "--idp-metadata", golden.metadata().toString(),
+                "--at", golden.get("validateAt"), "--in-response-to", "_someOtherRequest", "--no-xml",
+                golden.response().toString()));
+
+        assertThat(run.status()).isEqualTo(ExitStatus.INVALID);
+        assertThat(run.out()).contains("FAIL  in-response-to", "invalid_in_response_to: ")
+                .contains("the Response answers AuthnRequest \"" + golden.get("requestId") + "\", not \"_someOtherRequest\"");
+    }
+
+    @Test
     void aResponseSignatureThatFailsMarksEverythingAfterItUntrusted() throws Exception {
         Golden golden = golden("keycloak-response-signed");
         String xml = new String(Base64.getDecoder().decode(golden.responseText()), StandardCharsets.UTF_8);
@@ -217,7 +244,8 @@ class SamlInspectTest {
 
         assertThat(refused.status()).isEqualTo(ExitStatus.INVALID);
         assertThat(refused.out()).contains("FAIL  assertion-signature", "missing_signature: A required signature is absent",
-                "only the Response is; set wantAssertionsSigned=false to accept that");
+                "only the Response is; set wantAssertionsSigned=false to accept that",
+                "the Response signature verified, so the content is the IdP's").doesNotContain("untrusted");
         assertThat(accepted.status()).as(accepted.out()).isEqualTo(ExitStatus.OK);
         assertThat(accepted.out()).contains("wantAssertionsSigned=false", "Result: VALID");
     }
