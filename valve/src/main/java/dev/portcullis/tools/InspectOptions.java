@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * The command line of saml-inspect, parsed. Options take their value as the next argument or after
- * {@code =}; {@code -} or no file means standard input.
+ * {@code =}; {@code -} or no file means standard input. A URL or query string given where the file goes
+ * is taken as the input itself, since that is how one is usually pasted.
  *
- * @param input        the file to read, or null for standard input
+ * @param input        the file to read (or a pasted URL or query string), or null for standard input
  * @param serverXml    a server.xml or context file holding the valve's {@code <Valve>}, or null
  * @param contextPath  the context path of a valve in a Context, when it cannot be told from the file, or null
  * @param sets         {@code --set name=value} pairs, in order
@@ -26,7 +27,7 @@ import java.util.Map;
  * @param entity       the one entityID to describe in an aggregate, or null
  * @param help         {@code --help} was given
  */
-record InspectOptions(Path input, Path serverXml, String contextPath, List<Map.Entry<String, String>> sets,
+record InspectOptions(String input, Path serverXml, String contextPath, List<Map.Entry<String, String>> sets,
                       String idpMetadata, Instant at, String inResponseTo, boolean stepUp, boolean withoutSpKey,
                       XmlMode xml, boolean full, String entity, boolean help) {
 
@@ -50,14 +51,14 @@ record InspectOptions(Path input, Path serverXml, String contextPath, List<Map.E
     }
 
     static final String USAGE = """
-            Usage: saml-inspect [options] [FILE | -]
+            Usage: saml-inspect [options] [FILE | URL | -]
 
             Decodes a SAML message (Response, AuthnRequest, LogoutRequest, LogoutResponse) or SAML metadata,
             prints it, summarises it, and - given the valve's settings - validates a Response offline with
             the valve's own code, explaining every step. FILE (or standard input) may hold raw XML, the
             base64 SAMLResponse/SAMLRequest value (HTTP-POST, or raw DEFLATE for HTTP-Redirect), a whole URL
             or form string with SAMLRequest=/SAMLResponse= (and RelayState), a "copy as cURL" command or a
-            HAR file.
+            HAR file; a URL or query string may also be given in place of FILE.
 
             Settings (giving any of these validates a Response):
               --server-xml PATH      take the attributes of the first <Valve className="dev.portcullis.SsoValve">
@@ -100,7 +101,7 @@ record InspectOptions(Path input, Path serverXml, String contextPath, List<Map.E
 
     /** Parses the arguments; {@link UsageException} names the first problem. */
     static InspectOptions parse(String[] args) throws UsageException {
-        Path input = null;
+        String input = null;
         boolean inputGiven = false;
         Path serverXml = null;
         String contextPath = null;
@@ -156,7 +157,7 @@ record InspectOptions(Path input, Path serverXml, String contextPath, List<Map.E
                                 + "); inspect one message at a time");
                     }
                     inputGiven = true;
-                    input = arg.equals("-") ? null : Path.of(arg);
+                    input = arg.equals("-") ? null : arg;
                 }
             }
         }

@@ -118,10 +118,12 @@ public final class SamlInspect {
         int maxSize = setup != null ? setup.settings().maxResponseSize()
                 : (Integer) Setting.MAX_RESPONSE_SIZE.parse(Setting.MAX_RESPONSE_SIZE.defaultValue());
 
-        String source = options.input() == null ? "standard input" : options.input().toString();
+        boolean pasted = options.input() != null && isPasted(options.input());
+        String source = options.input() == null ? "standard input" : pasted ? "the argument" : options.input();
         InputDecoder.Decoded decoded;
         try {
-            decoded = new InputDecoder(maxSize).decode(read(options.input(), stdin));
+            byte[] input = pasted ? options.input().getBytes(StandardCharsets.UTF_8) : read(options.input(), stdin);
+            decoded = new InputDecoder(maxSize).decode(input);
         } catch (InputDecoder.UnreadableInput e) {
             report.line("Input: " + Text.safe(source));
             report.line("Refused: " + Text.safe(e.getMessage()));
@@ -240,7 +242,18 @@ public final class SamlInspect {
         }
     }
 
-    private byte[] read(Path file, InputStream stdin) throws UsageException, InputDecoder.UnreadableInput {
+    /** A URL or query string in place of a file name: an argument that names no file but carries a message. */
+    private static boolean isPasted(String argument) {
+        boolean message = argument.contains(SamlConstants.SAML_REQUEST + "=") || argument.contains(SamlConstants.SAML_RESPONSE + "=");
+        try {
+            return message && !Files.exists(Path.of(argument));
+        } catch (java.nio.file.InvalidPathException e) {
+            return message;
+        }
+    }
+
+    private byte[] read(String name, InputStream stdin) throws UsageException, InputDecoder.UnreadableInput {
+        Path file = name == null ? null : Path.of(name);
         if (file == null) {
             if (stdinIsTerminal) {
                 throw new UsageException("no input: name a FILE, or pipe the message in (saml-inspect --help)");

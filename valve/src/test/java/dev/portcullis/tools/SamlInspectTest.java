@@ -439,7 +439,10 @@ class SamlInspectTest {
                 factory.xml("_4f2c9a1e0b7d4e3f", Instant.parse("2026-11-27T11:08:40Z"), location), "r-8f3a");
 
         Run run = run(url + "\n", List.of());
+        Run pasted = run(List.of(url));
 
+        assertThat(pasted.status()).as(pasted.out() + pasted.err()).isEqualTo(ExitStatus.OK);
+        assertThat(pasted.out()).startsWith("Input: the argument: a URL with SAMLRequest=");
         assertThat(run.status()).as(run.out() + run.err()).isEqualTo(ExitStatus.OK);
         assertThat(run.out()).contains("a URL with SAMLRequest=: base64 of raw DEFLATE (HTTP-Redirect binding)")
                 .contains("Kind: SAML 2.0 AuthnRequest")
