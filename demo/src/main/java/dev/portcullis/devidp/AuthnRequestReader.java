@@ -1,15 +1,9 @@
 package dev.portcullis.devidp;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 import dev.portcullis.testkit.IdpMetadataWriter;
 import dev.portcullis.testkit.SamlResponseBuilder;
@@ -17,7 +11,8 @@ import dev.portcullis.testkit.SamlResponseBuilder;
 /**
  * Reads an AuthnRequest from either binding and decides whether to serve it. The checks, in order:
  * <ol>
- *   <li>decode the binding (HTTP-Redirect: raw DEFLATE + base64 in the query; HTTP-POST: base64 in a form field);</li>
+ *   <li>decode the binding (HTTP-Redirect: raw DEFLATE + base64 in the query; HTTP-POST: base64 in a form field),
+ *       both bounded by {@link MessageDecoding#MAX_MESSAGE_BYTES};</li>
  *   <li>when an SP certificate is configured, the signature, before the XML is read (Redirect: over the raw
  *       query octets; POST: the enveloped XML signature over the root element);</li>
  *   <li>parse with a hardened parser ({@link HardenedXml}); the root must be a SAML 2.0 AuthnRequest with an ID;</li>
@@ -28,12 +23,10 @@ import dev.portcullis.testkit.SamlResponseBuilder;
  *       anywhere else, whatever the request asks;</li>
  *   <li>ProtocolBinding, when present, = HTTP-POST, the only binding responses are sent with.</li>
  * </ol>
+ * ForceAuthn is read so that the login form is shown even to a browser with an IdP session.
  * Any failure is a {@link RequestRejected}. Thread-safe.
  */
 final class AuthnRequestReader {
-
-    /** Largest inflated AuthnRequest accepted (real ones are under 2 KB): bounds a "zip bomb". */
-    static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final String spEntityId;
     private final String acsUrl;
@@ -52,24 +45,19 @@ final class AuthnRequestReader {
     /** A request received with the HTTP-Redirect binding. */
     AcceptedRequest readRedirect(String rawQuery) throws RequestRejected {
         RedirectQuery query = RedirectQuery.parse(rawQuery);
+        if (!query.carriesRequest()) {
+            throw new RequestRejected(Rejection.MISSING_REQUEST, "a SAMLResponse where a SAMLRequest was expected");
+        }
         if (signatures != null) {
             signatures.verifyRedirect(query);
         }
-        byte[] deflated = base64(query.decodedSamlRequest());
-        Element root = xml.parse(inflate(deflated)).getDocumentElement();
+        Element root = xml.parse(MessageDecoding.redirect(query.decodedMessage())).getDocumentElement();
         return check(root, signatures != null || query.signed(), query.decodedRelayState());
     }
 
     /** A request received with the HTTP-POST binding. */
     AcceptedRequest readPost(String samlRequest, String relayState) throws RequestRejected {
-        if (samlRequest == null || samlRequest.isBlank()) {
-            throw new RequestRejected(Rejection.MISSING_REQUEST, "no SAMLRequest form field");
-        }
-        byte[] bytes = base64(samlRequest);
-        if (bytes.length > MAX_REQUEST_BYTES) {
-            throw new RequestRejected(Rejection.MALFORMED_REQUEST, "the request is " + bytes.length + " bytes long");
-        }
-        Document document = xml.parse(bytes);
+        Document document = xml.parse(MessageDecoding.post(samlRequest));
         Element root = document.getDocumentElement();
         if (signatures != null) {
             signatures.verifyEnveloped(root);
@@ -86,73 +74,26 @@ final class AuthnRequestReader {
         if (id.isBlank() || !"2.0".equals(root.getAttributeNS(null, "Version"))) {
             throw new RequestRejected(Rejection.NOT_AUTHN_REQUEST, "no ID, or Version is not 2.0");
         }
-        String issuer = issuer(root);
+        String issuer = SamlElements.issuer(root);
         if (!spEntityId.equals(issuer)) {
             throw new RequestRejected(Rejection.WRONG_ISSUER, "Issuer [" + issuer + "], expected [" + spEntityId + "]");
         }
-        String destination = attribute(root, "Destination");
+        String destination = SamlElements.attribute(root, "Destination");
         if (destination == null ? signed : !ssoUrl.equals(destination)) {
             throw new RequestRejected(Rejection.WRONG_DESTINATION, "Destination [" + destination + "], expected ["
                     + ssoUrl + "]");
         }
-        String acs = attribute(root, "AssertionConsumerServiceURL");
+        String acs = SamlElements.attribute(root, "AssertionConsumerServiceURL");
         if (acs != null && !acsUrl.equals(acs)) {
             throw new RequestRejected(Rejection.WRONG_ACS_URL, "AssertionConsumerServiceURL [" + acs + "], expected ["
                     + acsUrl + "]");
         }
-        String binding = attribute(root, "ProtocolBinding");
+        String binding = SamlElements.attribute(root, "ProtocolBinding");
         if (binding != null && !IdpMetadataWriter.POST_BINDING.equals(binding)) {
             throw new RequestRejected(Rejection.UNSUPPORTED_BINDING, "ProtocolBinding [" + binding + "]");
         }
-        return new AcceptedRequest(id, relayState);
-    }
-
-    private static String issuer(Element root) {
-        for (Node child = root.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element && SamlResponseBuilder.ASSERTION_NS.equals(element.getNamespaceURI())
-                    && "Issuer".equals(element.getLocalName())) {
-                return element.getTextContent().trim();
-            }
-        }
-        return null;
-    }
-
-    private static String attribute(Element element, String name) {
-        return element.hasAttributeNS(null, name) ? element.getAttributeNS(null, name) : null;
-    }
-
-    private static byte[] base64(String text) throws RequestRejected {
-        try {
-            return Base64.getMimeDecoder().decode(text.getBytes(StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new RequestRejected(Rejection.MALFORMED_REQUEST, "the SAMLRequest is not base64", e);
-        }
-    }
-
-    /** Raw DEFLATE (RFC 1951, no zlib header), as the Redirect binding prescribes, at most {@link #MAX_REQUEST_BYTES}. */
-    private static byte[] inflate(byte[] deflated) throws RequestRejected {
-        Inflater inflater = new Inflater(true);
-        try {
-            inflater.setInput(deflated);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-            byte[] buffer = new byte[4096];
-            while (!inflater.finished()) {
-                int n = inflater.inflate(buffer);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new RequestRejected(Rejection.MALFORMED_REQUEST, "the DEFLATE stream is truncated");
-                }
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_REQUEST_BYTES) {
-                    throw new RequestRejected(Rejection.MALFORMED_REQUEST, "the request inflates past "
-                            + MAX_REQUEST_BYTES + " bytes");
-                }
-            }
-            return out.toByteArray();
-        } catch (DataFormatException e) {
-            throw new RequestRejected(Rejection.MALFORMED_REQUEST, "the SAMLRequest is not raw DEFLATE data", e);
-        } finally {
-            inflater.end();
-        }
+        String forceAuthn = SamlElements.attribute(root, "ForceAuthn");
+        return new AcceptedRequest(id, relayState, "true".equals(forceAuthn) || "1".equals(forceAuthn));
     }
 
     /**
@@ -160,7 +101,8 @@ final class AuthnRequestReader {
      *
      * @param id         the AuthnRequest's ID, answered in InResponseTo
      * @param relayState the RelayState to return, or null
+     * @param forceAuthn the SP wants the user to authenticate again, IdP session or not
      */
-    record AcceptedRequest(String id, String relayState) {
+    record AcceptedRequest(String id, String relayState, boolean forceAuthn) {
     }
 }

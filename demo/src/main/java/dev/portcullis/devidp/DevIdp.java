@@ -1,6 +1,8 @@
 package dev.portcullis.devidp;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,16 +23,23 @@ import dev.portcullis.testkit.IdpMetadataWriter;
  * The Portcullis development IdP: a small SAML 2.0 identity provider for demos and tests only, never
  * for production. It runs in its own embedded Tomcat (own port, own base directory), serves one
  * service provider, signs in its configured users with a username and password, and answers with a
- * signed Response built by the test kit.
+ * signed Response built by the test kit. A sign-in starts an IdP session (in memory, named by a cookie),
+ * so that the next AuthnRequest from that browser is answered without the password; Single Logout
+ * ends it, SP- or IdP-initiated.
  *
  * <table>
  *   <caption>Endpoints</caption>
  *   <tr><td>{@code GET /}</td><td>what this is; the users</td></tr>
- *   <tr><td>{@code GET /metadata}</td><td>IdP metadata: signing certificate, SingleSignOnService for both bindings</td></tr>
+ *   <tr><td>{@code GET /metadata}</td><td>IdP metadata: signing certificate, SingleSignOnService for both bindings,
+ *       SingleLogoutService for both bindings (when the SP certificate is configured)</td></tr>
  *   <tr><td>{@code GET /sso}</td><td>AuthnRequest, HTTP-Redirect binding</td></tr>
  *   <tr><td>{@code POST /sso}</td><td>AuthnRequest, HTTP-POST binding</td></tr>
  *   <tr><td>{@code POST /login}</td><td>the login form: wrong credentials show it again; right ones post the Response to the ACS</td></tr>
  *   <tr><td>{@code GET /initiate}</td><td>IdP-initiated login: the Response has no InResponseTo and no RelayState</td></tr>
+ *   <tr><td>{@code GET /slo}, {@code POST /slo}</td><td>the SP's LogoutRequest (answered with a signed LogoutResponse,
+ *       HTTP-Redirect), or its LogoutResponse to an IdP-initiated logout</td></tr>
+ *   <tr><td>{@code GET /logout?user=NAME}</td><td>IdP-initiated logout, for demos and tests: ends the user's IdP
+ *       sessions and sends the browser to the SP with a signed LogoutRequest</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -94,25 +103,38 @@ public final class DevIdp implements AutoCloseable {
             String baseUrl = config.baseUrl().orElse("http://localhost:" + port);
             String entityId = config.entityId().orElse(baseUrl + "/metadata");
             String ssoUrl = baseUrl + "/sso";
+            String sloUrl = baseUrl + "/slo";
 
-            String metadata = new IdpMetadataWriter(entityId)
+            IdpMetadataWriter metadataWriter = new IdpMetadataWriter(entityId)
                     .signingCertificate(config.credentials())
                     .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, ssoUrl)
                     .singleSignOnService(IdpMetadataWriter.POST_BINDING, ssoUrl)
-                    .wantAuthnRequestsSigned(config.spCertificate().isPresent())
-                    .toString();
+                    .wantAuthnRequestsSigned(config.spCertificate().isPresent());
+            if (config.spCertificate().isPresent()) {
+                // Only then can the SP's logout messages be verified; without it, Single Logout is not offered.
+                metadataWriter.singleLogoutService(IdpMetadataWriter.REDIRECT_BINDING, sloUrl)
+                        .singleLogoutService(IdpMetadataWriter.POST_BINDING, sloUrl);
+            }
+            String metadata = metadataWriter.toString();
             AuthnRequestReader reader = new AuthnRequestReader(config.spEntityId(), config.acsUrl(), ssoUrl,
                     config.spCertificate().orElse(null));
-            LoginFlow flow = new LoginFlow(config, new ResponseIssuer(entityId, config));
+            IdpSessions sessions = new IdpSessions(config.clock());
+            SessionCookie cookie = new SessionCookie(baseUrl.startsWith("https:"));
+            LoginFlow flow = new LoginFlow(config, new ResponseIssuer(entityId, config), sessions, cookie);
+            SingleLogout logout = new SingleLogout(config, sessions, cookie,
+                    new LogoutMessageReader(config.spEntityId(), sloUrl, config.spCertificate().orElse(null), config.clock()),
+                    new LogoutIssuer(entityId, config));
 
             Context context = tomcat.addContext("", null);
             context.setRequestCharacterEncoding("UTF-8");
             context.setResponseCharacterEncoding("UTF-8");
-            add(context, "home", new IdpServlets.Home(entityId, config.users().values()), "/");
+            add(context, "home", new IdpServlets.Home(entityId, config.users().values(), sessions, cookie), "/");
             add(context, "metadata", new IdpServlets.Metadata(metadata), "/metadata");
             add(context, "sso", new IdpServlets.Sso(reader, flow), "/sso");
             add(context, "login", new IdpServlets.Login(flow), "/login");
             add(context, "initiate", new IdpServlets.Initiate(flow), "/initiate");
+            add(context, "slo", new IdpServlets.Slo(logout), "/slo");
+            add(context, "logout", new IdpServlets.Logout(logout), "/logout");
 
             tomcat.start();
             LOG.log(System.Logger.Level.INFO, "Portcullis development IdP (demos and tests only) at [{0}], entityID [{1}],"
@@ -157,6 +179,16 @@ public final class DevIdp implements AutoCloseable {
     /** Starts an IdP-initiated login. */
     public String initiateUrl() {
         return baseUrl + "/initiate";
+    }
+
+    /** Where the SP's logout messages go, for both bindings. */
+    public String sloUrl() {
+        return baseUrl + "/slo";
+    }
+
+    /** Starts an IdP-initiated logout of this user (for demos and tests). */
+    public String logoutUrl(String username) {
+        return baseUrl + "/logout?user=" + URLEncoder.encode(username, StandardCharsets.UTF_8);
     }
 
     /** Same as {@link #close()}. */

@@ -22,7 +22,9 @@ import dev.portcullis.testkit.TestCredentials;
  *
  * <p>The IdP serves exactly one service provider. When that SP's certificate is configured, every
  * AuthnRequest must be signed with the matching key (and the metadata says so with
- * {@code WantAuthnRequestsSigned="true"}); without it, requests are accepted unsigned.
+ * {@code WantAuthnRequestsSigned="true"}); without it, requests are accepted unsigned. Single Logout
+ * needs that certificate too: logout messages are only ever accepted signed, since a forged one would
+ * end someone else's session.
  */
 public final class DevIdpConfig {
 
@@ -38,6 +40,7 @@ public final class DevIdpConfig {
     private final TestCredentials credentials;
     private final String spEntityId;
     private final String acsUrl;
+    private final String spSloUrl;
     private final X509Certificate spCertificate;
     private final SigningMode signingMode;
     private final Map<String, DevUser> users;
@@ -45,8 +48,9 @@ public final class DevIdpConfig {
     private final Clock clock;
     private final String nameIdFormat;
     private final Path baseDir;
+    private final boolean answerPartialLogout;
 
-    private DevIdpConfig(Builder b) {
+    private DevIdpConfig(Builder b, String spSloUrl) {
         this.baseUrl = b.baseUrl;
         this.entityId = b.entityId;
         this.port = b.port;
@@ -54,6 +58,7 @@ public final class DevIdpConfig {
         this.credentials = b.credentials != null ? b.credentials : TestCredentials.rsa("Portcullis development IdP");
         this.spEntityId = b.spEntityId;
         this.acsUrl = b.acsUrl;
+        this.spSloUrl = spSloUrl;
         this.spCertificate = b.spCertificate;
         this.signingMode = b.signingMode;
         Map<String, DevUser> byName = new LinkedHashMap<>();
@@ -67,6 +72,7 @@ public final class DevIdpConfig {
         this.clock = b.clock;
         this.nameIdFormat = b.nameIdFormat;
         this.baseDir = b.baseDir;
+        this.answerPartialLogout = b.answerPartialLogout;
     }
 
     public static Builder builder() {
@@ -107,6 +113,14 @@ public final class DevIdpConfig {
         return acsUrl;
     }
 
+    /**
+     * The SP's Single Logout endpoint, where LogoutResponses and IdP-initiated LogoutRequests are sent
+     * (HTTP-Redirect binding); a logout message is never sent anywhere else.
+     */
+    public String spSloUrl() {
+        return spSloUrl;
+    }
+
     /** The SP's signing certificate; present means AuthnRequests must be signed with its key. */
     public Optional<X509Certificate> spCertificate() {
         return Optional.ofNullable(spCertificate);
@@ -140,6 +154,15 @@ public final class DevIdpConfig {
         return Optional.ofNullable(baseDir);
     }
 
+    /**
+     * Whether the LogoutResponse to the SP's LogoutRequest says Success with the second-level status
+     * PartialLogout, as an IdP that could not end the user's sessions at every other service provider
+     * would (for tests); false means plain Success.
+     */
+    public boolean answerPartialLogout() {
+        return answerPartialLogout;
+    }
+
     /** Collects the settings; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
         private String baseUrl;
@@ -149,6 +172,7 @@ public final class DevIdpConfig {
         private TestCredentials credentials;
         private String spEntityId;
         private String acsUrl;
+        private String spSloUrl;
         private X509Certificate spCertificate;
         private SigningMode signingMode = SigningMode.ASSERTION;
         private final List<DevUser> users = new ArrayList<>();
@@ -156,6 +180,7 @@ public final class DevIdpConfig {
         private Clock clock = Clock.systemUTC();
         private String nameIdFormat = SamlResponseBuilder.NAMEID_UNSPECIFIED;
         private Path baseDir;
+        private boolean answerPartialLogout;
 
         private Builder() {
         }
@@ -197,7 +222,20 @@ public final class DevIdpConfig {
             return this;
         }
 
-        /** Default none (unsigned AuthnRequests accepted); when set, every AuthnRequest must be signed. */
+        /**
+         * Default: the ACS URL with its last path segment {@code /acs} replaced by {@code /slo} (the
+         * valve's layout, such as https://apps.example.com/sso/slo); required when the ACS URL does not
+         * end in {@code /acs}.
+         */
+        public Builder spSloUrl(String value) {
+            this.spSloUrl = value;
+            return this;
+        }
+
+        /**
+         * Default none (unsigned AuthnRequests accepted, no Single Logout); when set, every AuthnRequest
+         * must be signed, and Single Logout is offered.
+         */
         public Builder spCertificate(X509Certificate value) {
             this.spCertificate = value;
             return this;
@@ -244,6 +282,12 @@ public final class DevIdpConfig {
             return this;
         }
 
+        /** Default false: LogoutResponses say plain Success. */
+        public Builder answerPartialLogout(boolean value) {
+            this.answerPartialLogout = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting that is missing or wrong */
         public DevIdpConfig build() {
             baseUrl = baseUrl == null ? null : httpUrl("baseUrl", stripTrailingSlash(baseUrl));
@@ -258,13 +302,25 @@ public final class DevIdpConfig {
                 throw new IllegalArgumentException("the SP entityID is required (serviceProvider)");
             }
             httpUrl("acsUrl", acsUrl);
+            String sloUrl = httpUrl("spSloUrl", spSloUrl != null ? spSloUrl : sloUrlBeside(acsUrl));
             Objects.requireNonNull(signingMode, "signingMode cannot be null");
             Objects.requireNonNull(clock, "clock cannot be null");
             Objects.requireNonNull(nameIdFormat, "nameIdFormat cannot be null");
             if (assertionLifetime == null || assertionLifetime.isNegative() || assertionLifetime.isZero()) {
                 throw new IllegalArgumentException("assertionLifetime must be longer than zero");
             }
-            return new DevIdpConfig(this);
+            return new DevIdpConfig(this, sloUrl);
+        }
+
+        /** The ACS URL with {@code /acs} at the end of its path replaced by {@code /slo}. */
+        private static String sloUrlBeside(String acs) {
+            URI uri = URI.create(acs);
+            String path = uri.getRawPath();
+            if (path == null || !path.endsWith("/acs") || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("spSloUrl is required: it cannot be derived from the ACS URL '" + acs
+                        + "', whose path does not end in /acs");
+            }
+            return acs.substring(0, acs.length() - "acs".length()) + "slo";
         }
 
         private static String stripTrailingSlash(String url) {

@@ -2,6 +2,8 @@ package dev.portcullis.devidp;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,21 +17,34 @@ final class IdpPages {
 
     static final String NOT_FOR_PRODUCTION = "Portcullis development IdP \u2014 for demos and tests only, never in production";
     static final String INVALID_CREDENTIALS = "Invalid username or password";
+    static final String LOGOUT_FOR_DEMOS = "GET /logout?user=NAME ends that user's sessions at this IdP and at the"
+            + " service provider, for anyone who can reach this IdP, from any browser: it is for demos and tests only.";
 
     private IdpPages() {
     }
 
-    /** {@code GET /}: what this is, and who can sign in. */
-    static void home(HttpServletResponse response, String entityId, Collection<DevUser> users) throws IOException {
+    /**
+     * {@code GET /}: what this is, who can sign in, who is signed in here in this browser, and the
+     * IdP-initiated logout links.
+     *
+     * @param signedIn the user of this browser's IdP session, or null
+     */
+    static void home(HttpServletResponse response, String entityId, Collection<DevUser> users, DevUser signedIn)
+            throws IOException {
         PrintWriter out = begin(response, 200, "Portcullis development IdP");
         out.println("<p>entityID: <code>" + Html.escape(entityId) + "</code> \u2014 <a href=\"/metadata\">metadata</a></p>");
+        out.println(signedIn == null ? "<p>Nobody is signed in at this IdP in this browser.</p>"
+                : "<p>Signed in at this IdP as <strong>" + Html.escape(signedIn.username()) + "</strong>.</p>");
         out.println("<h2>Demo users</h2>");
-        out.println("<table><tr><th>username</th><th>NameID</th><th>roles</th></tr>");
+        out.println("<table><tr><th>username</th><th>NameID</th><th>roles</th><th>IdP-initiated logout</th></tr>");
         for (DevUser user : users) {
             out.println("<tr><td>" + Html.escape(user.username()) + "</td><td>" + Html.escape(user.nameId()) + "</td><td>"
-                    + Html.escape(String.join(", ", user.roles())) + "</td></tr>");
+                    + Html.escape(String.join(", ", user.roles())) + "</td><td><a href=\"/logout?user="
+                    + Html.escape(URLEncoder.encode(user.username(), StandardCharsets.UTF_8)) + "\">sign "
+                    + Html.escape(user.username()) + " out everywhere</a></td></tr>");
         }
         out.println("</table>");
+        out.println("<p>" + Html.escape(LOGOUT_FOR_DEMOS) + "</p>");
         end(out);
     }
 
@@ -67,6 +82,38 @@ final class IdpPages {
                 + "<button type=\"submit\">Continue</button></noscript>");
         out.println("</form>");
         out.println("<script>document.forms[0].submit();</script>");
+        end(out);
+    }
+
+    /** A redirect (HTTP-Redirect binding): 302 to a URL this IdP built. */
+    static void redirect(HttpServletResponse response, String location) {
+        response.setStatus(302);
+        response.setHeader("Location", location);
+        response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** The SP confirmed an IdP-initiated logout. */
+    static void signedOutOf(HttpServletResponse response, String spEntityId, String username) throws IOException {
+        PrintWriter out = begin(response, 200, "Signed out of " + spEntityId);
+        out.println("<p><strong>" + Html.escape(username) + "</strong> is signed out at this IdP, and the service provider"
+                + " <code>" + Html.escape(spEntityId) + "</code> confirmed the sign-out.</p>");
+        end(out);
+    }
+
+    /** The SP answered an IdP-initiated logout with a status other than Success. */
+    static void logoutNotConfirmed(HttpServletResponse response, String spEntityId, String username) throws IOException {
+        PrintWriter out = begin(response, 200, "Sign-out not confirmed");
+        out.println("<p><strong>" + Html.escape(username) + "</strong> is signed out at this IdP, but the service provider"
+                + " <code>" + Html.escape(spEntityId) + "</code> did not confirm the sign-out; its sessions there may"
+                + " still be open.</p>");
+        end(out);
+    }
+
+    /** An IdP-initiated logout of a user who had no session at the SP: nothing to send. */
+    static void signedOutAtIdp(HttpServletResponse response, String username, String spEntityId) throws IOException {
+        PrintWriter out = begin(response, 200, "Signed out at the IdP");
+        out.println("<p><strong>" + Html.escape(username) + "</strong> is signed out at this IdP. No session at <code>"
+                + Html.escape(spEntityId) + "</code> came from it, so there is nothing to tell the service provider.</p>");
         end(out);
     }
 

@@ -13,15 +13,19 @@ final class IdpServlets {
     private IdpServlets() {
     }
 
-    /** {@code GET /}: says what this is and lists the users. */
+    /** {@code GET /}: says what this is, lists the users and says who is signed in here. */
     static final class Home extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final String entityId;
         private final Collection<DevUser> users;
+        private final IdpSessions sessions;
+        private final SessionCookie cookie;
 
-        Home(String entityId, Collection<DevUser> users) {
+        Home(String entityId, Collection<DevUser> users, IdpSessions sessions, SessionCookie cookie) {
             this.entityId = entityId;
             this.users = users;
+            this.sessions = sessions;
+            this.cookie = cookie;
         }
 
         @Override
@@ -30,7 +34,8 @@ final class IdpServlets {
                 IdpPages.error(response, 404, "There is nothing at this address.");
                 return;
             }
-            IdpPages.home(response, entityId, users);
+            IdpPages.home(response, entityId, users,
+                    sessions.find(cookie.read(request)).map(IdpSession::user).orElse(null));
         }
     }
 
@@ -72,7 +77,7 @@ final class IdpServlets {
                 LoginFlow.refuse(response, e);
                 return;
             }
-            flow.begin(response, accepted.id(), accepted.relayState());
+            flow.begin(request, response, accepted.id(), accepted.relayState(), accepted.forceAuthn());
         }
 
         @Override
@@ -84,7 +89,7 @@ final class IdpServlets {
                 LoginFlow.refuse(response, e);
                 return;
             }
-            flow.begin(response, accepted.id(), accepted.relayState());
+            flow.begin(request, response, accepted.id(), accepted.relayState(), accepted.forceAuthn());
         }
     }
 
@@ -99,7 +104,7 @@ final class IdpServlets {
 
         @Override
         protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            flow.complete(response, request.getParameter("state"), request.getParameter("username"),
+            flow.complete(request, response, request.getParameter("state"), request.getParameter("username"),
                     request.getParameter("password"));
         }
     }
@@ -118,7 +123,49 @@ final class IdpServlets {
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            flow.begin(response, null, null);
+            flow.begin(request, response, null, null, false);
+        }
+    }
+
+    /**
+     * {@code GET /slo} (HTTP-Redirect binding) and {@code POST /slo} (HTTP-POST binding): the SP's
+     * LogoutRequest, or its LogoutResponse to an IdP-initiated logout.
+     */
+    static final class Slo extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final SingleLogout logout;
+
+        Slo(SingleLogout logout) {
+            this.logout = logout;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            logout.receive(request, response);
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            logout.receive(request, response);
+        }
+    }
+
+    /**
+     * {@code GET /logout?user=NAME}: IdP-initiated logout, for demos and tests. It ends the user's IdP
+     * sessions and sends the browser to the SP with a signed LogoutRequest; anyone who can reach the
+     * IdP can trigger it, which is why the IdP listens on loopback by default.
+     */
+    static final class Logout extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final SingleLogout logout;
+
+        Logout(SingleLogout logout) {
+            this.logout = logout;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            logout.idpInitiated(request, response, request.getParameter("user"));
         }
     }
 }

@@ -9,12 +9,16 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The sign-in itself, between an accepted request and the Response: keeps the request pending under a
- * state token, shows the login form, checks the credentials and answers with the auto-posting form.
- * A wrong password keeps the user on the login page with the same pending request. Thread-safe.
+ * The sign-in itself, between an accepted request and the Response: a browser with a live IdP session
+ * is answered at once (unless the SP asked for ForceAuthn); otherwise the request is kept pending under
+ * a state token, the login form is shown, and the right credentials start an IdP session (cookie) and
+ * are answered with the auto-posting form. A wrong password keeps the user on the login page with the
+ * same pending request. Every Response records, in the IdP session, the NameID and SessionIndex given
+ * to the SP, which Single Logout needs. Thread-safe.
  */
 final class LoginFlow {
 
@@ -26,22 +30,35 @@ final class LoginFlow {
     private final Clock clock;
     private final String spEntityId;
     private final String acsUrl;
+    private final String nameIdFormat;
+    private final IdpSessions sessions;
+    private final SessionCookie cookie;
 
-    LoginFlow(DevIdpConfig config, ResponseIssuer issuer) {
+    LoginFlow(DevIdpConfig config, ResponseIssuer issuer, IdpSessions sessions, SessionCookie cookie) {
         this.pending = new PendingLogins(config.clock());
         this.users = config.users();
         this.issuer = issuer;
         this.clock = config.clock();
         this.spEntityId = config.spEntityId();
         this.acsUrl = config.acsUrl();
+        this.nameIdFormat = config.nameIdFormat();
+        this.sessions = sessions;
+        this.cookie = cookie;
     }
 
     /**
-     * Keeps the request and shows the login form.
+     * Answers at once from the browser's IdP session, or keeps the request and shows the login form.
      *
-     * @param requestId null for an IdP-initiated login
+     * @param requestId  null for an IdP-initiated login
+     * @param forceAuthn true to ask for the password even when the browser has an IdP session
      */
-    void begin(HttpServletResponse response, String requestId, String relayState) throws IOException {
+    void begin(HttpServletRequest request, HttpServletResponse response, String requestId, String relayState,
+               boolean forceAuthn) throws IOException {
+        Optional<IdpSession> session = forceAuthn ? Optional.empty() : sessions.find(cookie.read(request));
+        if (session.isPresent()) {
+            answer(response, session.get(), requestId, relayState, "from its IdP session");
+            return;
+        }
         String state;
         try {
             state = pending.add(requestId, relayState);
@@ -52,8 +69,13 @@ final class LoginFlow {
         IdpPages.login(response, state, spEntityId, null);
     }
 
-    /** Checks the credentials posted with a state token and answers with the Response, or the form again. */
-    void complete(HttpServletResponse response, String state, String username, String password) throws IOException {
+    /**
+     * Checks the credentials posted with a state token and answers with the Response, or the form again.
+     * The browser's IdP session is kept when it is the same user's (a ForceAuthn sign-in), so that the
+     * SessionIndex the SP already holds stays valid; otherwise a new session starts.
+     */
+    void complete(HttpServletRequest httpRequest, HttpServletResponse response, String state, String username,
+                  String password) throws IOException {
         Optional<PendingLogin> login = pending.find(state);
         if (login.isEmpty()) {
             refuse(response, new RequestRejected(Rejection.UNKNOWN_STATE, "no pending sign-in under the posted state"));
@@ -70,11 +92,29 @@ final class LoginFlow {
             refuse(response, new RequestRejected(Rejection.UNKNOWN_STATE, "the sign-in was completed concurrently"));
             return;
         }
+        IdpSession session = sessions.find(cookie.read(httpRequest))
+                .filter(existing -> existing.user().username().equals(user.username())).orElse(null);
+        if (session == null) {
+            try {
+                session = sessions.start(user);
+            } catch (RequestRejected e) {
+                refuse(response, e);
+                return;
+            }
+        }
+        cookie.set(response, session.token());
         PendingLogin request = login.get();
-        String samlResponse = issuer.issue(user, request.requestId(), clock.instant());
-        LOG.log(Level.INFO, "Development IdP: [{0}] signed in; {1} response posted to [{2}]", user.username(),
-                request.unsolicited() ? "unsolicited" : "solicited", acsUrl);
-        IdpPages.autoPost(response, acsUrl, samlResponse, request.relayState());
+        answer(response, session, request.requestId(), request.relayState(), "after the login form");
+    }
+
+    /** The Response for the SP from this IdP session, in the auto-posting form. */
+    private void answer(HttpServletResponse response, IdpSession session, String requestId, String relayState,
+                        String how) throws IOException {
+        SpSession sp = session.join(spEntityId, nameIdFormat);
+        String samlResponse = issuer.issue(session.user(), requestId, sp, clock.instant());
+        LOG.log(Level.INFO, "Development IdP: [{0}] signed in {1}; {2} response posted to [{3}]",
+                session.user().username(), how, requestId == null ? "unsolicited" : "solicited", acsUrl);
+        IdpPages.autoPost(response, acsUrl, samlResponse, relayState);
     }
 
     /** Answers 400 with the reason's fixed text; the precise detail goes to the log only. */

@@ -10,8 +10,4 @@ import java.time.Instant;
  * @param created    when the request arrived, by the IdP's clock
  */
 record PendingLogin(String requestId, String relayState, Instant created) {
-
-    boolean unsolicited() {
-        return requestId == null;
-    }
 }

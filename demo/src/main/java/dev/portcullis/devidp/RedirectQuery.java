@@ -10,21 +10,24 @@ import java.util.Map;
  * URL-encoded), because the signature covers those octets and not a re-encoding of the decoded values
  * (saml-bindings-2.0-os 3.4.4.1). Immutable.
  *
- * @param samlRequest raw value of {@code SAMLRequest}, or null
- * @param relayState  raw value of {@code RelayState}, or null when the parameter is absent
- * @param sigAlg      raw value of {@code SigAlg}, or null
- * @param signature   raw value of {@code Signature}, or null
+ * @param parameter  which message the query carries: {@value #SAML_REQUEST} or {@value #SAML_RESPONSE}
+ * @param message    raw value of that parameter
+ * @param relayState raw value of {@code RelayState}, or null when the parameter is absent
+ * @param sigAlg     raw value of {@code SigAlg}, or null
+ * @param signature  raw value of {@code Signature}, or null
  */
-record RedirectQuery(String samlRequest, String relayState, String sigAlg, String signature) {
+record RedirectQuery(String parameter, String message, String relayState, String sigAlg, String signature) {
 
-    private static final String SAML_REQUEST = "SAMLRequest";
+    static final String SAML_REQUEST = "SAMLRequest";
+    static final String SAML_RESPONSE = "SAMLResponse";
     private static final String RELAY_STATE = "RelayState";
     private static final String SIG_ALG = "SigAlg";
     private static final String SIGNATURE = "Signature";
 
     /**
-     * Splits a raw query string. A SAML parameter given twice is refused: which copy a signature
-     * checker and a message reader pick could differ (HTTP parameter pollution).
+     * Splits a raw query string. A SAML parameter given twice is refused, and so is a query carrying
+     * both a SAMLRequest and a SAMLResponse: which copy a signature checker and a message reader pick
+     * could differ (HTTP parameter pollution).
      */
     static RedirectQuery parse(String rawQuery) throws RequestRejected {
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -35,25 +38,37 @@ record RedirectQuery(String samlRequest, String relayState, String sigAlg, Strin
             int equals = pair.indexOf('=');
             String name = decode(equals < 0 ? pair : pair.substring(0, equals));
             String value = equals < 0 ? "" : pair.substring(equals + 1);
-            if (SAML_REQUEST.equals(name) || RELAY_STATE.equals(name) || SIG_ALG.equals(name) || SIGNATURE.equals(name)) {
+            if (SAML_REQUEST.equals(name) || SAML_RESPONSE.equals(name) || RELAY_STATE.equals(name)
+                    || SIG_ALG.equals(name) || SIGNATURE.equals(name)) {
                 if (saml.putIfAbsent(name, value) != null) {
                     throw new RequestRejected(Rejection.MALFORMED_REQUEST, "parameter " + name + " appears twice");
                 }
             }
         }
-        if (saml.get(SAML_REQUEST) == null || saml.get(SAML_REQUEST).isEmpty()) {
-            throw new RequestRejected(Rejection.MISSING_REQUEST, "no SAMLRequest parameter");
+        boolean request = saml.get(SAML_REQUEST) != null && !saml.get(SAML_REQUEST).isEmpty();
+        boolean response = saml.get(SAML_RESPONSE) != null && !saml.get(SAML_RESPONSE).isEmpty();
+        if (request && response) {
+            throw new RequestRejected(Rejection.MALFORMED_REQUEST, "both a SAMLRequest and a SAMLResponse");
         }
-        return new RedirectQuery(saml.get(SAML_REQUEST), saml.get(RELAY_STATE), saml.get(SIG_ALG), saml.get(SIGNATURE));
+        if (!request && !response) {
+            throw new RequestRejected(Rejection.MISSING_REQUEST, "no SAMLRequest or SAMLResponse parameter");
+        }
+        String parameter = request ? SAML_REQUEST : SAML_RESPONSE;
+        return new RedirectQuery(parameter, saml.get(parameter), saml.get(RELAY_STATE), saml.get(SIG_ALG),
+                saml.get(SIGNATURE));
     }
 
     boolean signed() {
         return sigAlg != null || signature != null;
     }
 
-    /** The octets the signature covers: SAMLRequest, RelayState (when present) and SigAlg, as received, in that order. */
+    boolean carriesRequest() {
+        return SAML_REQUEST.equals(parameter);
+    }
+
+    /** The octets the signature covers: the message, RelayState (when present) and SigAlg, as received, in that order. */
     byte[] signedOctets() {
-        StringBuilder octets = new StringBuilder(SAML_REQUEST).append('=').append(samlRequest);
+        StringBuilder octets = new StringBuilder(parameter).append('=').append(message);
         if (relayState != null) {
             octets.append('&').append(RELAY_STATE).append('=').append(relayState);
         }
@@ -61,8 +76,8 @@ record RedirectQuery(String samlRequest, String relayState, String sigAlg, Strin
         return octets.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    String decodedSamlRequest() throws RequestRejected {
-        return decode(samlRequest);
+    String decodedMessage() throws RequestRejected {
+        return decode(message);
     }
 
     String decodedRelayState() throws RequestRejected {

@@ -23,14 +23,15 @@ import org.w3c.dom.Node;
 import dev.portcullis.testkit.XmlSigning;
 
 /**
- * Checks an AuthnRequest's signature against the one SP certificate the IdP is configured with. The
- * key in a signature's KeyInfo is never used: anyone can sign with a key of their own and put its
- * certificate there. Only RSA-SHA256 and ECDSA-SHA256 are accepted, SHA-1 never. Thread-safe.
+ * Checks the signature of a message from the SP (AuthnRequest, LogoutRequest, LogoutResponse) against
+ * the one SP certificate the IdP is configured with. The key in a signature's KeyInfo is never used:
+ * anyone can sign with a key of their own and put its certificate there. Only RSA-SHA256 and ECDSA-SHA256 are accepted, SHA-1 never. Thread-safe.
  */
 final class RequestSignatures {
 
     static final String RSA_SHA256 = XmlSigning.RSA_SHA256;
     static final String ECDSA_SHA256 = XmlSigning.ECDSA_SHA256;
+    static final String DSIG_NS = Constants.SignatureSpecNS;
 
     /** SigAlg URI to the JCA algorithm and the key type it needs. XML DSig's ECDSA value is r||s (P1363). */
     private static final Map<String, String[]> REDIRECT_ALGORITHMS = Map.of(
@@ -97,7 +98,8 @@ final class RequestSignatures {
     void verifyEnveloped(Element root) throws RequestRejected {
         List<Element> signatures = signatureChildren(root);
         if (signatures.isEmpty()) {
-            throw new RequestRejected(Rejection.UNSIGNED_REQUEST, "no enveloped ds:Signature in the AuthnRequest");
+            throw new RequestRejected(Rejection.UNSIGNED_REQUEST, "no enveloped ds:Signature in the "
+                    + root.getLocalName());
         }
         if (signatures.size() > 1) {
             throw new RequestRejected(Rejection.INVALID_SIGNATURE, signatures.size() + " ds:Signature elements");
@@ -121,7 +123,7 @@ final class RequestSignatures {
             Reference reference = signedInfo.item(0);
             if (!("#" + id).equals(reference.getURI())) {
                 throw new RequestRejected(Rejection.INVALID_SIGNATURE, "the reference [" + reference.getURI()
-                        + "] is not the AuthnRequest's ID [#" + id + "]");
+                        + "] is not the " + root.getLocalName() + "'s ID [#" + id + "]");
             }
             String digest = reference.getMessageDigestAlgorithm().getAlgorithmURI();
             if (!XML_DIGEST_ALGORITHMS.contains(digest)) {

@@ -15,9 +15,9 @@ import dev.portcullis.testkit.XmlSigning;
 
 /**
  * Builds the signed {@code <samlp:Response>} for a user who signed in, with the test kit's builder and
- * signer: the NameID and attributes of the user, InResponseTo the AuthnRequest's ID (none for an
- * IdP-initiated login), validity from "now" for the configured lifetime, and signatures as the
- * {@link SigningMode} says. Thread-safe.
+ * signer: the NameID and SessionIndex of the user's IdP session at this SP, the user's attributes,
+ * InResponseTo the AuthnRequest's ID (none for an IdP-initiated login), validity from "now" for the
+ * configured lifetime, and signatures as the {@link SigningMode} says. Thread-safe.
  */
 final class ResponseIssuer {
 
@@ -27,7 +27,6 @@ final class ResponseIssuer {
     private final TestCredentials credentials;
     private final SigningMode signingMode;
     private final Duration lifetime;
-    private final String nameIdFormat;
 
     ResponseIssuer(String idpEntityId, DevIdpConfig config) {
         this.idpEntityId = idpEntityId;
@@ -36,18 +35,19 @@ final class ResponseIssuer {
         this.credentials = config.credentials();
         this.signingMode = config.signingMode();
         this.lifetime = config.assertionLifetime();
-        this.nameIdFormat = config.nameIdFormat();
     }
 
     /**
      * @param inResponseTo the AuthnRequest's ID, or null for an unsolicited response
+     * @param sp           what the IdP session asserts to this SP: NameID and SessionIndex
      * @param now          read once by the caller, so every timestamp in the message agrees
      * @return the Response as base64 of its XML, ready for the SAMLResponse form field
      */
-    String issue(DevUser user, String inResponseTo, Instant now) {
+    String issue(DevUser user, String inResponseTo, SpSession sp, Instant now) {
         SamlResponseBuilder builder = SamlResponseBuilder.valid(now, idpEntityId, spEntityId, acsUrl, inResponseTo,
-                user.nameId());
-        builder.nameIdFormat = nameIdFormat;
+                sp.nameId());
+        builder.nameIdFormat = sp.nameIdFormat();
+        builder.sessionIndex = sp.sessionIndex();
         builder.subjectNotOnOrAfter = builder.issueInstant.plus(lifetime);
         builder.notOnOrAfter = builder.issueInstant.plus(lifetime);
         for (Map.Entry<String, List<String>> attribute : user.attributes().entrySet()) {

@@ -34,6 +34,8 @@ public final class AuthnRequests {
     public String destination;
     public String acsUrl;
     public String protocolBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+    /** Null leaves ForceAuthn out. */
+    public Boolean forceAuthn;
     public String relayState = "relay-" + Ids.newId();
 
     /** A request from this SP to this IdP SSO endpoint, every optional field present. */
@@ -62,6 +64,9 @@ public final class AuthnRequests {
         }
         if (protocolBinding != null) {
             root.setAttribute("ProtocolBinding", protocolBinding);
+        }
+        if (forceAuthn != null) {
+            root.setAttribute("ForceAuthn", forceAuthn.toString());
         }
         if (issuer != null) {
             Element element = doc.createElementNS(SamlResponseBuilder.ASSERTION_NS, "saml:Issuer");
