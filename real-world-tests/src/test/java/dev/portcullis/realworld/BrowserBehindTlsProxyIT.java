@@ -47,20 +47,28 @@ class BrowserBehindTlsProxyIT {
     private HttpsClient https;
     private String external;
     private String sessionCookie;
+    private Chromium chromium;
 
     @BeforeAll
     void start() {
         tomcat = StockTomcat.install("11.0.24", RealWorld.freePort());
         proxy = TlsProxy.start(tomcat.port());
         external = proxy.baseUrl();
-        keycloak = Idp.start(Idp.Kind.KEYCLOAK, external, tomcat.spCertificateFile(), Idp.Signing.ASSERTION, Idp.NameId.USERNAME);
+        // Keycloak signs its LogoutResponses only when it signs documents ("Sign documents"), so both are on.
+        keycloak = Idp.start(Idp.Kind.KEYCLOAK, external, tomcat.spCertificateFile(), Idp.Signing.BOTH, Idp.NameId.USERNAME);
+        // INSTALL.md step 8 for logout: tell the IdP where Portcullis receives logout messages.
+        KeycloakAdmin.signIn(keycloak.origin()).setLogoutServiceUrl(external + "/sso/metadata", external + "/sso/slo");
         tomcat.start(keycloak.metadataUrl(), external, true);
         https = new HttpsClient(proxy.certificate());
+        chromium = Chromium.start(getClass().getSimpleName());
     }
 
     @AfterAll
     void stop() {
         try {
+            if (chromium != null) {
+                chromium.close();
+            }
             if (tomcat != null) {
                 tomcat.close();
             }
@@ -105,46 +113,44 @@ class BrowserBehindTlsProxyIT {
     @Test
     @Order(3)
     void aPersonSignsInWithChromiumOnKeycloaksOwnLoginPage() {
-        try (Chromium chromium = Chromium.start(getClass().getSimpleName())) {
-            WebDriver driver = chromium.driver();
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-            try {
-                driver.get(external + "/sample/admin/");
-                wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("password")));
-                chromium.screenshot("keycloak-login-page");
-                assertThat(driver.getCurrentUrl()).startsWith(keycloak.origin() + "/realms/portcullis/");
+        WebDriver driver = chromium.driver();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        try {
+            driver.get(external + "/sample/admin/");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("password")));
+            chromium.screenshot("keycloak-login-page");
+            assertThat(driver.getCurrentUrl()).startsWith(keycloak.origin() + "/realms/portcullis/");
 
-                driver.findElement(By.name("username")).sendKeys(ALICE);
-                WebElement password = driver.findElement(By.name("password"));
-                password.sendKeys(ALICE);
-                chromium.screenshot("password-typed");
-                driver.findElement(By.id("kc-login")).click();
+            driver.findElement(By.name("username")).sendKeys(ALICE);
+            WebElement password = driver.findElement(By.name("password"));
+            password.sendKeys(ALICE);
+            chromium.screenshot("password-typed");
+            driver.findElement(By.id("kc-login")).click();
 
-                wait.until(ExpectedConditions.urlToBe(external + "/sample/admin/"));
-                chromium.screenshot("back-on-the-admin-page");
-                assertThat(driver.findElement(By.tagName("body")).getText()).contains("You are alice.");
+            wait.until(ExpectedConditions.urlToBe(external + "/sample/admin/"));
+            chromium.screenshot("back-on-the-admin-page");
+            assertThat(driver.findElement(By.tagName("body")).getText()).contains("You are alice.");
 
-                Cookie cookie = driver.manage().getCookieNamed("PORTCULLIS");
-                assertThat(cookie).as("the Portcullis session cookie").isNotNull();
-                assertThat(cookie.isSecure()).as("Secure").isTrue();
-                assertThat(cookie.isHttpOnly()).as("HttpOnly").isTrue();
-                assertThat(cookie.getSameSite()).isEqualTo("Lax");
-                sessionCookie = cookie.getValue();
+            Cookie cookie = driver.manage().getCookieNamed("PORTCULLIS");
+            assertThat(cookie).as("the Portcullis session cookie").isNotNull();
+            assertThat(cookie.isSecure()).as("Secure").isTrue();
+            assertThat(cookie.isHttpOnly()).as("HttpOnly").isTrue();
+            assertThat(cookie.getSameSite()).isEqualTo("Lax");
+            sessionCookie = cookie.getValue();
 
-                driver.get(external + "/sample/");
-                chromium.screenshot("sample-home");
-                assertThat(driver.findElement(By.tagName("body")).getText()).contains("Signed in as alice")
-                        .contains("Authentication type: SAML");
+            driver.get(external + "/sample/");
+            chromium.screenshot("sample-home");
+            assertThat(driver.findElement(By.tagName("body")).getText()).contains("Signed in as alice")
+                    .contains("Authentication type: SAML");
 
-                driver.get(external + "/clash/");
-                chromium.screenshot("clash-webapp");
-                Map<String, Object> clash = ClashWebapp.report(driver.findElement(By.tagName("body")).getText());
-                assertThat(clash).containsEntry("user", "alice").containsEntry("scheme", "https")
-                        .containsEntry("secure", true);
-            } catch (RuntimeException | AssertionError e) {
-                chromium.screenshot("failure");
-                throw e;
-            }
+            driver.get(external + "/clash/");
+            chromium.screenshot("clash-webapp");
+            Map<String, Object> clash = ClashWebapp.report(driver.findElement(By.tagName("body")).getText());
+            assertThat(clash).containsEntry("user", "alice").containsEntry("scheme", "https")
+                    .containsEntry("secure", true);
+        } catch (RuntimeException | AssertionError e) {
+            chromium.screenshot("failure");
+            throw e;
         }
     }
 
@@ -165,9 +171,41 @@ class BrowserBehindTlsProxyIT {
 
     @Test
     @Order(5)
+    void signingOutEndsTheSessionForEveryWebappAndKeycloakAsksForThePasswordAgain() {
+        assertThat(sessionCookie).as("the session of the chromium sign-in (test 3)").isNotNull();
+        WebDriver driver = chromium.driver();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        try {
+            driver.get(external + "/sso/logout");
+            chromium.screenshot("sign-out-form");
+            driver.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.urlContains("/sso/signed-out"));
+            chromium.screenshot("signed-out");
+            assertThat(driver.getCurrentUrl()).as("signed out here and at Keycloak (Single Logout)")
+                    .isEqualTo(external + "/sso/signed-out?status=complete");
+
+            assertThat(driver.manage().getCookieNamed("PORTCULLIS")).as("the session cookie is cleared").isNull();
+            int proxyPort = URI.create(external).getPort();
+            String old = RawHttp.get("127.0.0.1", tomcat.port(), "/clash/", "Host: localhost:" + proxyPort,
+                    "Cookie: PORTCULLIS=" + sessionCookie, "X-Forwarded-Proto: https", "X-Forwarded-Port: " + proxyPort,
+                    "Accept: text/html");
+            assertThat(old).as("the old session cookie no longer opens the other webapp").startsWith("HTTP/1.1 302");
+
+            driver.get(external + "/sample/");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("password")));
+            chromium.screenshot("keycloak-asks-again");
+            assertThat(driver.getCurrentUrl()).startsWith(keycloak.origin() + "/realms/portcullis/");
+        } catch (RuntimeException | AssertionError e) {
+            chromium.screenshot("failure");
+            throw e;
+        }
+    }
+
+    @Test
+    @Order(6)
     void theValveSawItsEndpointsOnlyUnderTheExternalHttpsOrigin() {
         // The valve warns when a request to its endpoints arrives under another origin than externalBaseUrl,
-        // the sign of a proxy that Tomcat does not believe. After the sign-in above, through the proxy, none did.
+        // the sign of a proxy that Tomcat does not believe. After the sign-in and sign-out above, through the proxy, none did.
         assertThat(tomcat.log("portcullis.log")).contains("Portcullis started").doesNotContain("arrived as");
     }
 }
