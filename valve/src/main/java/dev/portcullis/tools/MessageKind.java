@@ -13,7 +13,10 @@ enum MessageKind {
     LOGOUT_RESPONSE("SAML 2.0 LogoutResponse"),
     ASSERTION("SAML 2.0 Assertion (on its own, not inside a Response)"),
     METADATA("SAML 2.0 metadata"),
-    OTHER("not a SAML message saml-inspect knows");
+    /** Another SAML 2.0 protocol, assertion or metadata element: printed only. */
+    OTHER("another SAML 2.0 element (printed only)"),
+    /** Not SAML 2.0 at all. */
+    NOT_SAML("not SAML 2.0");
 
     private final String label;
 
@@ -44,6 +47,9 @@ enum MessageKind {
         if (SamlConstants.METADATA_NS.equals(ns) && ("EntityDescriptor".equals(name) || "EntitiesDescriptor".equals(name))) {
             return METADATA;
         }
-        return OTHER;
+        if (SamlConstants.PROTOCOL_NS.equals(ns) || SamlConstants.ASSERTION_NS.equals(ns) || SamlConstants.METADATA_NS.equals(ns)) {
+            return OTHER;
+        }
+        return NOT_SAML;
     }
 }

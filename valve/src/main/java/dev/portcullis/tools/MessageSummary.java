@@ -38,7 +38,8 @@ final class MessageSummary {
             case LOGOUT_REQUEST -> logoutRequest(root);
             case LOGOUT_RESPONSE -> logoutResponse(root);
             case ASSERTION -> assertion(root);
-            default -> report.field(0, "root element", "{" + root.getNamespaceURI() + "}" + root.getLocalName());
+            default -> report.field(0, "root element", root.getLocalName() + (root.getNamespaceURI() == null ? " (no namespace)"
+                    : " in " + root.getNamespaceURI()));
         }
         parameters(parameters);
     }

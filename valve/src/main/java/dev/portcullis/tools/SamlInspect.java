@@ -156,6 +156,11 @@ public final class SamlInspect {
             return usable ? ExitStatus.OK : ExitStatus.INVALID;
         }
         new MessageSummary(report, at).print(kind, root, decoded.parameters());
+        if (kind == MessageKind.NOT_SAML) {
+            report.line("");
+            report.line("Refused: this is not a SAML 2.0 message or metadata");
+            return ExitStatus.INVALID;
+        }
         if (kind != MessageKind.RESPONSE) {
             settingsUnused(report, setup, kind);
             return ExitStatus.OK;

@@ -504,6 +504,7 @@ class SamlInspectTest {
         Run broken = run("<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">", List.of());
         Run doctype = run("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x \"y\">]><r>&x;</r>", List.of());
         Run garbage = run("this is not SAML", List.of());
+        Run other = run("<html><body>Sign in</body></html>", List.of());
 
         assertThat(broken.status()).isEqualTo(ExitStatus.INVALID);
         assertThat(broken.out()).contains("malformed_response_data: not well-formed XML");
@@ -511,6 +512,8 @@ class SamlInspectTest {
         assertThat(doctype.out()).contains("dtd_not_allowed");
         assertThat(garbage.status()).isEqualTo(ExitStatus.INVALID);
         assertThat(garbage.out()).contains("neither XML, nor base64, nor a URL or form");
+        assertThat(other.status()).isEqualTo(ExitStatus.INVALID);
+        assertThat(other.out()).contains("Kind: not SAML 2.0", "html (no namespace)", "Refused: this is not a SAML 2.0 message");
     }
 
     @Test
