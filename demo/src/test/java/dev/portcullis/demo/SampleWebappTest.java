@@ -76,6 +76,32 @@ class SampleWebappTest {
     }
 
     @Test
+    void homePageOffersASignedInUserAPlainLinkToTheHostsSignOutPage() {
+        HttpResponse<String> signedIn = get("/", "alice", "user");
+        HttpResponse<String> anonymous = get("/", null, null);
+
+        assertThat(signedIn.body()).contains("<a id=\"sign-out\" href=\"/sso/logout\">Sign out</a>");
+        assertThat(anonymous.body()).doesNotContain("Sign out").doesNotContain("/sso/logout");
+    }
+
+    @Test
+    void theLegacySessionPageRemembersTheUserInItsOwnSessionAndTrustsItWhereNobodyIsSignedIn() {
+        HttpResponse<String> signedIn = get("/session", "alice", "user");
+        String sessionCookie = signedIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID=")).map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElse(null);
+
+        HttpResponse<String> publicWithSession = get("/public/session", null, null, "Cookie", sessionCookie);
+        HttpResponse<String> publicWithout = get("/public/session", null, null);
+
+        assertThat(signedIn.body()).contains("User remembered in this webapp's session: <strong>alice</strong>");
+        assertThat(sessionCookie).as("the page created an HttpSession").isNotNull();
+        assertThat(publicWithSession.body()).contains("User remembered in this webapp's session: <strong>alice</strong>")
+                .contains("The container knows no user on this request");
+        assertThat(publicWithout.body()).contains("No user is remembered in this webapp's session");
+        assertThat(publicWithout.headers().allValues("Set-Cookie")).as("no session for nobody").isEmpty();
+    }
+
+    @Test
     void homePageWithoutAUserSaysSo() {
         HttpResponse<String> page = get("/", null, null);
 
@@ -119,8 +145,12 @@ class SampleWebappTest {
         assertThat(json.body()).isEqualTo("{\"user\":\"a\\\"b\\\\c\\n\\u003cd\\u003e\",\"roles\":[\"user\"]}");
     }
 
-    private HttpResponse<String> get(String path, String user, String roles) {
+    /** A GET as the named user (null for nobody), with extra headers (name, value, ...). */
+    private HttpResponse<String> get(String path, String user, String roles, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         if (user != null) {
             request.header(HeaderIdentityValve.USER, user.replace("\n", "%0A")).header(HeaderIdentityValve.ROLES, roles);
         }

@@ -13,7 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The home page: who the container says is signed in, how, which of the checked roles they hold, and
  * every request attribute whose name starts with {@code portcullis.} (the SAML attributes Portcullis
- * exposes). It reads them the way any servlet can, with no knowledge of SAML.
+ * exposes). It reads them the way any servlet can, with no knowledge of SAML. A signed-in user gets a
+ * "Sign out" link to the Host's sign-out page ({@link #SIGN_OUT_PATH}), a plain link like any other.
  */
 public class HomeServlet extends HttpServlet {
 
@@ -22,11 +23,20 @@ public class HomeServlet extends HttpServlet {
     /** Prefix of the request attributes an SSO valve may set; printed generically. */
     static final String ATTRIBUTE_PREFIX = "portcullis.";
 
+    /**
+     * Where "Sign out" leads: the sign-out page of the SSO valve in the Host, which ends the sign-in for
+     * every webapp on it. The webapp knows nothing else about it.
+     */
+    static final String SIGN_OUT_PATH = "/sso/logout";
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PrintWriter out = Html.begin(response, "Portcullis sample webapp");
         String user = request.getRemoteUser();
         out.println(user == null ? "<p>Not signed in</p>" : "<p>Signed in as <strong>" + Html.escape(user) + "</strong></p>");
+        if (user != null) {
+            out.println("<p><a id=\"sign-out\" href=\"" + Html.escape(SIGN_OUT_PATH) + "\">Sign out</a></p>");
+        }
         out.println("<p>Authentication type: " + Html.escape(String.valueOf(request.getAuthType())) + "</p>");
 
         out.println("<h2>Roles</h2>");

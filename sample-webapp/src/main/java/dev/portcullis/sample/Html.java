@@ -58,7 +58,8 @@ final class Html {
     static void end(PrintWriter out, String contextPath) {
         String base = escape(contextPath);
         out.println("<p><a href=\"" + base + "/\">Home</a> | <a href=\"" + base + "/admin/\">Admin area</a>"
-                + " | <a href=\"" + base + "/public/\">Public page</a> | <a href=\"" + base + "/api/whoami\">whoami (JSON)</a></p>");
+                + " | <a href=\"" + base + "/public/\">Public page</a> | <a href=\"" + base + "/session\">Legacy session page</a>"
+                + " | <a href=\"" + base + "/api/whoami\">whoami (JSON)</a></p>");
         out.println("</body></html>");
     }
 }
