@@ -20,9 +20,10 @@ import dev.portcullis.saml.ServiceProvider;
 /**
  * Builds the SAML side for one version of the IdP metadata: the response validator (keys, entityID)
  * and the AuthnRequest factory, from the settings that do not change while the valve runs. Called at
- * start and after every successful metadata refresh. Thread-safe.
+ * start and after every successful metadata refresh, and by the offline inspection tool through
+ * {@link #responseValidator}, so that the tool validates exactly as the valve does. Thread-safe.
  */
-final class ServiceProviderFactory {
+public final class ServiceProviderFactory {
 
     private final Settings settings;
     private final SecureXml xml;
@@ -32,13 +33,27 @@ final class ServiceProviderFactory {
     private final AuthnRequestFactory requests;
     private final MessageEncoder encoder;
 
+    /** The decrypter for the SP's keys (current and rollover). */
+    public static Decrypter decrypter(Settings settings, SecureXml xml) {
+        List<PrivateKey> keys = settings.decryptionCredentials().stream().map(SpCredentials::privateKey).toList();
+        return new Decrypter(keys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize());
+    }
+
+    /** The response validator the valve builds from these settings and this IdP metadata. */
+    public static ResponseValidator responseValidator(Settings settings, IdpMetadata idp, Decrypter decrypter, SecureXml xml,
+                                                      Clock clock, ReplayCache replayCache) {
+        return new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(), settings.spEntityId(),
+                settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(), settings.clockSkew(),
+                settings.maxResponseAge(), settings.maxResponseSize(), settings.allowUnsolicitedResponses()), idp,
+                new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock);
+    }
+
     ServiceProviderFactory(Settings settings, SecureXml xml, Clock clock, ReplayCache replayCache) {
         this.settings = settings;
         this.xml = xml;
         this.clock = clock;
         this.replayCache = replayCache;
-        List<PrivateKey> decryptionKeys = settings.decryptionCredentials().stream().map(SpCredentials::privateKey).toList();
-        this.decrypter = new Decrypter(decryptionKeys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize());
+        this.decrypter = decrypter(settings, xml);
         SpCredentials signer = settings.signAuthnRequests() ? settings.spCredentials().orElseThrow() : null;
         this.encoder = new MessageEncoder(signer == null ? settings.spCredentials().map(SpCredentials::privateKey).orElse(null)
                 : signer.privateKey(), signer == null ? settings.spCredentials().map(SpCredentials::certificate).orElse(null)
@@ -51,11 +66,7 @@ final class ServiceProviderFactory {
      * @throws IllegalArgumentException when the metadata cannot serve (no usable SSO binding)
      */
     ServiceProvider create(IdpMetadata idp) {
-        ResponseValidator validator = new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(),
-                settings.spEntityId(), settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(),
-                settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize(),
-                settings.allowUnsolicitedResponses()), idp, new AlgorithmPolicy(settings.allowSha1()), decrypter,
-                replayCache, xml, clock);
+        ResponseValidator validator = responseValidator(settings, idp, decrypter, xml, clock, replayCache);
         LogoutValidator logout = settings.singleLogout() ? new LogoutValidator(new LogoutValidator.Options(settings.sloUrl(),
                 settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize()), idp,
                 new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock) : null;

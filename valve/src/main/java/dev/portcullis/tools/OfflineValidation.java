@@ -1,6 +1,5 @@
 package dev.portcullis.tools;
 
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,9 +9,6 @@ import java.util.List;
 
 import dev.portcullis.config.Durations;
 import dev.portcullis.config.Settings;
-import dev.portcullis.config.SpCredentials;
-import dev.portcullis.saml.AlgorithmPolicy;
-import dev.portcullis.saml.Decrypter;
 import dev.portcullis.saml.IdpMetadata;
 import dev.portcullis.saml.ResponseValidator;
 import dev.portcullis.saml.ResponseValidator.Diagnosis;
@@ -59,13 +55,9 @@ final class OfflineValidation {
      * replay cache of this run only.
      */
     static ResponseValidator validator(Settings settings, IdpMetadata idp, SecureXml xml, Instant at) {
-        List<PrivateKey> keys = settings.decryptionCredentials().stream().map(SpCredentials::privateKey).toList();
-        Decrypter decrypter = new Decrypter(keys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize());
-        return new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(), settings.spEntityId(),
-                settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(), settings.clockSkew(),
-                settings.maxResponseAge(), settings.maxResponseSize(), settings.allowUnsolicitedResponses()), idp,
-                new AlgorithmPolicy(settings.allowSha1()), decrypter, new MemoryReplayCache(), xml,
-                Clock.fixed(at, ZoneOffset.UTC));
+        return dev.portcullis.ServiceProviderFactory.responseValidator(settings, idp,
+                dev.portcullis.ServiceProviderFactory.decrypter(settings, xml), xml, Clock.fixed(at, ZoneOffset.UTC),
+                new MemoryReplayCache());
     }
 
     /**
