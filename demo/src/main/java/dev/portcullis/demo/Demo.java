@@ -39,6 +39,8 @@ public final class Demo {
         System.out.println("Portcullis demo is running.");
         System.out.println("  Open      " + demo.baseUrl() + "/sample/");
         System.out.println("  Sign in   alice / alice (roles user, admin) or bob / bob (role user)");
+        System.out.println("  Sign out  the sample's Sign out link (" + demo.baseUrl() + "/sso/logout), also at the IdP;"
+                + " IdP-initiated: " + demo.idp().logoutUrl("alice"));
         System.out.println("  IdP       " + demo.idp().baseUrl() + "/  (development IdP: demos and tests only, never in production)");
         System.out.println("  Files     " + options.workDir() + " (throwaway keys, recreated on every start)");
         System.out.println("  Ctrl-C to stop.");
