@@ -31,8 +31,9 @@ import dev.portcullis.testkit.Xml;
  * LogoutRequests and LogoutResponses with the SP certificate, and signs its own with its key). Covered:
  * SP-initiated logout from the sample's "Sign out" link, through the IdP and back; IdP-initiated logout
  * that ends every session of one user and of nobody else; a replayed IdP LogoutRequest; a partial logout
- * reported honestly; and a webapp's own HttpSession that must not outlive the sign-in. Each hop is
- * asserted so that a failure names it, and every "signed out" is checked against a "signed in" before.
+ * reported honestly; a webapp's own HttpSession that must not outlive the sign-in; and, with the valve in
+ * one Context, the same round trip under the context path. Each hop is asserted so that a failure names
+ * it, and every "signed out" is checked against a "signed in" before.
  */
 class LogoutIT {
 
@@ -210,6 +211,41 @@ class LogoutIT {
             Page after = withOldSession.get(stack.url("/sample/public/session"));
             assertThat(after.status()).isEqualTo(200);
             assertThat(after.body()).contains("No user is remembered in this webapp's session");
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class AtContextLevel {
+
+        private Stack stack;
+
+        @BeforeAll
+        void start() throws Exception {
+            stack = Stack.start(Stack.Level.CONTEXT, idp -> { }, valve -> { });
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            stack.close();
+        }
+
+        @Test
+        void singleLogoutRunsThroughTheEndpointsUnderTheContextPath() {
+            Browser alice = new Browser();
+            SignInIT.signIn(alice, stack, stack.url("/sample/"), "alice", "alice");
+
+            Page form = alice.get(stack.ssoBase + "/logout");
+            Page signingOut = alice.submit(form, Map.of());
+            String toIdp = link(signingOut.body(), "continue");
+            assertThat(toIdp).as("continue link in:%n%s", signingOut.body()).startsWith(stack.idp.sloUrl() + "?SAMLRequest=");
+            Page idpAnswer = alice.get(toIdp);
+            assertThat(idpAnswer.location()).as("the IdP answers at the context's SLO URL:%n%s", idpAnswer.body())
+                    .startsWith(stack.url("/sample/sso/slo?SAMLResponse="));
+            Page landing = alice.get(idpAnswer.location());
+
+            assertThat(landing.location()).isEqualTo(stack.url("/sample/sso/signed-out?status=complete"));
+            assertThat(signedIn(alice, stack, "/sample/", "alice")).isFalse();
         }
     }
 
