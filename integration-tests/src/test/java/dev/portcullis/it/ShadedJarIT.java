@@ -1,0 +1,58 @@
+package dev.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.portcullis.SsoValve;
+
+/**
+ * The drop-in JAR keeps to itself: every bundled class is relocated under {@code dev.portcullis},
+ * and nothing a webapp's own libraries look up by a fixed name (ServiceLoader entries, Log4j's plugin
+ * list) is left at that name, since a webapp's class loader also sees Tomcat's {@code lib/}.
+ */
+class ShadedJarIT {
+
+    private static List<String> entries;
+    private static Path jar;
+
+    @BeforeAll
+    static void open() throws Exception {
+        jar = Path.of(SsoValve.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(jar.getFileName().toString()).as("the tests run against the packaged JAR").endsWith(".jar");
+        try (JarFile file = new JarFile(jar.toFile())) {
+            entries = file.stream().map(ZipEntry::getName).toList();
+        }
+    }
+
+    @Test
+    void everyClassIsUnderDevPortcullis() {
+        assertThat(entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("dev/portcullis/"))).isEmpty();
+        assertThat(entries).contains("dev/portcullis/shaded/pac4j/core/config/Config.class",
+                "dev/portcullis/shaded/xmlsec/signature/XMLSignature.class");
+    }
+
+    @Test
+    void serviceEntriesOnlyForRelocatedInterfaces() {
+        assertThat(entries.stream().filter(e -> e.startsWith("META-INF/services/") && !e.endsWith("/"))
+                .map(e -> e.substring("META-INF/services/".length())))
+                .allSatisfy(service -> assertThat(service).startsWith("dev.portcullis."));
+    }
+
+    @Test
+    void log4jsPluginListIsWhereOnlyTheRelocatedLog4jLooks() {
+        assertThat(entries).doesNotContain("META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat")
+                .contains("META-INF/dev/portcullis/shaded/logging/log4j/core/config/plugins/Log4j2Plugins.dat");
+    }
+
+    @Test
+    void noBareLog4jConfigurationAWebappsLog4jWouldPickUp() {
+        assertThat(entries).noneMatch(e -> e.matches("log4j2(-test)?\\.(xml|json|yaml|yml|properties)"));
+    }
+}
