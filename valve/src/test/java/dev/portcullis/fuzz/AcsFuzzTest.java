@@ -48,7 +48,7 @@ import dev.portcullis.testkit.XmlSigning;
  * <p>Running it:
  * <pre>
  * # part of every build: about 20 s in all
- * mvn -B test -pl valve -Dtest='dev.portcullis.fuzz.*'
+ * mvn -B test -pl valve -Dtest='dev.portcullis.fuzz.**'
  * # ten minutes (any number of seconds), on every processor
  * mvn -B test -pl valve -Dtest=AcsFuzzTest -Dportcullis.fuzz.seconds=600
  * # again, the same mutants: the seed is printed at the start and in every finding
