@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
@@ -282,16 +284,9 @@ public final class ResponseValidator {
             throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, "SAMLResponse field has "
                     + samlResponse.length() + " characters [limit " + options.maxResponseSize() + " bytes decoded]");
         }
-        StringBuilder compact = new StringBuilder(samlResponse.length());
-        for (int i = 0; i < samlResponse.length(); i++) {
-            char c = samlResponse.charAt(i);
-            if (c != '\r' && c != '\n' && c != ' ' && c != '\t') {
-                compact.append(c);
-            }
-        }
         byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(compact.toString().getBytes(StandardCharsets.US_ASCII));
+            bytes = Base64.getDecoder().decode(base64Bytes(samlResponse));
         } catch (IllegalArgumentException e) {
             throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "SAMLResponse is not base64");
         }
@@ -300,6 +295,22 @@ public final class ResponseValidator {
                     + " bytes [limit " + options.maxResponseSize() + "]");
         }
         return bytes;
+    }
+
+    /**
+     * The field as bytes without the line breaks and spaces some IdPs insert, in one copy (the field is
+     * base64, so Latin-1 is exact; any other character becomes '?' and fails the strict decoder).
+     */
+    private static byte[] base64Bytes(String field) {
+        byte[] b = field.getBytes(StandardCharsets.ISO_8859_1);
+        int k = 0;
+        for (int i = 0; i < b.length; i++) {
+            byte c = b[i];
+            if (c != '\r' && c != '\n' && c != ' ' && c != '\t') {
+                b[k++] = c;
+            }
+        }
+        return k == b.length ? b : Arrays.copyOf(b, k);
     }
 
     Element requireResponse(Document document) throws SamlValidationException {
@@ -316,9 +327,19 @@ public final class ResponseValidator {
     }
 
     private void requireSingleAssertion(Message m) throws SamlValidationException {
-        NodeList assertions = m.document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "Assertion");
-        NodeList encrypted = m.document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "EncryptedAssertion");
-        int count = assertions.getLength() + encrypted.getLength();
+        // One walk over the whole document for both names (two getElementsByTagNameNS lists walk it twice).
+        List<Element> assertions = new ArrayList<>(1);
+        List<Element> encrypted = new ArrayList<>(1);
+        for (Node n = m.document.getDocumentElement(); n != null; n = nextInDocumentOrder(n)) {
+            if (n.getNodeType() == Node.ELEMENT_NODE && SamlConstants.ASSERTION_NS.equals(n.getNamespaceURI())) {
+                if ("Assertion".equals(n.getLocalName())) {
+                    assertions.add((Element) n);
+                } else if ("EncryptedAssertion".equals(n.getLocalName())) {
+                    encrypted.add((Element) n);
+                }
+            }
+        }
+        int count = assertions.size() + encrypted.size();
         if (count == 0) {
             // An error response carries no assertion; its status says more than "no assertion" would.
             // The status is only logged here, it is not trusted for anything.
@@ -326,19 +347,34 @@ public final class ResponseValidator {
         }
         if (count != 1) {
             throw new SamlValidationException(SamlErrorCode.INVALID_ASSERTION_COUNT, "document has "
-                    + assertions.getLength() + " Assertion and " + encrypted.getLength()
+                    + assertions.size() + " Assertion and " + encrypted.size()
                     + " EncryptedAssertion elements [expected 1 in all]");
         }
-        Element found = (Element) (assertions.getLength() == 1 ? assertions.item(0) : encrypted.item(0));
+        Element found = assertions.size() == 1 ? assertions.get(0) : encrypted.get(0);
         if (found.getParentNode() != m.response) {
             throw new SamlValidationException(SamlErrorCode.INVALID_ASSERTION_COUNT, "the " + found.getLocalName()
                     + " is inside [" + found.getParentNode().getLocalName() + "], not a direct child of the Response");
         }
-        if (assertions.getLength() == 1) {
+        if (assertions.size() == 1) {
             m.assertion = checkAssertionHeader(found);
         } else {
             m.encryptedAssertion = found;
         }
+    }
+
+    /** The next node after {@code n} in document order (pre-order), or null at the end. */
+    private static Node nextInDocumentOrder(Node n) {
+        Node next = n.getFirstChild();
+        if (next != null) {
+            return next;
+        }
+        for (Node up = n; up != null; up = up.getParentNode()) {
+            next = up.getNextSibling();
+            if (next != null) {
+                return next;
+            }
+        }
+        return null;
     }
 
     private static Element checkAssertionHeader(Element assertion) throws SamlValidationException {

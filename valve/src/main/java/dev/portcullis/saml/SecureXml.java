@@ -3,6 +3,7 @@ package dev.portcullis.saml;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,6 +62,9 @@ public final class SecureXml {
             f.setFeature("http://xml.org/sax/features/external-general-entities", false);
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            // Every validation walks the whole document (assertion count, ID uniqueness, canonicalization), so
+            // Xerces's deferred node expansion only adds work: build the nodes while parsing.
+            f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             // A SAML message is about a dozen levels deep; a deeply nested one only exists to exhaust the
@@ -134,15 +138,13 @@ public final class SecureXml {
         }
     }
 
+    /** Where {@code needle} (which starts with '<') first occurs, or -1: one pass, one comparison per byte. */
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+        byte first = needle[0];
+        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
+            if (haystack[i] == first && Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
             }
-            return i;
         }
         return -1;
     }
