@@ -49,6 +49,7 @@ public final class DevIdpConfig {
     private final String nameIdFormat;
     private final Path baseDir;
     private final boolean answerPartialLogout;
+    private final boolean encryptAssertions;
 
     private DevIdpConfig(Builder b, String spSloUrl) {
         this.baseUrl = b.baseUrl;
@@ -73,6 +74,7 @@ public final class DevIdpConfig {
         this.nameIdFormat = b.nameIdFormat;
         this.baseDir = b.baseDir;
         this.answerPartialLogout = b.answerPartialLogout;
+        this.encryptAssertions = b.encryptAssertions;
     }
 
     public static Builder builder() {
@@ -163,6 +165,14 @@ public final class DevIdpConfig {
         return answerPartialLogout;
     }
 
+    /**
+     * Whether each assertion is encrypted for the SP's certificate (AES-256-GCM, key wrapped with
+     * RSA-OAEP), after it is signed, as IdPs do; false sends it in the clear.
+     */
+    public boolean encryptAssertions() {
+        return encryptAssertions;
+    }
+
     /** Collects the settings; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
         private String baseUrl;
@@ -181,6 +191,7 @@ public final class DevIdpConfig {
         private String nameIdFormat = SamlResponseBuilder.NAMEID_UNSPECIFIED;
         private Path baseDir;
         private boolean answerPartialLogout;
+        private boolean encryptAssertions;
 
         private Builder() {
         }
@@ -288,6 +299,12 @@ public final class DevIdpConfig {
             return this;
         }
 
+        /** Default false. True needs the SP's certificate ({@link #spCertificate}), an RSA one. */
+        public Builder encryptAssertions(boolean value) {
+            this.encryptAssertions = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting that is missing or wrong */
         public DevIdpConfig build() {
             baseUrl = baseUrl == null ? null : httpUrl("baseUrl", stripTrailingSlash(baseUrl));
@@ -308,6 +325,9 @@ public final class DevIdpConfig {
             Objects.requireNonNull(nameIdFormat, "nameIdFormat cannot be null");
             if (assertionLifetime == null || assertionLifetime.isNegative() || assertionLifetime.isZero()) {
                 throw new IllegalArgumentException("assertionLifetime must be longer than zero");
+            }
+            if (encryptAssertions && (spCertificate == null || !"RSA".equals(spCertificate.getPublicKey().getAlgorithm()))) {
+                throw new IllegalArgumentException("encryptAssertions needs the SP's RSA certificate (spCertificate)");
             }
             return new DevIdpConfig(this, sloUrl);
         }

@@ -1,6 +1,7 @@
 package dev.portcullis.devidp;
 
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,15 @@ import org.w3c.dom.Element;
 import dev.portcullis.testkit.SamlResponseBuilder;
 import dev.portcullis.testkit.TestCredentials;
 import dev.portcullis.testkit.Xml;
+import dev.portcullis.testkit.XmlEncryption;
 import dev.portcullis.testkit.XmlSigning;
 
 /**
  * Builds the signed {@code <samlp:Response>} for a user who signed in, with the test kit's builder and
  * signer: the NameID and SessionIndex of the user's IdP session at this SP, the user's attributes,
  * InResponseTo the AuthnRequest's ID (none for an IdP-initiated login), validity from "now" for the
- * configured lifetime, and signatures as the {@link SigningMode} says. Thread-safe.
+ * configured lifetime, signatures as the {@link SigningMode} says, and the assertion encrypted for the
+ * SP when configured. Thread-safe.
  */
 final class ResponseIssuer {
 
@@ -27,6 +30,7 @@ final class ResponseIssuer {
     private final TestCredentials credentials;
     private final SigningMode signingMode;
     private final Duration lifetime;
+    private final X509Certificate encryptFor;
 
     ResponseIssuer(String idpEntityId, DevIdpConfig config) {
         this.idpEntityId = idpEntityId;
@@ -35,6 +39,7 @@ final class ResponseIssuer {
         this.credentials = config.credentials();
         this.signingMode = config.signingMode();
         this.lifetime = config.assertionLifetime();
+        this.encryptFor = config.encryptAssertions() ? config.spCertificate().orElseThrow() : null;
     }
 
     /**
@@ -54,10 +59,14 @@ final class ResponseIssuer {
             builder.attribute(attribute.getKey(), attribute.getValue().toArray(String[]::new));
         }
         Document response = builder.build();
-        // The assertion first: a Response signature must cover the assertion's finished signature.
+        // The assertion first: a Response signature must cover the assertion's finished signature,
+        // and an encrypted assertion carries its signature inside.
+        Element assertion = Xml.first(response, SamlResponseBuilder.ASSERTION_NS, "Assertion");
         if (signingMode.signsAssertion()) {
-            Element assertion = Xml.first(response, SamlResponseBuilder.ASSERTION_NS, "Assertion");
             XmlSigning.sign(assertion, credentials);
+        }
+        if (encryptFor != null) {
+            XmlEncryption.encrypt(assertion, "EncryptedAssertion", encryptFor);
         }
         if (signingMode.signsResponse()) {
             XmlSigning.sign(response.getDocumentElement(), credentials);

@@ -2,6 +2,8 @@ package dev.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -228,6 +230,61 @@ class SignInIT {
             Page home = signIn(new Browser(), stack, stack.url("/sample/"), "alice", "alice");
 
             assertThat(home.body()).contains("Signed in as <strong>alice</strong>");
+        }
+    }
+
+    /**
+     * Encrypted assertions through the shaded JAR: the decryption code (Santuario's XMLCipher) must have
+     * survived the JAR's trimming. The IdP encrypts for the SP certificate the valve publishes.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WhenEncryptedAssertionsAreRequired {
+
+        private Stack encrypting;
+        private Stack plain;
+
+        @BeforeAll
+        void start() throws Exception {
+            encrypting = Stack.start(Stack.Level.HOST, idp -> idp.encryptAssertions(true),
+                    valve -> valve.setWantAssertionsEncrypted("true"));
+            plain = Stack.start(Stack.Level.HOST, idp -> { }, valve -> valve.setWantAssertionsEncrypted("true"));
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            try {
+                encrypting.close();
+            } finally {
+                plain.close();
+            }
+        }
+
+        @Test
+        void anEncryptedAssertionSignsIn() {
+            Browser browser = new Browser();
+            Page login = browser.follow(browser.get(encrypting.url("/sample/")));
+            Page autoPost = browser.submit(login, Map.of("username", "alice", "password", "alice"));
+            String response = new String(Base64.getMimeDecoder().decode(Browser.formFields(autoPost.body())
+                    .get("SAMLResponse")), StandardCharsets.UTF_8);
+            assertThat(response).as("the IdP really encrypted").contains("EncryptedAssertion").doesNotContain("alice");
+
+            Page acs = browser.submit(autoPost, Map.of());
+            assertThat(acs.status()).as("the ACS accepts the response:%n%s", acs.body()).isEqualTo(303);
+
+            assertThat(browser.follow(acs).body()).contains("Signed in as <strong>alice</strong>");
+        }
+
+        @Test
+        void aPlainAssertionIsRefused() {
+            Browser browser = new Browser();
+            Page login = browser.follow(browser.get(plain.url("/sample/")));
+            Page autoPost = browser.submit(login, Map.of("username", "alice", "password", "alice"));
+
+            Page acs = browser.submit(autoPost, Map.of());
+
+            assertThat(acs.status()).isEqualTo(403);
+            assertThat(acs.body()).contains("Sign-in failed");
         }
     }
 }
