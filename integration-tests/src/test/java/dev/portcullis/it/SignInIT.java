@@ -41,6 +41,12 @@ class SignInIT {
         return browser.follow(acs);
     }
 
+    /** Signs in at the IdP as alice from the sample's home page; returns the IdP's auto-post page, not yet posted. */
+    static Page idpAnswerForAlice(Browser browser, Stack stack) {
+        Page login = browser.follow(browser.get(stack.url("/sample/")));
+        return browser.submit(login, Map.of("username", "alice", "password", "alice"));
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class AtHostLevel {
@@ -198,8 +204,7 @@ class SignInIT {
         @Test
         void theDefaultRefusesItBecauseTheAssertionIsUnsigned() {
             Browser browser = new Browser();
-            Page login = browser.follow(browser.get(stack.url("/sample/")));
-            Page autoPost = browser.submit(login, Map.of("username", "alice", "password", "alice"));
+            Page autoPost = idpAnswerForAlice(browser, stack);
 
             Page acs = browser.submit(autoPost, Map.of());
 
@@ -263,8 +268,7 @@ class SignInIT {
         @Test
         void anEncryptedAssertionSignsIn() {
             Browser browser = new Browser();
-            Page login = browser.follow(browser.get(encrypting.url("/sample/")));
-            Page autoPost = browser.submit(login, Map.of("username", "alice", "password", "alice"));
+            Page autoPost = idpAnswerForAlice(browser, encrypting);
             String response = new String(Base64.getMimeDecoder().decode(Browser.formFields(autoPost.body())
                     .get("SAMLResponse")), StandardCharsets.UTF_8);
             assertThat(response).as("the IdP really encrypted").contains("EncryptedAssertion").doesNotContain("alice");
@@ -278,8 +282,7 @@ class SignInIT {
         @Test
         void aPlainAssertionIsRefused() {
             Browser browser = new Browser();
-            Page login = browser.follow(browser.get(plain.url("/sample/")));
-            Page autoPost = browser.submit(login, Map.of("username", "alice", "password", "alice"));
+            Page autoPost = idpAnswerForAlice(browser, plain);
 
             Page acs = browser.submit(autoPost, Map.of());
 
