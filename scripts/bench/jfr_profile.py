@@ -4,7 +4,9 @@ inclusive shares of chosen methods, and allocation samples (jdk.ObjectAllocation
 site. Reads `jfr print --json` output. Python 3 standard library only.
 
     jfr print --json --stack-depth 256 --events jdk.ExecutionSample,jdk.ObjectAllocationInNewTLAB,jdk.ObjectAllocationOutsideTLAB REC.jfr > rec.json
-    jfr_profile.py rec.json [FILTER_SUBSTRING]   (only stacks containing FILTER, e.g. AcsBenchmark.portcullis)
+    jfr_profile.py rec.json [FILTER [EXCLUDE]]
+        only stacks with a frame containing FILTER (e.g. SsoValve.invoke) and none containing EXCLUDE
+        (e.g. StandardHostValve.invoke, to keep the valve's own work and drop the webapp's)
 """
 import collections
 import json
@@ -12,6 +14,7 @@ import sys
 
 events = json.load(open(sys.argv[1]))["recording"]["events"]
 only = sys.argv[2] if len(sys.argv) > 2 else None
+exclude = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 def frames(event):
@@ -29,12 +32,16 @@ WEIGHT = {"jdk.ObjectAllocationInNewTLAB": "tlabSize", "jdk.ObjectAllocationOuts
           "jdk.ObjectAllocationSample": "weight"}
 alloc = [(frames(e), e["values"].get(WEIGHT[e["type"]], 0), e["values"]["objectClass"]["name"])
          for e in events if e["type"] in WEIGHT]
+all_cpu = len(cpu)
 if only:
     cpu = [s for s in cpu if any(only in f for f in s)]
     alloc = [a for a in alloc if any(only in f for f in a[0])]
+if exclude:
+    cpu = [s for s in cpu if not any(exclude in f for f in s)]
+    alloc = [a for a in alloc if not any(exclude in f for f in a[0])]
 
 total = len(cpu)
-print(f"cpu_samples={total}")
+print(f"cpu_samples={total} of {all_cpu} in the recording ({100.0 * total / max(all_cpu, 1):.1f}%)")
 self_count = collections.Counter(s[0] for s in cpu if s)
 print("\nTop frames by self samples:")
 for name, n in self_count.most_common(25):
@@ -47,7 +54,9 @@ print("\nInclusive share (methods in >= 2% of samples, Portcullis, Santuario, Xe
 keys = ("ResponseValidator", "SignatureValidator", "SecureXml", "Dom.", "CacheReplayCache", "SessionIds",
         "XMLSignature", "SignedInfo", "Reference", "Canonicalizer", "DocumentBuilderImpl.parse", "RSA",
         "Signature.verify", "Ehcache", "Base64", "getElementsByTag", "XMLUtils", "Manifest", "ResolverFragment",
-        "OnHeapStore", "ElementImpl", "Pattern", "String.", "Step")
+        "OnHeapStore", "ElementImpl", "Pattern", "String.", "Step", "SsoEngine", "SsoValve", "CacheSessionStore",
+        "SessionRepository", "DefaultSecurityLogic", "IdentityBinder", "ValveWebContext", "MessageDigest",
+        "ProfileManager", "Matcher", "Authorizer", "Cookie", "CallContext", "GenericPrincipal")
 for name, n in incl.most_common():
     if 100.0 * n / total >= 2 and any(k in name for k in keys):
         print(f"  {100.0 * n / total:5.1f}%  {name}")

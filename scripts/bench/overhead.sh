@@ -7,6 +7,9 @@
 # for a protected path (/app/hello) and an excluded one (/app/public/hello), then a short run of
 # unauthenticated navigations (each makes the valve record a pending login and redirect to the IdP).
 # Servers are pinned to CPU $SERVER_CPU and wrk to CPU $WRK_CPU so that they do not trade places.
+# Each run also records the server JVM's CPU time (utime+stime from /proc) per request served: on a shared
+# machine others take wall-clock time from whichever server is running, but hardly change the CPU a
+# request needs, so the ratio of CPU per request is the load-robust form of the throughput ratio.
 #
 #   scripts/bench/overhead.sh OUTDIR       (called by scripts/benchmarks.sh, which builds the module first)
 # Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (8), SERVER_CPU (0), WRK_CPU (1)
@@ -36,37 +39,42 @@ start_server() { # kind port -> log file; waits for "ready"
   echo "overhead.sh: the $kind server did not start" >&2; exit 1
 }
 
-port_valve="$(free_port)"; start_server valve "$port_valve"
-port_plain="$(free_port)"; start_server plain "$port_plain"
+port_valve="$(free_port)"; start_server valve "$port_valve"; pid_valve="${pids[-1]}"
+port_plain="$(free_port)"; start_server plain "$port_plain"; pid_plain="${pids[-1]}"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_s="$(getconf CLK_TCK)"
 cookie="$(sed -n 's/^cookie=//p' "$out/server-valve.log")"
 [ -n "$cookie" ] || { echo "overhead.sh: no session cookie" >&2; exit 1; }
 
 # Both servers get byte-for-byte the same requests (the same Cookie header too).
-run_wrk() { # server path conns duration -> prints "rps p50_us"
-  local port; [ "$1" = valve ] && port="$port_valve" || port="$port_plain"
+run_wrk() { # server path conns duration -> prints "rps p50_us cpu_us_per_request"
+  local port pid; if [ "$1" = valve ]; then port="$port_valve"; pid="$pid_valve"; else port="$port_plain"; pid="$pid_plain"; fi
+  local before; before="$(cpu_ticks "$pid")"
   taskset -c "$wrk_cpu" wrk -t1 -c"$3" -d"$4" --latency -H "Cookie: $cookie" -H "Accept: text/html" \
       "http://127.0.0.1:$port$2" > "$out/wrk.last" 2>&1
   if grep -q "Non-2xx" "$out/wrk.last"; then echo "overhead.sh: non-2xx answers from $1 $2" >&2; cat "$out/wrk.last" >&2; exit 1; fi
-  awk '/Requests\/sec/ {rps=$2}
+  local used=$(( $(cpu_ticks "$pid") - before ))
+  awk -v ticks="$used" -v hz="$ticks_per_s" '/Requests\/sec/ {rps=$2}
+       / requests in / {n=$1}
        $1=="50%" {v=$2; u=v; gsub(/[0-9.]/,"",u); sub(/[a-z]+$/,"",v);
                   f=(u=="us")?1:(u=="ms")?1000:(u=="s")?1000000:0.001; p50=v*f}
-       END {printf "%.1f %.1f\n", rps, p50}' "$out/wrk.last"
+       END {printf "%.1f %.1f %.2f\n", rps, p50, (n > 0) ? ticks / hz * 1e6 / n : 0}' "$out/wrk.last"
 }
 
 echo "overhead: warm-up $warmup per server and path" >&2
 for s in plain valve; do for path in /app/hello /app/public/hello; do run_wrk "$s" "$path" "$connections" "$warmup" >/dev/null; done; done
 
 results="$out/overhead.tsv"
-printf 'round\tserver\tpath\tmode\trps\tp50_us\n' > "$results"
+printf 'round\tserver\tpath\tmode\trps\tp50_us\tcpu_us_per_request\n' > "$results"
 for r in $(seq 1 "$rounds"); do
   if (( r % 2 )); then order=(plain valve); else order=(valve plain); fi
   for path in /app/hello /app/public/hello; do
     for mode in throughput latency; do
       for s in "${order[@]}"; do
         if [ "$mode" = throughput ]; then c="$connections"; else c=1; fi
-        read -r rps p50 < <(run_wrk "$s" "$path" "$c" "$duration")
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$path" "$mode" "$rps" "$p50" >> "$results"
-        echo "overhead: round $r $s $path $mode: $rps req/s, p50 $p50 us" >&2
+        read -r rps p50 cpu < <(run_wrk "$s" "$path" "$c" "$duration")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$path" "$mode" "$rps" "$p50" "$cpu" >> "$results"
+        echo "overhead: round $r $s $path $mode: $rps req/s, p50 $p50 us, $cpu us CPU/request" >&2
       done
     done
   done

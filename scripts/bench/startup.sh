@@ -9,7 +9,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"; mkdir -p "$out"
 runs="${RUNS:-7}"
-cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+# The module's JAR rather than target/classes: AppCDS archives only classes from JAR files.
+cp="$(ls "$root"/benchmarks/target/portcullis-benchmarks-*.jar | head -1):$(cat "$root/benchmarks/target/classpath.txt")"
 printf 'run\tkind\tms\tclass_init_ms\tcds\n' > "$out/startup.tsv"
 one() { # kind cds(0|1) run
   local extra=()

@@ -123,19 +123,36 @@ chart = []
 if os.path.exists(path):
     data = {}
     for line in open(path).read().splitlines()[1:]:
-        r, server, p, mode, rps, p50 = line.split("\t")
-        data.setdefault((server, p, mode), []).append((float(rps), float(p50)))
+        fields = line.split("\t")
+        r, server, p, mode = fields[:4]
+        values = [float(x) for x in fields[4:]] + [0.0] * (7 - len(fields))
+        data.setdefault((server, p, mode), {})[r] = values  # rps, p50, cpu per request
 
     def med(server, p, mode, i):
-        return statistics.median(x[i] for x in data[(server, p, mode)])
+        return statistics.median(v[i] for v in data[(server, p, mode)].values())
+
+    def round_ratio(p, mode, i, inverse=False):
+        ratios = []
+        for r, v in data[("valve", p, mode)].items():
+            w = data[("plain", p, mode)].get(r)
+            if w and v[i] and w[i]:
+                ratios.append(w[i] / v[i] if inverse else v[i] / w[i])
+        return statistics.median(ratios) if ratios else None
 
     for p, label, target in (("/app/hello", "authenticated (valid session)", 0.97),
                              ("/app/public/hello", "excluded path", 0.99)):
         plain, valve = med("plain", p, "throughput", 0), med("valve", p, "throughput", 0)
-        ratio = valve / plain
+        wall = round_ratio(p, "throughput", 0)
+        rows.append((f"Requests, {label}: throughput with / without valve, wall clock",
+                     f"{valve:,.0f} / {plain:,.0f} req/s; per-round ratio median {wall:.2f} (see the note on noise)",
+                     f">= {target}", "see CPU row"))
+        cpu_ratio = round_ratio(p, "throughput", 2, inverse=True)
+        if cpu_ratio:
+            cp, cv = med("plain", p, "throughput", 2), med("valve", p, "throughput", 2)
+            rows.append((f"Requests, {label}: server CPU per request without / with valve (load-robust throughput ratio)",
+                         f"{cp:.1f} / {cv:.1f} us = **{cpu_ratio:.3f}** (+{cv - cp:.1f} us per request)",
+                         f">= {target}", verdict(cpu_ratio >= target)))
         lp, lv = med("plain", p, "latency", 1), med("valve", p, "latency", 1)
-        rows.append((f"Requests, {label}: throughput with / without valve",
-                     f"{valve:,.0f} / {plain:,.0f} req/s = **{ratio:.3f}**", f">= {target}", verdict(ratio >= target)))
         if p == "/app/hello":
             rows.append((f"Requests, {label}: median latency added (1 connection)",
                          f"{lv:.0f} - {lp:.0f} us = **{lv - lp:+.0f} us**", "<= 15 us", verdict(lv - lp <= 15)))
@@ -166,14 +183,15 @@ if "heap_growth_bytes" in f:
                  f"{growth:.1f} MB, {f['pending_entries_at_end']} entries at the end (limit 50,000)",
                  "bounded by the cache limit", verdict(int(f["pending_entries_at_end"]) <= 50000)))
     survived = re.findall(r"legit_login_followed_by=(\d+) completes=(\w+)", fl)
-    ok = [int(n) for n, c in survived if c == "true"]
-    lost = [int(n) for n, c in survived if c == "false"]
+    outcome = sorted((int(n), c == "true") for n, c in survived)
+    safe = max([n for n, _ in outcome if all(ok for m, ok in outcome if m <= n)], default=0)
+    lost = min([n for n, _ in outcome if not any(ok for m, ok in outcome if m >= n)], default=None)
     rate = float(kv(os.path.join(out, "overhead-flood.txt")).get("unauthenticated_navigations_per_s", "0"))
-    window = f", i.e. {50000 / rate:,.0f} s at the measured {rate:,.0f} navigations/s" if rate else ""
-    rows.append(("Flood: legitimate login started before/during it still completes",
-                 f"only if at most {max(ok):,} flood requests follow it{window}; lost when "
-                 f"{min(lost):,} or more follow" if ok and lost else str(survived),
-                 "keeps working", verdict(not lost)))
+    window = f"; at the measured {rate:,.0f} navigations/s, {safe / rate:,.0f} s" if rate and safe else ""
+    rows.append(("Flood: a legitimate login started before/during it still completes",
+                 f"completes if at most {safe:,} flood requests follow it (chance between that and the "
+                 f"50,000 limit), lost if {lost:,} or more do{window}" if lost else str(outcome),
+                 "keeps working", verdict(lost is None)))
 
 # ------------------------------------------------------------------ start-up and size
 path = os.path.join(out, "startup.tsv")
@@ -196,8 +214,12 @@ if os.path.exists(path):
                      f"{vc:.0f} - {pc:.0f} ms = {vc - pc:+.0f} ms", "info", ""))
 j = kv(os.path.join(out, "jar-breakdown.md"))
 if "jar_bytes" in j:
-    size = int(j["jar_bytes"]) / 1024 / 1024
+    size = int(j["jar_bytes"]) / 1e6
     rows.append(("Drop-in JAR size", f"**{size:.2f} MB** ({j['jar_entries']} entries)", "<= 8 MB", verdict(size <= 8)))
+    failed = open(os.path.join(out, "jar-breakdown.md")).read().count("coverage_run_failed=")
+    if failed:
+        rows.append(("Drop-in JAR: the valve at work (coverage runs)", f"**{failed} run(s) failed to start**, see jar-breakdown.md",
+                     "starts", "MISSED"))
 
 lines = ["| measurement | figure | target | verdict |", "| --- | --- | --- | --- |"]
 lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
