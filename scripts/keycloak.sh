@@ -14,10 +14,17 @@
 #                                 entityID included (default http://localhost:PORT)
 #   PORTCULLIS_SP_ENTITY_ID       SP entityID = Keycloak clientId (default http://localhost:8080/sso/metadata)
 #   PORTCULLIS_SP_ACS_URL         SP ACS URL (default http://localhost:8080/sso/acs)
+#   PORTCULLIS_SP_SLO_URL         SP Single Logout URL, both bindings (default: the ACS URL's
+#                                 folder + /slo, e.g. http://localhost:8080/sso/slo)
 #   PORTCULLIS_SP_CERT            PEM certificate the SP signs AuthnRequests with
 #                                 (default .cache/sp/sp.crt, generated with its key)
 #   PORTCULLIS_IDP_SIGNING        assertion (default) | response | both
 #   PORTCULLIS_IDP_NAMEID         username (default) | email
+#   PORTCULLIS_IDP_ENCRYPT        true: assertions encrypted with PORTCULLIS_SP_CERT's key (default false)
+#   PORTCULLIS_KEYCLOAK_LOGOUT    how Keycloak tells the SP that a session ended: front (default:
+#                                 through the browser, POST binding) | back (Keycloak posts the
+#                                 LogoutRequest itself; the only way an administrator's "sign out"
+#                                 reaches the SP)
 #   PORTCULLIS_KEYCLOAK_ASSERTION_LIFESPAN  assertion validity in seconds (default 300)
 #   PORTCULLIS_IDP_START_TIMEOUT  seconds to wait for readiness (default 300)
 #   PORTCULLIS_KEYCLOAK_JAVA_HOME JDK to run Keycloak with (default: JAVA_HOME or java on PATH)
@@ -64,21 +71,27 @@ start() {
     read_sp_settings
     install_keycloak
 
-    local port hostname lifespan timeout log java_home
+    local port hostname lifespan timeout log java_home frontchannel
     port=$(choose_port "${PORTCULLIS_KEYCLOAK_PORT:-}")
     hostname=${PORTCULLIS_KEYCLOAK_HOSTNAME:-http://localhost:$port}
     check_plain_value PORTCULLIS_KEYCLOAK_HOSTNAME "$hostname"
     lifespan=${PORTCULLIS_KEYCLOAK_ASSERTION_LIFESPAN:-300}
     [[ "$lifespan" =~ ^[0-9]+$ ]] || die "PORTCULLIS_KEYCLOAK_ASSERTION_LIFESPAN must be seconds"
     timeout=${PORTCULLIS_IDP_START_TIMEOUT:-300}
+    case "${PORTCULLIS_KEYCLOAK_LOGOUT:-front}" in
+        front) frontchannel=true ;;
+        back) frontchannel=false ;;
+        *) die "PORTCULLIS_KEYCLOAK_LOGOUT must be front or back, got [$PORTCULLIS_KEYCLOAK_LOGOUT]" ;;
+    esac
 
     # The IdP's own signing key: made once, kept in the cache, handed to Keycloak as an
     # imported "rsa" key provider so the IdP certificate stays the same across starts.
     ensure_key_pair "$KC_STATE" idp-signing "Portcullis test Keycloak IdP"
     mkdir -p "$KC_HOME/data/import" "$RUN_DIR"
     render_template "$TEMPLATE" "$KC_HOME/data/import/$KC_REALM-realm.json" \
-        SP_ENTITY_ID="$SP_ENTITY_ID" SP_ACS_URL="$SP_ACS_URL" SP_CERT_DATA="$SP_CERT_DATA" \
-        SIGN_ASSERTION="$SIGN_ASSERTION" SIGN_RESPONSE="$SIGN_RESPONSE" NAMEID="$NAMEID" \
+        SP_ENTITY_ID="$SP_ENTITY_ID" SP_ACS_URL="$SP_ACS_URL" SP_SLO_URL="$SP_SLO_URL" \
+        SP_CERT_DATA="$SP_CERT_DATA" SIGN_ASSERTION="$SIGN_ASSERTION" SIGN_RESPONSE="$SIGN_RESPONSE" \
+        NAMEID="$NAMEID" ENCRYPT_ASSERTION="$ENCRYPT_ASSERTION" FRONTCHANNEL_LOGOUT="$frontchannel" \
         ASSERTION_LIFESPAN="$lifespan" \
         IDP_KEY_DATA="$(key_body "$KC_STATE/idp-signing.key")" \
         IDP_CERT_DATA="$(pem_body "$KC_STATE/idp-signing.crt")"
@@ -90,7 +103,7 @@ start() {
     echo "$hostname/realms/$KC_REALM/protocol/saml/descriptor" > "$RUN_DIR/metadata-url"
 
     java_home=${PORTCULLIS_KEYCLOAK_JAVA_HOME:-${JAVA_HOME:-}}
-    note "starting Keycloak $KC_VERSION on 127.0.0.1:$port (signing: ${PORTCULLIS_IDP_SIGNING:-assertion}, NameID: $NAMEID)"
+    note "starting Keycloak $KC_VERSION on 127.0.0.1:$port (signing: ${PORTCULLIS_IDP_SIGNING:-assertion}, NameID: $NAMEID, encrypted: $ENCRYPT_ASSERTION, logout: ${PORTCULLIS_KEYCLOAK_LOGOUT:-front} channel)"
     local started=$SECONDS
     # The admin user is only for looking around in the console; its password is random.
     (

@@ -14,10 +14,14 @@
 #                                 (default http://localhost:PORT/)
 #   PORTCULLIS_SP_ENTITY_ID       SP entityID (default http://localhost:8080/sso/metadata)
 #   PORTCULLIS_SP_ACS_URL         SP ACS URL (default http://localhost:8080/sso/acs)
+#   PORTCULLIS_SP_SLO_URL         SP Single Logout URL, both bindings (default: the ACS URL's
+#                                 folder + /slo, e.g. http://localhost:8080/sso/slo); its host is
+#                                 also trusted as a ReturnTo of an IdP-initiated logout
 #   PORTCULLIS_SP_CERT            PEM certificate the SP signs AuthnRequests with
 #                                 (default .cache/sp/sp.crt, generated with its key)
 #   PORTCULLIS_IDP_SIGNING        assertion (default) | response | both
 #   PORTCULLIS_IDP_NAMEID         username (default) | email
+#   PORTCULLIS_IDP_ENCRYPT        true: assertions encrypted with PORTCULLIS_SP_CERT's key (default false)
 #   PORTCULLIS_SSP_ASSERTION_LIFETIME  assertion validity in seconds (default 300)
 #   PORTCULLIS_SSP_WORKERS        PHP built-in server workers (default 4)
 #   PORTCULLIS_IDP_START_TIMEOUT  seconds to wait for readiness (default 30)
@@ -86,6 +90,7 @@ start() {
         SECRET_SALT="$(ensure_secret "$SSP_STATE/secret-salt")"
         ADMIN_PASSWORD="$(ensure_secret "$SSP_STATE/admin-password")"
         IDP_ENTITY_ID="$entity_id" SP_ENTITY_ID="$SP_ENTITY_ID" SP_ACS_URL="$SP_ACS_URL"
+        SP_SLO_URL="$SP_SLO_URL" SP_HOST="$SP_HOST" ENCRYPT_ASSERTION="$ENCRYPT_ASSERTION"
         SP_CERT_DATA="$SP_CERT_DATA" SIGN_ASSERTION="$SIGN_ASSERTION" SIGN_RESPONSE="$SIGN_RESPONSE"
         ASSERTION_LIFETIME="$lifetime" NAMEID_FORMAT="$nameid_format" NAMEID_ATTRIBUTE="$nameid_attribute"
     )
@@ -103,7 +108,7 @@ start() {
     echo "$base_url" > "$RUN_DIR/base-url"
     echo "$entity_id" > "$RUN_DIR/metadata-url"
 
-    note "starting SimpleSAMLphp $(ssp_version) on 127.0.0.1:$port (signing: ${PORTCULLIS_IDP_SIGNING:-assertion}, NameID: $NAMEID)"
+    note "starting SimpleSAMLphp $(ssp_version) on 127.0.0.1:$port (signing: ${PORTCULLIS_IDP_SIGNING:-assertion}, NameID: $NAMEID, encrypted: $ENCRYPT_ASSERTION)"
     local started=$SECONDS
     (
         export SIMPLESAMLPHP_CONFIG_DIR=$RUN_DIR/config

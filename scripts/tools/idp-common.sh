@@ -32,17 +32,31 @@ as_root() {
 
 # --- settings shared by both IdPs -------------------------------------------------------------
 
-# Reads the SP and variation settings into SP_ENTITY_ID, SP_ACS_URL, SP_CERT, SP_CERT_DATA,
-# SIGN_ASSERTION, SIGN_RESPONSE, NAMEID (username|email).
+# Reads the SP and variation settings into SP_ENTITY_ID, SP_ACS_URL, SP_SLO_URL, SP_HOST,
+# SP_CERT, SP_CERT_DATA, SIGN_ASSERTION, SIGN_RESPONSE, NAMEID (username|email), ENCRYPT_ASSERTION
+# (true|false).
 # shellcheck disable=SC2034 # the variables are read by the calling script
 read_sp_settings() {
     SP_ENTITY_ID=${PORTCULLIS_SP_ENTITY_ID:-http://localhost:8080/sso/metadata}
     SP_ACS_URL=${PORTCULLIS_SP_ACS_URL:-http://localhost:8080/sso/acs}
+    # Portcullis answers Single Logout next to its ACS: <endpointPath>/slo.
+    SP_SLO_URL=${PORTCULLIS_SP_SLO_URL:-${SP_ACS_URL%/*}/slo}
     check_plain_value PORTCULLIS_SP_ENTITY_ID "$SP_ENTITY_ID"
     check_plain_value PORTCULLIS_SP_ACS_URL "$SP_ACS_URL"
-    case "$SP_ACS_URL" in
-        http://* | https://*) ;;
-        *) die "PORTCULLIS_SP_ACS_URL must be an http(s) URL, got [$SP_ACS_URL]" ;;
+    check_plain_value PORTCULLIS_SP_SLO_URL "$SP_SLO_URL"
+    local url
+    for url in "$SP_ACS_URL" "$SP_SLO_URL"; do
+        case "$url" in
+            http://* | https://*) ;;
+            *) die "PORTCULLIS_SP_ACS_URL and PORTCULLIS_SP_SLO_URL must be http(s) URLs, got [$url]" ;;
+        esac
+    done
+    # host[:port] of the SP as SimpleSAMLphp compares hosts (a port only when not the scheme's own).
+    local rest=${SP_SLO_URL#*://}
+    SP_HOST=${rest%%/*}
+    case "$SP_SLO_URL" in
+        http://*:80/* | http://*:80) SP_HOST=${SP_HOST%:80} ;;
+        https://*:443/* | https://*:443) SP_HOST=${SP_HOST%:443} ;;
     esac
 
     if [ -n "${PORTCULLIS_SP_CERT:-}" ]; then
@@ -66,6 +80,13 @@ read_sp_settings() {
     case "$NAMEID" in
         username | email) ;;
         *) die "PORTCULLIS_IDP_NAMEID must be username or email, got [$NAMEID]" ;;
+    esac
+    # Assertions encrypted for the SP, with the key of PORTCULLIS_SP_CERT (the valve publishes its
+    # RSA key for encryption too).
+    ENCRYPT_ASSERTION=${PORTCULLIS_IDP_ENCRYPT:-false}
+    case "$ENCRYPT_ASSERTION" in
+        true | false) ;;
+        *) die "PORTCULLIS_IDP_ENCRYPT must be true or false, got [$ENCRYPT_ASSERTION]" ;;
     esac
 }
 

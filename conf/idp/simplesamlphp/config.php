@@ -24,6 +24,8 @@ $config = [
     'auth.adminpassword' => '@ADMIN_PASSWORD@',
     'admin.protectindexpage' => true,
     'admin.protectmetadata' => false,
+    // Where the IdP may send a browser after an IdP-initiated logout (ReturnTo), besides itself.
+    'trusted.url.domains' => ['@SP_HOST@'],
 
     'technicalcontact_name' => 'Portcullis tests',
     'technicalcontact_email' => 'nobody@example.org',
