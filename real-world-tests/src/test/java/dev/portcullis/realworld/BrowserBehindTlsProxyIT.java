@@ -35,6 +35,7 @@ import dev.portcullis.testkit.Xml;
  * (a screenshot per step in target/screenshots/BrowserBehindTlsProxyIT), then what the webapp sees
  * about the connection with that person's session.
  */
+@Order(17)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserBehindTlsProxyIT {
@@ -55,9 +56,9 @@ class BrowserBehindTlsProxyIT {
         proxy = TlsProxy.start(tomcat.port());
         external = proxy.baseUrl();
         // Keycloak signs its LogoutResponses only when it signs documents ("Sign documents"), so both are on.
-        keycloak = Idp.start(Idp.Kind.KEYCLOAK, external, tomcat.spCertificateFile(), Idp.Signing.BOTH, Idp.NameId.USERNAME);
-        // INSTALL.md step 8 for logout: tell the IdP where Portcullis receives logout messages.
-        KeycloakAdmin.signIn(keycloak.origin()).setLogoutServiceUrl(external + "/sso/metadata", external + "/sso/slo");
+        // The realm's client also has Portcullis's /sso/slo as its Logout Service URLs (INSTALL.md step 8).
+        keycloak = Idp.running(Idp.Settings.of(Idp.Kind.KEYCLOAK, external, tomcat.spCertificateFile())
+                .signing(Idp.Kind.KEYCLOAK.signsLogout));
         tomcat.start(keycloak.metadataUrl(), external, true);
         https = new HttpsClient(proxy.certificate());
         chromium = Chromium.start(getClass().getSimpleName());
@@ -73,14 +74,8 @@ class BrowserBehindTlsProxyIT {
                 tomcat.close();
             }
         } finally {
-            try {
-                if (keycloak != null) {
-                    keycloak.close();
-                }
-            } finally {
-                if (proxy != null) {
-                    proxy.close();
-                }
+            if (proxy != null) {
+                proxy.close();
             }
         }
     }

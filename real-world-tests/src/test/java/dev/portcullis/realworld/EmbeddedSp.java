@@ -2,29 +2,64 @@ package dev.portcullis.realworld;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
 
 import dev.portcullis.SsoValve;
 import dev.portcullis.demo.WebappDefaults;
 
 /**
  * An embedded Tomcat 11 on 127.0.0.1 with the Portcullis valve (from the shaded JAR) in its Host in
- * front of the sample webapp at {@code /sample}, configured the way docs/REAL-IDPS.md says for the
- * test IdPs: the IdP's metadata URL, the SP key pair, {@code roleAttributes="roles"}.
+ * front of the sample webapp, deployed twice ({@code /sample} and {@code /second}, so that a test can
+ * check that one sign-in or sign-out serves both), configured the way docs/REAL-IDPS.md says for the
+ * test IdPs: the IdP's metadata URL, the SP key pair, {@code roleAttributes="roles"}. The valve logs
+ * with the shipped conf/log4j2.xml into this Tomcat's own {@code logs/} folder ({@link #log}).
+ *
+ * <p>A recording valve in front of Portcullis keeps every request to {@code /sso/slo} and Portcullis's
+ * answer ({@link #sloExchanges()}): Single Logout messages an IdP sends server to server never pass
+ * through a browser the test could watch.
  */
 final class EmbeddedSp implements AutoCloseable {
 
+    /**
+     * One request to {@code /sso/slo} and the answer.
+     *
+     * @param method       GET or POST
+     * @param samlRequest  the SAMLRequest parameter (query or form), or null
+     * @param samlResponse the SAMLResponse parameter, or null
+     * @param userAgent    the User-Agent header, or null
+     * @param status       the HTTP status Portcullis answered
+     * @param location     its Location header, or null
+     */
+    record SloExchange(String method, String samlRequest, String samlResponse, String userAgent, int status,
+                       String location) {
+    }
+
     private final Tomcat tomcat;
     private final String baseUrl;
+    private final Path base;
+    private final List<SloExchange> sloExchanges;
 
-    private EmbeddedSp(Tomcat tomcat, String baseUrl) {
+    private EmbeddedSp(Tomcat tomcat, String baseUrl, Path base, List<SloExchange> sloExchanges) {
         this.tomcat = tomcat;
         this.baseUrl = baseUrl;
+        this.base = base;
+        this.sloExchanges = sloExchanges;
+    }
+
+    /** Starts on the shared SP port with the shared key pair (see {@link RealWorld#spPort()}). */
+    static EmbeddedSp start(String idpMetadataUrl, Consumer<SsoValve> options) {
+        return start(RealWorld.spPort(), SpKeys.shared(), idpMetadataUrl, options);
     }
 
     /**
@@ -39,11 +74,15 @@ final class EmbeddedSp implements AutoCloseable {
         valve.setSpPrivateKey(keys.privateKey().toString());
         valve.setSpCertificate(keys.certificate().toString());
         valve.setRoleAttributes("roles");
+        // The shipped logging configuration: portcullis.log and portcullis-audit.log under ${catalina.base}/logs,
+        // which embedded Tomcat sets to this server's base folder.
+        valve.setLogConfig(RealWorld.root().resolve("conf/log4j2.xml").toString());
         options.accept(valve);
 
         Tomcat tomcat = new Tomcat();
+        Path base;
         try {
-            Path base = Files.createTempDirectory("portcullis-real-world-sp");
+            base = Files.createTempDirectory("portcullis-real-world-sp");
             Files.createDirectories(base.resolve("webapps"));
             tomcat.setBaseDir(base.toString());
         } catch (IOException e) {
@@ -54,6 +93,9 @@ final class EmbeddedSp implements AutoCloseable {
         tomcat.getConnector().setThrowOnFailure(true);
         tomcat.getHost().setAutoDeploy(false);
         WebappDefaults.deploy(tomcat, "/sample", RealWorld.sampleWar().toString());
+        WebappDefaults.deploy(tomcat, "/second", RealWorld.sampleWar().toString());
+        List<SloExchange> sloExchanges = java.util.Collections.synchronizedList(new ArrayList<>());
+        tomcat.getHost().getPipeline().addValve(new SloRecorder(sloExchanges));
         tomcat.getHost().getPipeline().addValve(valve);
         try {
             tomcat.start();
@@ -64,7 +106,7 @@ final class EmbeddedSp implements AutoCloseable {
             stopQuietly(tomcat);
             throw new IllegalStateException("the valve did not start (state " + valve.getState() + "); see the log above");
         }
-        return new EmbeddedSp(tomcat, baseUrl);
+        return new EmbeddedSp(tomcat, baseUrl, base, sloExchanges);
     }
 
     String url(String path) {
@@ -73,6 +115,50 @@ final class EmbeddedSp implements AutoCloseable {
 
     String acsUrl() {
         return baseUrl + "/sso/acs";
+    }
+
+    String sloUrl() {
+        return baseUrl + "/sso/slo";
+    }
+
+    /** The text of a file in this Tomcat's logs/ folder (portcullis.log, portcullis-audit.log), or "". */
+    String log(String name) {
+        Path file = base.resolve("logs").resolve(name);
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every request to /sso/slo so far, in order. */
+    List<SloExchange> sloExchanges() {
+        synchronized (sloExchanges) {
+            return List.copyOf(sloExchanges);
+        }
+    }
+
+    /**
+     * The first request to /sso/slo after the {@code seen} ones, waiting up to ten seconds for it (an
+     * IdP's back-channel message may arrive after the call that caused it returned); fails when none, or
+     * more than one, arrives.
+     */
+    SloExchange nextSloExchange(int seen) {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        while (sloExchanges().size() <= seen && java.time.Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        List<SloExchange> exchanges = sloExchanges();
+        if (exchanges.size() != seen + 1) {
+            throw new AssertionError("expected one new request to /sso/slo within 10 s, saw "
+                    + exchanges.subList(Math.min(seen, exchanges.size()), exchanges.size()));
+        }
+        return exchanges.get(seen);
     }
 
     @Override
@@ -86,6 +172,34 @@ final class EmbeddedSp implements AutoCloseable {
             tomcat.destroy();
         } catch (LifecycleException e) {
             throw new IllegalStateException("cannot stop the embedded Tomcat", e);
+        }
+    }
+
+    /** Keeps each request to /sso/slo and what the next valves answered. */
+    private static final class SloRecorder extends ValveBase {
+
+        private final List<SloExchange> exchanges;
+
+        SloRecorder(List<SloExchange> exchanges) {
+            super(true);
+            this.exchanges = exchanges;
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+            if (!"/sso/slo".equals(request.getDecodedRequestURI())) {
+                getNext().invoke(request, response);
+                return;
+            }
+            // Reading the parameters here parses the form body once; Tomcat keeps the result for Portcullis.
+            String samlRequest = request.getParameter("SAMLRequest");
+            String samlResponse = request.getParameter("SAMLResponse");
+            try {
+                getNext().invoke(request, response);
+            } finally {
+                exchanges.add(new SloExchange(request.getMethod(), samlRequest, samlResponse, request.getHeader("User-Agent"),
+                        response.getStatus(), response.getHeader("Location")));
+            }
         }
     }
 }

@@ -11,15 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.openqa.selenium.json.Json;
 
 /**
- * Changes the Portcullis client of the running test Keycloak through Keycloak's admin REST API, the
- * way an operator would in the admin console. The admin password is the random one scripts/keycloak.sh
+ * Does what an operator would in the admin console of the running test Keycloak, through Keycloak's
+ * admin REST API. The admin password is the random one scripts/keycloak.sh
  * keeps in {@code <cache>/keycloak/admin-password}; it is sent to Keycloak only, never printed.
  */
 final class KeycloakAdmin {
@@ -53,27 +52,30 @@ final class KeycloakAdmin {
     }
 
     /**
-     * Sets the SAML client's Logout Service URL for both bindings (the console's "Logout Service POST/Redirect
-     * Binding URL"), without which Keycloak answers a LogoutRequest with "Logout failed".
+     * Signs a user out of every Keycloak session, as the console's "Sign out" on the user's Sessions tab
+     * does. Keycloak then tells each SAML client with a SingleLogoutService POST URL by a back-channel
+     * LogoutRequest, which its own HTTP client posts there (not through a browser).
      */
-    void setLogoutServiceUrl(String clientId, String url) {
-        String clients = origin + "/admin/realms/" + REALM + "/clients";
-        List<Object> found = new Json().toType(sendText(HttpRequest.newBuilder(
-                URI.create(clients + "?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8))).GET(), 200),
-                Json.LIST_OF_MAPS_TYPE);
+    void logOutEverywhere(String username) {
+        sendText(HttpRequest.newBuilder(URI.create(user(username) + "/logout"))
+                .POST(HttpRequest.BodyPublishers.noBody()), 204);
+    }
+
+    /** How many sessions the user has at Keycloak. */
+    int sessionCount(String username) {
+        List<Map<String, Object>> sessions = new Json().toType(sendText(HttpRequest.newBuilder(
+                URI.create(user(username) + "/sessions")).GET(), 200), Json.LIST_OF_MAPS_TYPE);
+        return sessions.size();
+    }
+
+    private String user(String username) {
+        String users = origin + "/admin/realms/" + REALM + "/users";
+        List<Map<String, Object>> found = new Json().toType(sendText(HttpRequest.newBuilder(URI.create(users + "?exact=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8))).GET(), 200), Json.LIST_OF_MAPS_TYPE);
         if (found.size() != 1) {
-            throw new IllegalStateException("expected one Keycloak client " + clientId + ", found " + found.size());
+            throw new IllegalStateException("expected one Keycloak user " + username + ", found " + found.size());
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> representation = new LinkedHashMap<>((Map<String, Object>) found.get(0));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> attributes = new LinkedHashMap<>((Map<String, Object>) representation.get("attributes"));
-        attributes.put("saml_single_logout_service_url_post", url);
-        attributes.put("saml_single_logout_service_url_redirect", url);
-        representation.put("attributes", attributes);
-        sendText(HttpRequest.newBuilder(URI.create(clients + "/" + representation.get("id")))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(new Json().toJson(representation))), 204);
+        return users + "/" + found.get(0).get("id");
     }
 
     private Map<String, Object> send(HttpRequest.Builder request, int expectedStatus) {

@@ -1,6 +1,9 @@
 package dev.portcullis.realworld;
 
+import org.junit.jupiter.api.Order;
+
 /** {@link RealIdpSignInTests} against Keycloak 26.7.3. */
+@Order(10)
 class KeycloakSignInIT extends RealIdpSignInTests {
 
     @Override

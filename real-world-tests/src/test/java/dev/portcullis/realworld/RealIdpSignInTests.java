@@ -32,22 +32,14 @@ abstract class RealIdpSignInTests {
 
     @BeforeAll
     void start() {
-        int port = RealWorld.freePort();
-        SpKeys keys = SpKeys.generate();
-        idp = Idp.start(kind(), "http://localhost:" + port, keys.certificate(), Idp.Signing.ASSERTION, Idp.NameId.USERNAME);
-        sp = EmbeddedSp.start(port, keys, idp.metadataUrl(), valve -> { });
+        idp = Idp.running(Idp.Settings.of(kind(), RealWorld.spBaseUrl(), SpKeys.shared().certificate()));
+        sp = EmbeddedSp.start(idp.metadataUrl(), valve -> { });
     }
 
     @AfterAll
     void stop() {
-        try {
-            if (sp != null) {
-                sp.close();
-            }
-        } finally {
-            if (idp != null) {
-                idp.close();
-            }
+        if (sp != null) {
+            sp.close();
         }
     }
 

@@ -43,6 +43,26 @@ final class RealWorld {
         return Path.of(property("portcullis.screenshots"));
     }
 
+    /** Guarded by RealWorld.class. */
+    private static int spPort;
+
+    /**
+     * The port of every embedded SP of this test run, one after the other: with the same port (and
+     * {@link SpKeys#shared() key pair}) their entityIDs and URLs are the same, so a running IdP set up
+     * for one serves the next suite too (see {@link Idp#running}).
+     */
+    static synchronized int spPort() {
+        if (spPort == 0) {
+            spPort = freePort();
+        }
+        return spPort;
+    }
+
+    /** {@code http://localhost:<spPort>}, the external base URL of the embedded SPs. */
+    static String spBaseUrl() {
+        return "http://localhost:" + spPort();
+    }
+
     /** A port nobody listens on right now on 127.0.0.1. */
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

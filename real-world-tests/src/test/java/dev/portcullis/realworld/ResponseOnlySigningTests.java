@@ -3,7 +3,6 @@ package dev.portcullis.realworld;
 import static dev.portcullis.realworld.RealWorld.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,29 +20,19 @@ import dev.portcullis.testkit.Browser.Page;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ResponseOnlySigningTests {
 
-    private int port;
-    private SpKeys keys;
     private Idp idp;
 
     abstract Idp.Kind kind();
 
     @BeforeAll
     void start() {
-        port = RealWorld.freePort();
-        keys = SpKeys.generate();
-        idp = Idp.start(kind(), "http://localhost:" + port, keys.certificate(), Idp.Signing.RESPONSE, Idp.NameId.USERNAME);
-    }
-
-    @AfterAll
-    void stop() {
-        if (idp != null) {
-            idp.close();
-        }
+        idp = Idp.running(Idp.Settings.of(kind(), RealWorld.spBaseUrl(), SpKeys.shared().certificate())
+                .signing(Idp.Signing.RESPONSE));
     }
 
     @Test
     void theDefaultRefusesAResponseWhoseAssertionIsNotSigned() {
-        try (EmbeddedSp sp = EmbeddedSp.start(port, keys, idp.metadataUrl(), valve -> { })) {
+        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> { })) {
             Browser browser = new Browser();
             Page autoPost = SignIn.enterPassword(browser, SignIn.toLoginForm(browser, sp.url("/sample/"), idp.origin()),
                     ALICE, ALICE);
@@ -60,7 +49,7 @@ abstract class ResponseOnlySigningTests {
 
     @Test
     void wantAssertionsSignedFalseAcceptsTheSignedResponse() {
-        try (EmbeddedSp sp = EmbeddedSp.start(port, keys, idp.metadataUrl(), valve -> valve.setWantAssertionsSigned("false"))) {
+        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setWantAssertionsSigned("false"))) {
             Browser browser = new Browser();
             Page autoPost = SignIn.enterPassword(browser, SignIn.toLoginForm(browser, sp.url("/sample/"), idp.origin()),
                     ALICE, ALICE);

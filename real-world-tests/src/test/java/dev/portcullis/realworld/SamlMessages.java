@@ -33,19 +33,34 @@ final class SamlMessages {
 
     /** The Response in the IdP's auto-post form. */
     static Element response(Browser.Page autoPost) {
-        String encoded = HtmlForm.withInput(autoPost, "SAMLResponse")
+        return postMessage(HtmlForm.withInput(autoPost, "SAMLResponse")
                 .orElseThrow(() -> new AssertionError("no SAMLResponse form:\n" + autoPost.body()))
-                .fields().get("SAMLResponse");
-        return Xml.parse(new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8)).getDocumentElement();
+                .fields().get("SAMLResponse"));
     }
 
-    /** The one Assertion of a Response. */
+    /** A message as the HTTP-POST binding carries it (base64). */
+    static Element postMessage(String base64) {
+        return Xml.parse(new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8)).getDocumentElement();
+    }
+
+    /** A message as the HTTP-Redirect binding carries it (DEFLATE, then base64; already URL-decoded). */
+    static Element redirectMessage(String base64) {
+        return Xml.parse(RedirectBinding.inflate(base64)).getDocumentElement();
+    }
+
+    /** The one plain (not encrypted) Assertion of a Response. */
     static Element assertion(Element response) {
         Element assertion = Xml.first(response, ASSERTION, "Assertion");
         if (assertion == null) {
-            throw new AssertionError("no Assertion in the Response (encrypted assertions are not used here)");
+            throw new AssertionError("no plain Assertion in the Response");
         }
         return assertion;
+    }
+
+    /** The text of the first element {@code ns:localName} under {@code root}, or null. */
+    static String text(Element root, String ns, String localName) {
+        Element element = Xml.first(root, ns, localName);
+        return element == null ? null : element.getTextContent().strip();
     }
 
     /** Whether {@code element} has a ds:Signature as a direct child (an enveloped signature of that element). */

@@ -46,6 +46,34 @@ final class SignIn {
         return form.submit(browser, Map.of());
     }
 
+    /**
+     * Whether this browser is signed in at {@code url}: the webapp answers with the user's name, rather
+     * than the valve sending the browser to the IdP.
+     */
+    static boolean isSignedIn(Browser browser, String url, String idpOrigin, String user) {
+        Page page = browser.get(url);
+        if (page.status() == 302) {
+            assertThat(page.location()).as("not signed in: the valve sends the browser to the IdP").startsWith(idpOrigin);
+            return false;
+        }
+        assertThat(page.status()).as("GET %s:%n%s", url, page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Signed in as <strong>" + user + "</strong>");
+        return true;
+    }
+
+    /**
+     * The whole sign-in at {@code <sp>/sample/} with the user's own name as password (the test IdPs'
+     * users); returns the plain Assertion the IdP issued, for its NameID and SessionIndex.
+     */
+    static org.w3c.dom.Element signInKeepingAssertion(Browser browser, EmbeddedSp sp, Idp idp, String user) {
+        Page autoPost = enterPassword(browser, toLoginForm(browser, sp.url("/sample/"), idp.origin()), user, user);
+        org.w3c.dom.Element assertion = SamlMessages.assertion(SamlMessages.response(autoPost));
+        Page acs = postResponse(browser, autoPost, sp.acsUrl());
+        assertThat(acs.status()).as("the ACS accepts the response:%n%s", acs.body()).isEqualTo(303);
+        assertThat(browser.follow(acs).body()).contains("Signed in as <strong>" + user + "</strong>");
+        return assertion;
+    }
+
     /** The whole sign-in from {@code startUrl}; returns the page the user lands on. */
     static Page signIn(Browser browser, String startUrl, String idpOrigin, String acsUrl, String user, String password) {
         Page login = toLoginForm(browser, startUrl, idpOrigin);

@@ -1,6 +1,9 @@
 package dev.portcullis.realworld;
 
+import org.junit.jupiter.api.Order;
+
 /** {@link EmailNameIdTests} against SimpleSAMLphp 1.19 (the Debian package). */
+@Order(23)
 class SimpleSamlPhpEmailNameIdIT extends EmailNameIdTests {
 
     @Override

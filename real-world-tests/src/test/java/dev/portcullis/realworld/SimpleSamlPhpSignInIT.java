@@ -1,6 +1,9 @@
 package dev.portcullis.realworld;
 
+import org.junit.jupiter.api.Order;
+
 /** {@link RealIdpSignInTests} against SimpleSAMLphp 1.19 (the Debian package). */
+@Order(20)
 class SimpleSamlPhpSignInIT extends RealIdpSignInTests {
 
     @Override

@@ -16,6 +16,17 @@ import dev.portcullis.testkit.TestCredentials;
  */
 record SpKeys(Path privateKey, Path certificate) {
 
+    /** Guarded by SpKeys.class. */
+    private static SpKeys shared;
+
+    /** The pair of every embedded SP of this test run (see {@link RealWorld#spPort()}). */
+    static synchronized SpKeys shared() {
+        if (shared == null) {
+            shared = generate();
+        }
+        return shared;
+    }
+
     /** A new RSA-2048 pair in a new temporary folder. */
     static SpKeys generate() {
         try {
