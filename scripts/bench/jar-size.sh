@@ -23,9 +23,10 @@ coverage_run() { # name extra-java-args...
   if ! grep -q '^ready' "$srv"; then
     # A finding, not a reason to stop: the JAR cannot run this configuration.
     echo "jar-size.sh: the valve did not start in the $name run:" >&2
-    grep -m1 -E "Exception|Error" "$srv" >&2 || tail -5 "$srv" >&2
-    echo "coverage_run_failed=$name $(grep -m1 -o -E '[A-Za-z.]*(Exception|Error)[^	]*' "$srv" | head -c 300)" >> "$out/jar-failures.txt"
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    local cause; cause="$( (grep -E '^Caused by: ' "$srv" || grep -E 'Exception|Error' "$srv" || true) | tail -1 | cut -c1-300)"
+    echo "$cause" >&2
+    echo "coverage_run_failed=$name: $cause" >> "$out/jar-failures.txt"
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
     return 0
   fi
   local cookie; cookie="$(sed -n 's/^cookie=//p' "$srv")"
@@ -36,7 +37,7 @@ coverage_run() { # name extra-java-args...
   curl -s -o /dev/null -H "X-Requested-With: XMLHttpRequest" "$u/app/hello"
   curl -s -o /dev/null "$u/sso/metadata"
   curl -s -o /dev/null --data "SAMLResponse=bm90IFhNTA%3D%3D&RelayState=x" "$u/sso/acs"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 }
 coverage_run default
 coverage_run operator-conf -Dportcullis.bench.ehcacheConfig="$root/conf/ehcache.xml" \

@@ -22,6 +22,6 @@ jcmd "$pid" JFR.stop name=requests filename="$out/requests.jfr" > /dev/null
 jfr print --json --stack-depth 256 --events jdk.ExecutionSample,jdk.ObjectAllocationInNewTLAB,jdk.ObjectAllocationOutsideTLAB \
     "$out/requests.jfr" > "$out/requests.json"
 echo "===== all samples of request processing (CoyoteAdapter.service)"
-python3 "$root/scripts/bench/jfr_profile.py" "$out/requests.json" CoyoteAdapter.service | head -8 | tee "$out/all.txt"
+python3 "$root/scripts/bench/jfr_profile.py" "$out/requests.json" CoyoteAdapter.service > "$out/all.txt"; head -8 "$out/all.txt"
 echo "===== the valve's own work (SsoValve.invoke, not in StandardHostValve.invoke)"
 python3 "$root/scripts/bench/jfr_profile.py" "$out/requests.json" SsoValve.invoke StandardHostValve.invoke | tee "$out/valve.txt"
