@@ -2,7 +2,9 @@ package dev.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -43,6 +45,29 @@ class ShadedJarIT {
         assertThat(entries.stream().filter(e -> e.startsWith("META-INF/services/") && !e.endsWith("/"))
                 .map(e -> e.substring("META-INF/services/".length())))
                 .allSatisfy(service -> assertThat(service).startsWith("dev.portcullis."));
+    }
+
+    /** A trimmed-away class that a service entry still names fails at run time, in ServiceLoader, not here. */
+    @Test
+    void everyServiceEntryNamesAClassTheJarCarries() throws Exception {
+        List<String> missing = new ArrayList<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (String entry : entries) {
+                if (!entry.startsWith("META-INF/services/") || entry.endsWith("/")) {
+                    continue;
+                }
+                String text = new String(file.getInputStream(file.getEntry(entry)).readAllBytes(), StandardCharsets.UTF_8);
+                for (String line : text.split("\\R")) {
+                    String provider = line.replaceFirst("#.*", "").strip();
+                    if (!provider.isEmpty() && !entries.contains(provider.replace('.', '/') + ".class")) {
+                        missing.add(entry + " -> " + provider);
+                    }
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+        assertThat(entries).as("the XML configuration's parsers for <jsr107:...>, which its ServiceLoader lists")
+                .contains("dev/portcullis/shaded/ehcache/jsr107/internal/Jsr107ServiceConfigurationParser.class");
     }
 
     @Test

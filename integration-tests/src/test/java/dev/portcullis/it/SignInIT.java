@@ -3,6 +3,7 @@ package dev.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 
@@ -288,6 +289,37 @@ class SignInIT {
 
             assertThat(acs.status()).isEqualTo(403);
             assertThat(acs.body()).contains("Sign-in failed");
+        }
+    }
+
+    /**
+     * The shipped {@code conf/ehcache.xml}, read by the shaded JAR's Ehcache: its XML parser finds its
+     * extensions through ServiceLoader, so a class trimmed from the JAR that a service entry names
+     * stops the valve from starting at all.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithTheShippedEhcacheConfiguration {
+
+        private Stack stack;
+
+        @BeforeAll
+        void start() throws Exception {
+            Path shipped = Path.of("..", "conf", "ehcache.xml").toAbsolutePath().normalize();
+            assertThat(shipped).exists();
+            stack = Stack.start(Stack.Level.HOST, idp -> { }, valve -> valve.setEhcacheConfig(shipped.toString()));
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            stack.close();
+        }
+
+        @Test
+        void signsIn() {
+            Page home = signIn(new Browser(), stack, stack.url("/sample/"), "alice", "alice");
+
+            assertThat(home.body()).contains("Signed in as <strong>alice</strong>");
         }
     }
 }
