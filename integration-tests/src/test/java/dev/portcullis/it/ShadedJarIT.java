@@ -2,6 +2,8 @@ package dev.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +76,35 @@ class ShadedJarIT {
     void log4jsPluginListIsWhereOnlyTheRelocatedLog4jLooks() {
         assertThat(entries).doesNotContain("META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat")
                 .contains("META-INF/dev/portcullis/shaded/logging/log4j/core/config/plugins/Log4j2Plugins.dat");
+    }
+
+    /**
+     * Log4j finds its appenders, layouts and configuration readers only through this list: every class it
+     * names must be one the JAR carries, under its relocated name.
+     */
+    @Test
+    void log4jsPluginListNamesTheRelocatedClasses() throws Exception {
+        List<String> named = new ArrayList<>();
+        try (JarFile file = new JarFile(jar.toFile());
+             DataInputStream in = new DataInputStream(new BufferedInputStream(file.getInputStream(
+                     file.getEntry("META-INF/dev/portcullis/shaded/logging/log4j/core/config/plugins/Log4j2Plugins.dat"))))) {
+            // Log4j's format: categories, each with its plugins (key, class name, plugin name, printable, defer).
+            for (int categories = in.readInt(); categories > 0; categories--) {
+                in.readUTF();
+                for (int plugins = in.readInt(); plugins > 0; plugins--) {
+                    in.readUTF();
+                    named.add(in.readUTF());
+                    in.readUTF();
+                    in.readBoolean();
+                    in.readBoolean();
+                }
+            }
+            assertThat(in.read()).as("nothing after the last plugin").isEqualTo(-1);
+        }
+        assertThat(named).hasSizeGreaterThan(100)
+                .contains("dev.portcullis.shaded.logging.log4j.core.appender.RollingFileAppender",
+                        "dev.portcullis.shaded.logging.log4j.core.config.xml.XmlConfigurationFactory");
+        assertThat(named.stream().filter(c -> !entries.contains(c.replace('.', '/') + ".class"))).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
@@ -293,21 +294,27 @@ class SignInIT {
     }
 
     /**
-     * The shipped {@code conf/ehcache.xml}, read by the shaded JAR's Ehcache: its XML parser finds its
-     * extensions through ServiceLoader, so a class trimmed from the JAR that a service entry names
-     * stops the valve from starting at all.
+     * The shipped {@code conf/ehcache.xml} and {@code conf/log4j2.xml}, read by the shaded JAR's Ehcache
+     * and Log4j. Both find their extensions by fixed names (ServiceLoader entries, Log4j's plugin list),
+     * which shading must carry over correctly: a class trimmed away that a service entry names stops the
+     * valve from starting, and a plugin list with the original class names leaves Log4j with no
+     * appender at all, so the valve would log nothing.
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithTheShippedEhcacheConfiguration {
+    class WithTheShippedConfigurationFiles {
 
         private Stack stack;
 
         @BeforeAll
         void start() throws Exception {
-            Path shipped = Path.of("..", "conf", "ehcache.xml").toAbsolutePath().normalize();
-            assertThat(shipped).exists();
-            stack = Stack.start(Stack.Level.HOST, idp -> { }, valve -> valve.setEhcacheConfig(shipped.toString()));
+            Path conf = Path.of("..", "conf").toAbsolutePath().normalize();
+            assertThat(conf.resolve("ehcache.xml")).exists();
+            assertThat(conf.resolve("log4j2.xml")).exists();
+            stack = Stack.start(Stack.Level.HOST, idp -> { }, valve -> {
+                valve.setEhcacheConfig(conf.resolve("ehcache.xml").toString());
+                valve.setLogConfig(conf.resolve("log4j2.xml").toString());
+            });
         }
 
         @AfterAll
@@ -316,10 +323,15 @@ class SignInIT {
         }
 
         @Test
-        void signsIn() {
+        void signsInAndWritesTheAuditLine() throws Exception {
             Page home = signIn(new Browser(), stack, stack.url("/sample/"), "alice", "alice");
 
             assertThat(home.body()).contains("Signed in as <strong>alice</strong>");
+            // conf/log4j2.xml writes to ${catalina.base}/logs, synchronously.
+            Path audit = stack.tomcat.getServer().getCatalinaBase().toPath().resolve("logs/portcullis-audit.log");
+            assertThat(audit).exists();
+            assertThat(Files.readAllLines(audit)).anySatisfy(line ->
+                    assertThat(line).startsWith("{\"timestamp\":").contains("login_success").contains("alice"));
         }
     }
 }
