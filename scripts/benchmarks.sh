@@ -12,6 +12,7 @@
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
 #   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
+#   scripts/benchmarks.sh --results DIR       add to (or redo parts of) an earlier results directory
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
 #   scripts/benchmarks.sh --quiet-load 1.5    before each measurement, wait (up to $QUIET_MAX s, 600) until the 1-minute
 #                                             load average is below 1.5: on a shared machine, others' builds
@@ -21,7 +22,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""; quiet_load=""
+quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -29,6 +30,7 @@ while (($#)); do
     --build-valve) build_valve=1 ;;
     --jmh-args) jmh_extra="$2"; shift ;;
     --quiet-load) quiet_load="$2"; shift ;;
+    --results) results="$2"; shift ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -60,11 +62,16 @@ fi
 echo "== building the benchmarks module" >&2
 mvn -B -q -ntp package -pl benchmarks -DskipTests
 
-out="$root/benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
-ln -sfn "$out" "$root/benchmarks/target/results/latest"
+if [ -n "$results" ]; then
+  out="$(cd "$results" && pwd)"
+else
+  out="$root/benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$out"
+  ln -sfn "$out" "$root/benchmarks/target/results/latest"
+fi
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 {
+  [ -n "$results" ] && echo "continued=$(date -u +%Y-%m-%dT%H:%M:%SZ) parts=$only"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1) x $(nproc)"
@@ -73,7 +80,7 @@ cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt
   echo "java=$(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "wrk=$(wrk --version 2>&1 | head -1 || true)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
-} > "$out/environment.txt"
+} >> "$out/environment.txt"
 cat "$out/environment.txt" >&2
 
 if wants acs; then
@@ -86,10 +93,13 @@ if wants acs; then
   for r in $(seq 1 "$rounds"); do
     for group in A B; do
       await_quiet "acs-$group-$r"
+      warm=()
       if [ "$group" = A ]; then regex='AcsBenchmark\.(floor|floor2Threads|pairCpuTime|portcullis|portcullis2Threads)$'
+        # A 2-thread fork's JIT competes with both benchmark threads for the 2 cores: warm longer.
+        [ "$quick" = 1 ] || warm=(-wi 8 -w 2s)
       else regex='AcsBenchmark\.(floor|floorEagerDom|openSaml3|oneLoginNoXsd|oneLoginXsd|replayInsertAndRemove)$'; fi
       # shellcheck disable=SC2086
-      java -cp "$cp" org.openjdk.jmh.Main "$regex" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-$group-$r.json" \
+      java -cp "$cp" org.openjdk.jmh.Main "$regex" "${jmh_opts[@]}" "${warm[@]}" -prof gc -rf json -rff "$out/jmh-$group-$r.json" \
           $jmh_extra > "$out/jmh-$group-$r.txt" 2>&1 || { tail -30 "$out/jmh-$group-$r.txt" >&2; exit 1; }
       echo "round $r group $group: $(grep -E '^AcsBenchmark\.[A-Za-z0-9]+ ' "$out/jmh-$group-$r.txt" \
           | awk '{printf "%s %.0f  ", substr($1, 14), $4}')" >&2
