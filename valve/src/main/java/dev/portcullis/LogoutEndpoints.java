@@ -29,8 +29,8 @@ import dev.portcullis.saml.OutboundMessage;
 import dev.portcullis.saml.SamlConstants;
 import dev.portcullis.saml.SamlValidationException;
 import dev.portcullis.saml.ServiceProvider;
-import dev.portcullis.session.PendingLogin;
 import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.RelayStates.Handle;
 import dev.portcullis.session.SessionEndListener;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
@@ -215,20 +215,24 @@ final class LogoutEndpoints {
     /** The IdP answers the LogoutRequest this SP sent; the local sessions already ended. */
     private void logoutAnswered(Request request, Response response, ServiceProvider sp, LogoutValidator validator,
                                 InboundMessage message, String correlationId) throws IOException {
-        PendingLogin started = message.relayState() == null ? null : pending.takeLogout(message.relayState()).orElse(null);
+        Handle started = message.relayState() == null ? null : pending.logout(message.relayState()).orElse(null);
         if (started == null) {
             refuse(request, response, sp, new SamlValidationException(dev.portcullis.saml.SamlErrorCode.UNEXPECTED_MESSAGE,
-                    "a LogoutResponse whose RelayState names no logout started here"), correlationId);
+                    "a LogoutResponse whose RelayState names no logout started here (or too long ago)"), correlationId);
             return;
         }
         try {
-            LogoutValidator.LogoutResponse answer = validator.validateResponse(message, started.requestId());
+            LogoutValidator.LogoutResponse answer = validator.validateResponse(message, started.messageId());
+            if (!pending.consume(started)) {
+                throw new SamlValidationException(dev.portcullis.saml.SamlErrorCode.UNEXPECTED_MESSAGE,
+                        "this logout (RelayState) has already been answered");
+            }
             if (!answer.success()) {
                 LOG.warn("The IdP answered the logout with status [{}] [{}], correlation [{}]", answer.statusCode(),
                         answer.secondLevelStatus(), correlationId);
             }
             String status = answer.success() ? "complete" : answer.partial() ? "partial" : "local";
-            writer.write(new FoundAction(answer.success() ? started.originalUrl() : landingUrl(status)), response);
+            writer.write(new FoundAction(landingUrl(status)), response);
         } catch (SamlValidationException e) {
             refuse(request, response, sp, e, correlationId);
         }

@@ -52,7 +52,9 @@ import dev.portcullis.saml.SecureXml;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.saml.SpMetadataWriter;
 import dev.portcullis.session.Caches;
+import dev.portcullis.session.CacheReplayCache;
 import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.RelayStates;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
 import dev.portcullis.web.IdentityBinder;
@@ -146,9 +148,16 @@ final class SsoEngine implements AutoCloseable {
             SessionRepository sessions = new SessionRepository(caches.sessions(),
                     new dev.portcullis.session.SessionIndex(caches.sessionIndex(), clock), ids, clock,
                     settings.sessionIdleTimeout());
-            PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, settings.loginRequestTimeout());
-            ServiceProviderFactory factory = new ServiceProviderFactory(settings, xml, clock,
-                    new dev.portcullis.session.CacheReplayCache(caches.replay()));
+            CacheReplayCache replay = new CacheReplayCache(caches.replay());
+            RelayStates relayStates = new RelayStates(RelayStates.keyFrom(
+                    settings.spCredentials().map(SpCredentials::privateKey).orElse(null), random),
+                    random, clock, settings.loginRequestTimeout(), replay);
+            PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), relayStates);
+            if (settings.spCredentials().isEmpty()) {
+                LOG.info("No SP key: sign-ins are proven with a key made at this start, so one must finish on the node"
+                        + " (and within the run) where it began.");
+            }
+            ServiceProviderFactory factory = new ServiceProviderFactory(settings, xml, clock, replay);
             trust = IdpTrust.start(settings.idpMetadataLocation(), settings.idpEntityId().orElse(null),
                     settings.idpMetadataBackup().orElse(null), settings.idpMetadataRefreshInterval(), clock,
                     new MetadataFetcher(Duration.ofSeconds(10)), new IdpMetadataParser(xml),
@@ -166,15 +175,13 @@ final class SsoEngine implements AutoCloseable {
                             settings.stepUpAuthnContext(), settings.authnContextComparison()));
 
             WebappSessions webappSessions = new WebappSessions(container, settings.invalidateWebappSessions());
-            String completeLanding = settings.logoutLandingPath().map(settings.externalUrl()::resolve)
-                    .orElse(settings.externalUrl().resolve(settings.endpointBase() + "/signed-out?status=complete"));
             SamlClient client = new SamlClient(settings.acsUrl(),
-                    new SamlRedirectionActionBuilder(current, pending, ids, settings.defaultLandingPath(), clock, stepUp),
+                    new SamlRedirectionActionBuilder(current, pending, settings.defaultLandingPath(), clock, stepUp),
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
                     new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp, clock),
                     new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
                             settings.sessionMaxLifetime(), clock, failures),
-                    new SamlLogoutActionBuilder(current, pending, ids, clock, completeLanding));
+                    new SamlLogoutActionBuilder(current, pending, clock));
             Clients clients = new Clients(settings.acsUrl(), client);
 
             ProtectedPathMatcher paths = new ProtectedPathMatcher(settings.protectedPaths(), settings.excludedPaths());

@@ -134,7 +134,7 @@ class SsoValveTest {
             assertThat(request.getAttribute("Destination")).isEqualTo(EmbeddedTomcat.IDP_SSO);
             assertThat(Xml.first(request, SamlConstants.ASSERTION_NS, "Issuer").getTextContent()).isEqualTo(spEntityId());
             assertThat(started.requestId()).startsWith("_").hasSizeGreaterThan(20);
-            assertThat(started.relayState()).hasSize(22);
+            assertThat(started.relayState()).hasSize(30);
             assertThat(RedirectBinding.verify(started.location(), SP_KEY.certificate().getPublicKey())).isTrue();
             assertThat(RedirectBinding.verify(started.location(), IDP_KEY.certificate().getPublicKey())).isFalse();
         }
@@ -371,6 +371,36 @@ class SsoValveTest {
         void anUnknownRelayState() {
             Started started = startLogin("/app/");
             refused(postResponse(signed(responseFor(started, "alice", "user")), "AAAAAAAAAAAAAAAAAAAAAA"));
+            // A handle of the right shape that this valve never issued: its HMAC is not the request's ID.
+            browser = new Browser();
+            Started again = startLogin("/app/");
+            String handle = again.relayState();
+            String forged = handle.substring(0, 10) + (handle.charAt(10) == 'x' ? 'y' : 'x') + handle.substring(11);
+            refused(postResponse(signed(responseFor(again, "alice", "user")), forged));
+        }
+
+        @Test
+        void aSecondResponseToACompletedSignIn() {
+            Started started = startLogin("/app/");
+            assertThat(postResponse(signed(responseFor(started, "alice", "user")), started.relayState()).status())
+                    .isEqualTo(303);
+
+            // Another assertion (its own ID, so not a replay) answering the same AuthnRequest.
+            browser = new Browser();
+            refused(postResponse(signed(responseFor(started, "mallory", "admin")), started.relayState()));
+        }
+
+        @Test
+        void anAnswerThatCameAfterLoginRequestTimeout() {
+            Started started = startLogin("/app/");
+            CLOCK.set(CLOCK.instant().plus(Duration.ofMinutes(10)));
+            refused(postResponse(signed(responseFor(started, "alice", "user")), started.relayState()));
+            // Just in time is accepted.
+            browser = new Browser();
+            Started inTime = startLogin("/app/");
+            CLOCK.set(CLOCK.instant().plus(Duration.ofMinutes(9)));
+            assertThat(postResponse(signed(responseFor(inTime, "alice", "user")), inTime.relayState()).status())
+                    .isEqualTo(303);
         }
 
         @Test

@@ -20,8 +20,8 @@ import dev.portcullis.saml.SecureXml;
 import dev.portcullis.saml.ValidatedAssertion;
 import dev.portcullis.session.CacheReplayCache;
 import dev.portcullis.session.Caches;
-import dev.portcullis.session.PendingLogin;
 import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.RelayStates;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
 import dev.portcullis.session.SsoSession;
@@ -39,7 +39,7 @@ import dev.portcullis.testkit.TestCredentials;
  *   <li>{@code flood N}: N unauthenticated requests' worth of pending logins (what the valve records for
  *       each one before redirecting to the IdP) into the valve's pending-login cache (default limit
  *       50,000 entries), with the GC-settled heap every N/10; legitimate logins started before and
- *       during the flood are then looked up as the ACS does ({@code PendingLoginStore.take}).</li>
+ *       during the flood are then looked up as the ACS does ({@code PendingLoginStore.signIn}).</li>
  * </ul>
  * Output lines are {@code key=value}, read by scripts/benchmarks.sh.
  */
@@ -163,9 +163,10 @@ public final class MemoryHarness {
 
     static void flood(int n) throws Exception {
         Clock clock = Clock.systemUTC();
-        SessionIds ids = new SessionIds(new SecureRandom());
         try (Caches caches = Caches.start(null, clock, Duration.ofMinutes(30), MemoryHarness.class.getClassLoader())) {
-            PendingLoginStore store = new PendingLoginStore(caches.pendingLogins(), ids, clock, Duration.ofMinutes(10));
+            RelayStates relayStates = new RelayStates(RelayStates.keyFrom(null, new SecureRandom()), new SecureRandom(),
+                    clock, Duration.ofMinutes(10), new CacheReplayCache(caches.replay()));
+            PendingLoginStore store = new PendingLoginStore(caches.pendingLogins(), relayStates);
             long before = settledHeap();
             System.out.printf("flood_requests=%d%n", n);
             System.out.printf("heap_before_bytes=%d%n", before);
@@ -173,20 +174,20 @@ public final class MemoryHarness {
             // Legitimate sign-ins started before the flood and at points during it, named by how many flood
             // requests came after them; each is looked up at the end, as its ACS post would.
             int[] after = {n, n / 2, 200_000, 100_000, 75_000, 60_000, 50_000, 40_000, 25_000, 10_000, 1_000};
-            Map<Integer, String> legit = new LinkedHashMap<>();
+            Map<Integer, RelayStates.Handle> legit = new LinkedHashMap<>();
             long peak = 0;
             long started = System.nanoTime();
             int step = Math.max(1, n / 10);
             for (int i = 0; i <= n; i++) {
                 for (int a : after) {
                     if (a <= n && i == n - a && !legit.containsKey(a)) {
-                        legit.put(a, store.create("_" + ids.newToken(20), "/app/account?tab=" + a));
+                        legit.put(a, store.startSignIn(RelayStates.Purpose.SIGN_IN, "/app/account?tab=" + a));
                     }
                 }
                 if (i == n) {
                     break;
                 }
-                store.create("_" + ids.newToken(20), "/app/page?q=" + i);
+                store.startSignIn(RelayStates.Purpose.SIGN_IN, "/app/page?q=" + i);
                 if ((i + 1) % step == 0) {
                     long elapsed = System.nanoTime() - started;
                     long heap = settledHeap();
@@ -201,9 +202,13 @@ public final class MemoryHarness {
             System.out.printf("heap_peak_settled_bytes=%d%n", peak);
             System.out.printf("heap_growth_bytes=%d%n", peak - before);
             System.out.printf("pending_entries_at_end=%d%n", count(caches.pendingLogins()));
-            for (Map.Entry<Integer, String> e : legit.entrySet()) {
-                PendingLogin found = store.take(e.getValue()).orElse(null);
-                System.out.printf("legit_login_followed_by=%d completes=%s%n", e.getKey(), found != null);
+            // As the ACS does: the RelayState must name a sign-in whose request ID is the one the IdP answers
+            // (InResponseTo); the remembered URL only decides where the user lands.
+            for (Map.Entry<Integer, RelayStates.Handle> e : legit.entrySet()) {
+                PendingLoginStore.SignIn found = store.signIn(e.getValue().value()).orElse(null);
+                boolean completes = found != null && found.handle().messageId().equals(e.getValue().messageId());
+                System.out.printf("legit_login_followed_by=%d completes=%s lands_on_requested_page=%s%n", e.getKey(),
+                        completes, found != null && found.originalUrl() != null);
             }
         }
     }

@@ -69,7 +69,8 @@ public enum Setting {
             "A session ends this long after sign-in however active it is (sooner if the IdP's"
                     + " SessionNotOnOrAfter says so)."),
     LOGIN_REQUEST_TIMEOUT("loginRequestTimeout", "10m", Setting::positiveDuration,
-            "How long a user may take at the IdP before the pending login (RelayState) expires."),
+            "How long a user may take at the IdP: a Response (or LogoutResponse) answering a request older"
+                    + " than this is refused."),
     COOKIE_NAME("cookieName", "PORTCULLIS", Setting::cookieName,
             "Name of the session cookie (HttpOnly, SameSite=Lax, Secure on https)."),
     SIGN_AUTHN_REQUESTS("signAuthnRequests", "true", Setting::bool,
@@ -129,8 +130,8 @@ public enum Setting {
                     + " sources principal, nameId, roles, authnContext, attribute:NAME. Incoming headers with these names"
                     + " are always removed first."),
     EHCACHE_CONFIG("ehcacheConfig", null, Setting::path,
-            "An ehcache.xml with cache templates portcullis-sessions, portcullis-pending-logins and"
-                    + " portcullis-replay. Default: built-in heap caches."),
+            "An ehcache.xml with cache templates portcullis-sessions, portcullis-pending-logins,"
+                    + " portcullis-replay and portcullis-session-index. Default: built-in heap caches."),
     LOG_CONFIG("logConfig", null, Setting::path,
             "Log4j 2 configuration for Portcullis's own logs. Default: $CATALINA_BASE/conf/portcullis-log4j2.xml"
                     + " if it exists, else console.");

@@ -6,7 +6,6 @@ import org.pac4j.core.exception.http.HttpAction;
 import org.pac4j.core.exception.http.SeeOtherAction;
 
 import dev.portcullis.config.ExternalUrl;
-import dev.portcullis.session.PendingLogin;
 
 /**
  * pac4j's saved-request strategy without a session: {@link #save} only notes the requested URL on
@@ -41,11 +40,8 @@ public final class PendingLoginRedirects implements SavedRequestHandler {
     public HttpAction restore(CallContext ctx, String defaultUrl) {
         String target = defaultLandingPath;
         Object credentials = ctx.webContext().getRequestAttribute(CREDENTIALS).orElse(null);
-        if (credentials instanceof SamlCredentials saml && saml.pendingLogin() != null) {
-            PendingLogin pending = saml.pendingLogin();
-            if (isLocalPath(pending.originalUrl())) {
-                target = pending.originalUrl();
-            }
+        if (credentials instanceof SamlCredentials saml && isLocalPath(saml.originalUrl())) {
+            target = saml.originalUrl();
         }
         return new SeeOtherAction(externalUrl.resolve(target));
     }

@@ -5,7 +5,6 @@ import java.io.Serial;
 import org.pac4j.core.credentials.Credentials;
 
 import dev.portcullis.saml.ValidatedAssertion;
-import dev.portcullis.session.PendingLogin;
 
 /**
  * A SAMLResponse posted to the ACS; after validation it also carries what the response proved.
@@ -19,7 +18,7 @@ public final class SamlCredentials extends Credentials {
     private final transient String samlResponse;
     private final transient String relayState;
     private transient ValidatedAssertion assertion;
-    private transient PendingLogin pendingLogin;
+    private transient String originalUrl;
     private transient String correlationId;
 
     public SamlCredentials(String samlResponse, String relayState) {
@@ -36,9 +35,9 @@ public final class SamlCredentials extends Credentials {
         return relayState;
     }
 
-    void validated(ValidatedAssertion assertion, PendingLogin pendingLogin, String correlationId) {
+    void validated(ValidatedAssertion assertion, String originalUrl, String correlationId) {
         this.assertion = assertion;
-        this.pendingLogin = pendingLogin;
+        this.originalUrl = originalUrl;
         this.correlationId = correlationId;
     }
 
@@ -46,9 +45,12 @@ public final class SamlCredentials extends Credentials {
         return assertion;
     }
 
-    /** The sign-in this response completes, or null for an IdP-initiated one. */
-    public PendingLogin pendingLogin() {
-        return pendingLogin;
+    /**
+     * Where the user was going when the sign-in started, or null: an IdP-initiated sign-in, or the
+     * remembered URL is gone.
+     */
+    public String originalUrl() {
+        return originalUrl;
     }
 
     public String correlationId() {

@@ -9,15 +9,16 @@ import org.pac4j.core.exception.http.FoundAction;
 import org.pac4j.core.exception.http.RedirectionAction;
 import org.pac4j.core.redirect.RedirectionActionBuilder;
 
-import dev.portcullis.saml.AuthnRequestOptions;
 import dev.portcullis.saml.OutboundMessage;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.session.PendingLoginStore;
-import dev.portcullis.session.SessionIds;
+import dev.portcullis.session.RelayStates.Handle;
+import dev.portcullis.session.RelayStates.Purpose;
 
 /**
- * Starts a sign-in: records a pending login (AuthnRequest ID, where the user was going) under a
- * random RelayState handle, then sends the browser to the IdP with a (signed) AuthnRequest.
+ * Starts a sign-in: a new RelayState handle (whose MAC is the AuthnRequest ID, see
+ * {@link dev.portcullis.session.RelayStates}) with where the user was going remembered under it, then
+ * the browser goes to the IdP with a (signed) AuthnRequest.
  */
 public final class SamlRedirectionActionBuilder implements RedirectionActionBuilder {
 
@@ -26,16 +27,14 @@ public final class SamlRedirectionActionBuilder implements RedirectionActionBuil
 
     private final Supplier<ServiceProvider> serviceProvider;
     private final PendingLoginStore pendingLogins;
-    private final SessionIds ids;
     private final String defaultLandingPath;
     private final Clock clock;
     private final StepUp stepUp;
 
     public SamlRedirectionActionBuilder(Supplier<ServiceProvider> serviceProvider, PendingLoginStore pendingLogins,
-                                        SessionIds ids, String defaultLandingPath, Clock clock, StepUp stepUp) {
+                                        String defaultLandingPath, Clock clock, StepUp stepUp) {
         this.serviceProvider = serviceProvider;
         this.pendingLogins = pendingLogins;
-        this.ids = ids;
         this.defaultLandingPath = defaultLandingPath;
         this.clock = clock;
         this.stepUp = stepUp;
@@ -48,10 +47,10 @@ public final class SamlRedirectionActionBuilder implements RedirectionActionBuil
         if (!PendingLoginRedirects.isLocalPath(original) || original.length() > MAX_ORIGINAL_URL) {
             original = defaultLandingPath;
         }
-        AuthnRequestOptions options = stepUp.options(ctx.webContext());
-        String requestId = "_" + ids.newToken(20);
-        String relayState = pendingLogins.create(requestId, original, options.classRefs());
-        OutboundMessage message = serviceProvider.get().authnRequest(requestId, relayState, clock.instant(), options);
+        boolean isStepUp = stepUp.isStepUp(ctx.webContext());
+        Handle handle = pendingLogins.startSignIn(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN, original);
+        OutboundMessage message = serviceProvider.get().authnRequest(handle.messageId(), handle.value(), clock.instant(),
+                stepUp.options(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN));
         return Optional.of(message.isRedirect() ? new FoundAction(message.location()) : new AutoPostAction(message));
     }
 }

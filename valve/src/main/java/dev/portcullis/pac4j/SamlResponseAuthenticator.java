@@ -12,14 +12,16 @@ import dev.portcullis.saml.SamlErrorCode;
 import dev.portcullis.saml.SamlValidationException;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.saml.ValidatedAssertion;
-import dev.portcullis.session.PendingLogin;
 import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.PendingLoginStore.SignIn;
 
 /**
- * Validates a SAMLResponse against the pending login its RelayState names. The pending login is
- * taken (single use) before validation, so a response can complete at most one sign-in even when
- * it fails. A RelayState that names nothing is refused, unless unsolicited responses are enabled,
- * in which case the response must then be a genuinely unsolicited one (no InResponseTo).
+ * Validates a SAMLResponse against the sign-in its RelayState handle names: the Response must answer
+ * the AuthnRequest sent with that handle (InResponseTo = the handle's MAC), within loginRequestTimeout,
+ * and carry the authentication context that sign-in required. Only then is the handle marked used, so
+ * each sign-in completes at most once, and only an IdP-signed Response can use one up. A RelayState that
+ * is no handle is refused, unless unsolicited responses are enabled, in which case the response must
+ * then be a genuinely unsolicited one (no InResponseTo).
  */
 public final class SamlResponseAuthenticator implements Authenticator {
 
@@ -51,22 +53,28 @@ public final class SamlResponseAuthenticator implements Authenticator {
                 throw new SamlValidationException(SamlErrorCode.IDP_METADATA_EXPIRED, "IdP metadata validUntil [" + validUntil
                         + "] has passed");
             }
-            PendingLogin pending = null;
+            SignIn signIn = null;
             if (saml.relayState() != null) {
-                pending = pendingLogins.take(saml.relayState()).orElse(null);
-                if (pending == null && !allowUnsolicited) {
-                    throw new SamlValidationException(SamlErrorCode.UNKNOWN_RELAY_STATE, "RelayState names no pending"
-                            + " sign-in (used, expired or never issued)");
+                signIn = pendingLogins.signIn(saml.relayState()).orElse(null);
+                if (signIn == null && !allowUnsolicited) {
+                    throw new SamlValidationException(SamlErrorCode.UNKNOWN_RELAY_STATE, "RelayState is no sign-in handle"
+                            + " this valve issues, or its loginRequestTimeout has passed");
                 }
             }
-            ValidatedAssertion assertion = sp.validator().validate(saml.samlResponse(), pending == null ? null : pending.requestId());
-            List<String> required = pending == null ? stepUp.unsolicitedRequirement() : pending.requiredAuthnContexts();
+            // InResponseTo must equal the MAC of the handle: the proof that this valve started this sign-in.
+            ValidatedAssertion assertion = sp.validator().validate(saml.samlResponse(),
+                    signIn == null ? null : signIn.handle().messageId());
+            List<String> required = stepUp.requirement(signIn == null ? null : signIn.handle().purpose());
             String used = assertion.authnContextClassRef();
             if (!required.isEmpty() && (used == null || !required.contains(used))) {
                 throw new SamlValidationException(SamlErrorCode.AUTHN_CONTEXT_NOT_SATISFIED, "AuthnContextClassRef ["
                         + assertion.authnContextClassRef() + "] is not one of the required " + required);
             }
-            saml.validated(assertion, pending, correlationId);
+            if (signIn != null && !pendingLogins.consume(signIn.handle())) {
+                throw new SamlValidationException(SamlErrorCode.UNKNOWN_RELAY_STATE, "this sign-in (RelayState) has"
+                        + " already been completed by another response");
+            }
+            saml.validated(assertion, signIn == null ? null : signIn.originalUrl(), correlationId);
             ctx.webContext().setRequestAttribute(PendingLoginRedirects.CREDENTIALS, saml);
             return Optional.of(saml);
         } catch (SamlValidationException e) {

@@ -9,6 +9,7 @@ import org.pac4j.core.authorization.authorizer.Authorizer;
 
 import dev.portcullis.config.PathPatterns;
 import dev.portcullis.saml.AuthnRequestOptions;
+import dev.portcullis.session.RelayStates.Purpose;
 import dev.portcullis.session.SsoSession;
 
 /**
@@ -58,13 +59,21 @@ public final class StepUp implements Authorizer {
         return true;
     }
 
-    /** What to ask the IdP for on this request. */
-    AuthnRequestOptions options(WebContext context) {
-        return Boolean.TRUE.equals(context.getRequestAttribute(REQUESTED).orElse(null)) ? stepUp : everySignIn;
+    /** Whether the sign-in this request starts is a step-up. */
+    boolean isStepUp(WebContext context) {
+        return Boolean.TRUE.equals(context.getRequestAttribute(REQUESTED).orElse(null));
     }
 
-    /** What an IdP-initiated sign-in must have used (the globally requested classes, if any). */
-    public List<String> unsolicitedRequirement() {
-        return everySignIn.classRefs();
+    /** What to ask the IdP for in a sign-in of this kind. */
+    AuthnRequestOptions options(Purpose purpose) {
+        return purpose == Purpose.STEP_UP ? stepUp : everySignIn;
+    }
+
+    /**
+     * The AuthnContextClassRefs a sign-in of this kind must have used (empty: any); null stands for an
+     * IdP-initiated sign-in, which must meet the globally requested classes, if any.
+     */
+    public List<String> requirement(Purpose purpose) {
+        return options(purpose == null ? Purpose.SIGN_IN : purpose).classRefs();
     }
 }

@@ -30,8 +30,8 @@ public enum SamlErrorCode {
             + " that contains it, or that element's ID is not unique."),
     INVALID_DESTINATION("invalid_destination", "Response Destination differs from this SP's ACS URL (check"
             + " externalBaseUrl and the ACS URL registered at the IdP)."),
-    UNKNOWN_RELAY_STATE("unknown_relay_state", "The RelayState matches no pending sign-in: already used, expired"
-            + " (loginRequestTimeout), or not issued here."),
+    UNKNOWN_RELAY_STATE("unknown_relay_state", "The RelayState is no sign-in this valve started, the sign-in"
+            + " took longer than loginRequestTimeout, or it was already completed."),
     UNSOLICITED_RESPONSE("unsolicited_response", "An IdP-initiated response arrived and allowUnsolicitedResponses is false."),
     INVALID_IN_RESPONSE_TO("invalid_in_response_to", "InResponseTo does not match the AuthnRequest this sign-in started with."),
     INVALID_ISSUE_INSTANT("invalid_issue_instant", "The Response IssueInstant is in the future or older than"

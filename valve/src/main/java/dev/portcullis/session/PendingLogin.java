@@ -3,20 +3,14 @@ package dev.portcullis.session;
 import java.time.Instant;
 
 /**
- * A sign-in in progress, kept server-side under the random handle sent as RelayState: the ACS needs
- * no cookie to find it, so SameSite rules cannot break the login, and a RelayState can never carry a
- * URL (no open redirect, CVE-2019-3877). Single use.
+ * Where a user was going when a sign-in started, kept server-side under its RelayState handle, so a
+ * RelayState never carries a URL (no open redirect, CVE-2019-3877). Only a hint: the sign-in itself is
+ * proven by the handle ({@link RelayStates}), so when this entry is gone (evicted by a flood of
+ * unauthenticated requests, or the cache was cleared) the user still signs in and lands on
+ * {@code defaultLandingPath}.
  *
- * @param requestId   the AuthnRequest ID; the Response's InResponseTo must equal it
- * @param originalUrl where the user was going: a path on this server, with its query
- * @param createdAt   when the user was sent to the IdP
- * @param expiresAt   after this the handle is unknown
- * @param requiredAuthnContexts the AuthnContextClassRefs the sign-in must use (empty: any)
+ * @param originalUrl a path on this server, with its query
+ * @param expiresAt   when the sign-in it belongs to can no longer finish
  */
-public record PendingLogin(String requestId, String originalUrl, Instant createdAt, Instant expiresAt,
-                           java.util.List<String> requiredAuthnContexts) {
-
-    public PendingLogin {
-        requiredAuthnContexts = java.util.List.copyOf(requiredAuthnContexts);
-    }
+public record PendingLogin(String originalUrl, Instant expiresAt) {
 }

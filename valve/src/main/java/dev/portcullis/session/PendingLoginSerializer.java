@@ -1,14 +1,15 @@
 package dev.portcullis.session;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 
 import org.ehcache.spi.serialization.Serializer;
 import org.ehcache.spi.serialization.SerializerException;
 
-/** Writes {@link PendingLogin} in the explicit {@link Binary} format, version 2 (reads 1 too). Thread-safe. */
+/** Writes {@link PendingLogin} in the explicit {@link Binary} format, version 3. Thread-safe. */
 public final class PendingLoginSerializer implements Serializer<PendingLogin> {
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     public PendingLoginSerializer() {
     }
@@ -21,11 +22,8 @@ public final class PendingLoginSerializer implements Serializer<PendingLogin> {
     public ByteBuffer serialize(PendingLogin p) {
         return new Binary.Writer()
                 .writeByte(VERSION)
-                .writeString(p.requestId())
                 .writeString(p.originalUrl())
-                .writeInstant(p.createdAt())
                 .writeInstant(p.expiresAt())
-                .writeStrings(p.requiredAuthnContexts())
                 .toBuffer();
     }
 
@@ -33,20 +31,17 @@ public final class PendingLoginSerializer implements Serializer<PendingLogin> {
     public PendingLogin read(ByteBuffer binary) {
         Binary.Reader in = new Binary.Reader(binary);
         int version = in.readByte();
-        if (version != VERSION && version != 1) {
+        if (version != VERSION) {
+            // Versions 1 and 2 belonged to handles of another shape, which no request can name any more.
             throw new SerializerException("unknown pending-login format version " + version);
         }
-        String requestId = in.readString();
         String originalUrl = in.readString();
-        java.time.Instant createdAt = in.readInstant();
-        java.time.Instant expiresAt = in.readInstant();
-        java.util.List<String> required = version == 1 ? java.util.List.of() : in.readStrings();
-        PendingLogin pending = new PendingLogin(requestId, originalUrl, createdAt, expiresAt, required);
+        Instant expiresAt = in.readInstant();
         in.expectEnd();
-        if (pending.requestId() == null || pending.originalUrl() == null || pending.expiresAt() == null) {
+        if (originalUrl == null || expiresAt == null) {
             throw new SerializerException("incomplete pending-login entry");
         }
-        return pending;
+        return new PendingLogin(originalUrl, expiresAt);
     }
 
     @Override

@@ -1,83 +1,75 @@
 package dev.portcullis.session;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 import org.ehcache.Cache;
 
+import dev.portcullis.session.RelayStates.Handle;
+import dev.portcullis.session.RelayStates.Purpose;
+
 /**
- * Pending sign-ins by RelayState handle (128 random bits). {@link #take} is atomic and single use:
- * of two requests presenting the same handle, at most one gets the pending login. Thread-safe.
+ * Sign-ins and Single Logouts in progress, by RelayState handle. The handle proves itself
+ * ({@link RelayStates}); the cache only remembers where each signing-in user was going, so a flood
+ * that evicts entries costs a user the page they asked for, never the sign-in. Thread-safe.
  */
 public final class PendingLoginStore {
 
-    /** Bytes of randomness in a RelayState handle; 22 characters, well under the 80 bytes SAML allows. */
-    public static final int HANDLE_BYTES = 16;
-
-    private final Cache<String, PendingLogin> cache;
-    private final SessionIds ids;
-    private final Clock clock;
-    private final Duration timeout;
-
-    public PendingLoginStore(Cache<String, PendingLogin> cache, SessionIds ids, Clock clock, Duration timeout) {
-        this.cache = cache;
-        this.ids = ids;
-        this.clock = clock;
-        this.timeout = timeout;
-    }
-
-    /** Records a sign-in that starts now; returns its RelayState handle. */
-    public String create(String requestId, String originalUrl) {
-        return create(requestId, originalUrl, java.util.List.of());
-    }
-
-    /** Records a sign-in that must use one of {@code requiredAuthnContexts}; returns its RelayState handle. */
-    public String create(String requestId, String originalUrl, java.util.List<String> requiredAuthnContexts) {
-        Instant now = clock.instant();
-        String handle = ids.newToken(HANDLE_BYTES);
-        cache.put(handle, new PendingLogin(requestId, originalUrl, now, now.plus(timeout), requiredAuthnContexts));
-        return handle;
-    }
-
-    private static final String LOGOUT = "logout:";
+    private static final Set<Purpose> SIGN_INS = EnumSet.of(Purpose.SIGN_IN, Purpose.STEP_UP);
+    private static final Set<Purpose> LOGOUTS = EnumSet.of(Purpose.LOGOUT);
 
     /**
-     * Records a Single Logout that starts now (the LogoutRequest ID and where to land); returns its
-     * RelayState handle. Kept apart from sign-ins, so the ACS can never take a logout's handle.
+     * A sign-in the ACS can complete.
+     *
+     * @param originalUrl where the user was going, or null when no longer remembered
      */
-    public String createLogout(String requestId, String landingUrl) {
-        Instant now = clock.instant();
-        String handle = ids.newToken(HANDLE_BYTES);
-        cache.put(LOGOUT + handle, new PendingLogin(requestId, landingUrl, now, now.plus(timeout), java.util.List.of()));
+    public record SignIn(Handle handle, String originalUrl) {
+    }
+
+    private final Cache<String, PendingLogin> cache;
+    private final RelayStates relayStates;
+
+    public PendingLoginStore(Cache<String, PendingLogin> cache, RelayStates relayStates) {
+        this.cache = cache;
+        this.relayStates = relayStates;
+    }
+
+    /** Starts a sign-in now: a new handle, with where the user was going remembered under it. */
+    public Handle startSignIn(Purpose purpose, String originalUrl) {
+        if (!SIGN_INS.contains(purpose)) {
+            throw new IllegalArgumentException(purpose + " is not a sign-in");
+        }
+        Handle handle = relayStates.issue(purpose);
+        cache.put(handle.value(), new PendingLogin(originalUrl, handle.expiresAt()));
         return handle;
     }
 
-    /** Removes and returns the pending logout for a handle, if it exists and has not expired. */
-    public Optional<PendingLogin> takeLogout(String handle) {
-        if (!SessionIds.looksLikeToken(handle, HANDLE_BYTES)) {
-            return Optional.empty();
-        }
-        return takeKey(LOGOUT + handle);
+    /** Starts a Single Logout now: a new handle (nothing to remember; the landing page is fixed). */
+    public Handle startLogout() {
+        return relayStates.issue(Purpose.LOGOUT);
     }
 
-    /** Removes and returns the pending login for a handle, if it exists and has not expired. */
-    public Optional<PendingLogin> take(String handle) {
-        if (!SessionIds.looksLikeToken(handle, HANDLE_BYTES)) {
-            return Optional.empty();
-        }
-        return takeKey(handle);
+    /**
+     * The sign-in a RelayState names, when it is an unexpired sign-in handle; takes the remembered URL
+     * (so it is used once). The IdP's InResponseTo still has to match {@link Handle#messageId}.
+     */
+    public Optional<SignIn> signIn(String relayState) {
+        return relayStates.read(relayState, SIGN_INS).map(handle -> new SignIn(handle, takeUrl(handle.value())));
     }
 
-    private Optional<PendingLogin> takeKey(String key) {
+    /** The Single Logout a RelayState names, when it is an unexpired logout handle. */
+    public Optional<Handle> logout(String relayState) {
+        return relayStates.read(relayState, LOGOUTS);
+    }
+
+    /** Marks a handle used once its answer has been validated; false when it had been used already. */
+    public boolean consume(Handle handle) {
+        return relayStates.consume(handle);
+    }
+
+    private String takeUrl(String key) {
         PendingLogin pending = cache.get(key);
-        if (pending == null || !cache.remove(key, pending)) {
-            return Optional.empty();
-        }
-        if (!clock.instant().isBefore(pending.expiresAt())) {
-            return Optional.empty();
-        }
-        return Optional.of(pending);
+        return pending != null && cache.remove(key, pending) ? pending.originalUrl() : null;
     }
 }

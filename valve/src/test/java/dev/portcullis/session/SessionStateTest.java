@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.portcullis.session.RelayStates.Handle;
+import dev.portcullis.session.RelayStates.Purpose;
 import dev.portcullis.testkit.TestClock;
 
 /** The Ehcache-backed state: sessions, pending logins, the replay cache and their serializers. */
@@ -36,7 +38,10 @@ class SessionStateTest {
         caches = Caches.start(null, clock, Duration.ofMinutes(30), getClass().getClassLoader());
         sessions = new SessionRepository(caches.sessions(), new SessionIndex(caches.sessionIndex(), clock), ids, clock,
                 Duration.ofMinutes(30));
-        pending = new PendingLoginStore(caches.pendingLogins(), ids, clock, Duration.ofMinutes(10));
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        pending = new PendingLoginStore(caches.pendingLogins(),
+                new RelayStates(key, new SecureRandom(), clock, Duration.ofMinutes(10), new CacheReplayCache(caches.replay())));
     }
 
     @AfterEach
@@ -98,30 +103,59 @@ class SessionStateTest {
     }
 
     @Test
-    void aPendingLoginCanBeTakenOnlyOnce() {
-        String handle = pending.create("_r1", "/app/?x=1");
+    void theOriginalUrlIsGivenOutOnceButTheSignInStaysProvable() {
+        Handle handle = pending.startSignIn(Purpose.SIGN_IN, "/app/?x=1");
 
-        assertThat(pending.take(handle)).get().extracting(PendingLogin::requestId).isEqualTo("_r1");
-        assertThat(pending.take(handle)).isEmpty();
+        PendingLoginStore.SignIn first = pending.signIn(handle.value()).orElseThrow();
+        assertThat(first.originalUrl()).isEqualTo("/app/?x=1");
+        assertThat(first.handle().messageId()).isEqualTo(handle.messageId());
+        PendingLoginStore.SignIn again = pending.signIn(handle.value()).orElseThrow();
+        assertThat(again.originalUrl()).isNull();
+        assertThat(again.handle().messageId()).isEqualTo(handle.messageId());
     }
 
     @Test
-    void aPendingLoginExpires() {
-        String handle = pending.create("_r1", "/app/");
-        clock.advance(Duration.ofMinutes(11));
-        assertThat(pending.take(handle)).isEmpty();
+    void aSignInSurvivesItsCacheEntry() {
+        Handle handle = pending.startSignIn(Purpose.STEP_UP, "/app/admin/");
+        caches.pendingLogins().clear();   // what eviction by a flood of unauthenticated requests does
+
+        PendingLoginStore.SignIn signIn = pending.signIn(handle.value()).orElseThrow();
+        assertThat(signIn.handle().messageId()).isEqualTo(handle.messageId());
+        assertThat(signIn.handle().purpose()).isEqualTo(Purpose.STEP_UP);
+        assertThat(signIn.originalUrl()).isNull();
     }
 
     @Test
-    void concurrentTakesOfOneHandleSucceedOnce() throws Exception {
-        String handle = pending.create("_r1", "/app/");
+    void aSignInExpiresWithLoginRequestTimeout() {
+        Handle handle = pending.startSignIn(Purpose.SIGN_IN, "/app/");
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(pending.signIn(handle.value())).isPresent();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(pending.signIn(handle.value())).isEmpty();
+    }
+
+    @Test
+    void signInAndLogoutHandlesAreNotInterchangeable() {
+        Handle signIn = pending.startSignIn(Purpose.SIGN_IN, "/app/");
+        Handle logout = pending.startLogout();
+
+        assertThat(pending.signIn(logout.value())).isEmpty();
+        assertThat(pending.logout(signIn.value())).isEmpty();
+        assertThat(pending.logout(logout.value())).get().extracting(Handle::messageId).isEqualTo(logout.messageId());
+    }
+
+    @Test
+    void concurrentConsumptionsOfOneHandleSucceedOnce() throws Exception {
+        Handle handle = pending.startSignIn(Purpose.SIGN_IN, "/app/");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
-        ConcurrentLinkedQueue<PendingLogin> won = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Boolean> won = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < 8; i++) {
             pool.submit(() -> {
                 go.await();
-                pending.take(handle).ifPresent(won::add);
+                if (pending.consume(handle)) {
+                    won.add(true);
+                }
                 return null;
             });
         }
@@ -180,8 +214,7 @@ class SessionStateTest {
     @Test
     void pendingLoginsRoundTripThroughTheirSerializer() {
         PendingLoginSerializer serializer = new PendingLoginSerializer();
-        PendingLogin original = new PendingLogin("_r", "/app/?a=b", clock.instant(), clock.instant().plusSeconds(600),
-                List.of("https://refeds.org/profile/mfa"));
+        PendingLogin original = new PendingLogin("/app/?a=b", clock.instant().plusSeconds(600));
         assertThat(serializer.read(serializer.serialize(original))).isEqualTo(original);
     }
 }
