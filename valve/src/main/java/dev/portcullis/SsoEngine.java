@@ -95,13 +95,15 @@ final class SsoEngine implements AutoCloseable {
     private final LogoutEndpoints logout;
     private final SessionRepository sessions;
     private final WebappSessions webappSessions;
+    private final CacheSessionStore store;
+    private final StepUp stepUp;
     private final String logoutEndpoint;
     private final String sloEndpoint;
     private final String signedOutEndpoint;
 
     private SsoEngine(Settings settings, Caches caches, Config config, ProtectedPathMatcher paths, String spMetadata,
                       CorrelationIds correlationIds, IdpTrust trust, String authorizers, LogoutEndpoints logout,
-                      SessionRepository sessions, WebappSessions webappSessions) {
+                      SessionRepository sessions, WebappSessions webappSessions, CacheSessionStore store, StepUp stepUp) {
         this.settings = settings;
         this.caches = caches;
         this.config = config;
@@ -120,6 +122,8 @@ final class SsoEngine implements AutoCloseable {
         this.logout = logout;
         this.sessions = sessions;
         this.webappSessions = webappSessions;
+        this.store = store;
+        this.stepUp = stepUp;
         this.logoutEndpoint = endpointPrefix + "/logout";
         this.sloEndpoint = endpointPrefix + "/slo";
         this.signedOutEndpoint = endpointPrefix + "/signed-out";
@@ -236,7 +240,8 @@ final class SsoEngine implements AutoCloseable {
             LogoutEndpoints logout = new LogoutEndpoints(settings, config, store, sessions, pending, webappSessions, current,
                     audit, correlationIds, ids, writer, clock);
             return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, trust,
-                    stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS, logout, sessions, webappSessions);
+                    stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS, logout, sessions, webappSessions, store,
+                    stepUp);
         } catch (RuntimeException e) {
             if (trust != null) {
                 trust.close();
@@ -260,10 +265,19 @@ final class SsoEngine implements AutoCloseable {
             next.invoke(request, response);
             return;
         }
+        CacheSessionStore.Current current = store.current(request, response);
+        if (current.session() != null && !stepUp.needed(path, current.session())) {
+            // What pac4j's security logic grants a valid session on a protected path (isAuthenticated, and
+            // StepUp satisfied), without building its machinery on every request of every signed-in user.
+            granted(request, response, next, current);
+            return;
+        }
+        // Everything else (no session, an ended one, a step-up to ask for) goes through pac4j, which finds
+        // the same lookup on the request.
         ValveParameters parameters = new ValveParameters(request, response, path);
         Throwable[] failure = new Throwable[1];
         try {
-            config.getSecurityLogic().perform(config, (context, store, profiles) -> {
+            config.getSecurityLogic().perform(config, (context, sessionStore, profiles) -> {
                 SamlProfile profile = first(profiles);
                 if (profile == null) {
                     // pac4j grants requests its matcher does not cover; ours covers exactly the protected paths.
@@ -276,7 +290,7 @@ final class SsoEngine implements AutoCloseable {
                 } catch (IOException | ServletException e) {
                     failure[0] = e;
                 }
-                rememberWebappSession(request, context, (CacheSessionStore) store, profile);
+                rememberWebappSession(request, store.current(request, response));
                 return null;
             }, SamlClient.NAME, authorizers, ProtectedPathMatcher.NAME, parameters);
         } catch (HttpAction action) {
@@ -329,18 +343,25 @@ final class SsoEngine implements AutoCloseable {
         }
     }
 
+    private void granted(Request request, Response response, Valve next, CacheSessionStore.Current current)
+            throws IOException, ServletException {
+        identity.bind(request, current.session());
+        headers.add(request, current.session());
+        try {
+            next.invoke(request, response);
+        } finally {
+            rememberWebappSession(request, current);
+        }
+    }
+
     /**
      * Notes the webapp's own HttpSession under the Portcullis session, once, so that logout can end it.
      * Costs nothing on requests whose webapp session is already known or absent.
      */
-    private void rememberWebappSession(Request request, org.pac4j.core.context.WebContext context, CacheSessionStore store,
-                                       SamlProfile profile) {
+    private void rememberWebappSession(Request request, CacheSessionStore.Current current) {
         String used = webappSessions.used(request);
-        if (used != null && !profile.session().webappSessions().contains(used)) {
-            CacheSessionStore.Current current = store.current(context);
-            if (current.id() != null) {
-                sessions.rememberWebappSession(current.id(), current.session(), used);
-            }
+        if (used != null && current.id() != null && !current.session().webappSessions().contains(used)) {
+            sessions.rememberWebappSession(current.id(), current.session(), used);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.pac4j.core.context.WebContext;
 import org.pac4j.core.context.session.SessionStore;
@@ -55,11 +56,21 @@ public final class CacheSessionStore implements SessionStore {
 
     /** The current request's session lookup, done at most once per request. */
     public Current current(WebContext context) {
-        Object cached = context.getRequestAttribute(LOOKUP).orElse(null);
+        JEEContext jee = (JEEContext) context;
+        return current(jee.getNativeRequest(), jee.getNativeResponse());
+    }
+
+    /**
+     * The current request's session: the cookie read and one cache lookup, done at most once per request
+     * (the result is kept on the request). A session that ended (idle, lifetime) is audited, and the
+     * browser told to drop its cookie.
+     */
+    public Current current(HttpServletRequest request, HttpServletResponse response) {
+        Object cached = request.getAttribute(LOOKUP);
         if (cached instanceof Current current) {
             return current;
         }
-        String id = cookies.read(request(context));
+        String id = cookies.read(request);
         Current current;
         if (id == null) {
             current = Current.NONE;
@@ -71,14 +82,14 @@ public final class CacheSessionStore implements SessionStore {
                 if (lookup.ended() != null) {
                     SsoSession ended = lookup.ended();
                     audit.sessionExpired(ended.principal(), ended.idpEntityId(), SessionIds.logHash(id),
-                            context.getRemoteAddr(), lookup.cause().name().toLowerCase(java.util.Locale.ROOT));
+                            request.getRemoteAddr(), lookup.cause().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 // A cookie for no session: tell the browser to drop it.
-                cookies.clear(context);
+                cookies.clear(response);
                 current = Current.NONE;
             }
         }
-        context.setRequestAttribute(LOOKUP, current);
+        request.setAttribute(LOOKUP, current);
         return current;
     }
 
@@ -130,7 +141,7 @@ public final class CacheSessionStore implements SessionStore {
         }
         SsoSession session = profile.session();
         String id = sessions.create(session);
-        cookies.write(context, id);
+        cookies.write(response(context), id);
         context.setRequestAttribute(LOOKUP, new Current(id, session));
         audit.loginSuccess(session.principal(), session.idpEntityId(), SessionIds.logHash(id), context.getRemoteAddr(),
                 profile.correlationId(), session.authnContextClassRef());
@@ -143,7 +154,7 @@ public final class CacheSessionStore implements SessionStore {
             return false;
         }
         SsoSession removed = sessions.remove(current.id());
-        cookies.clear(context);
+        cookies.clear(response(context));
         context.setRequestAttribute(LOOKUP, Current.NONE);
         if (removed != null) {
             audit.logout(removed.principal(), removed.idpEntityId(), SessionIds.logHash(current.id()),
@@ -169,14 +180,14 @@ public final class CacheSessionStore implements SessionStore {
         return current(context).id() != null;
     }
 
-    private static HttpServletRequest request(WebContext context) {
-        return ((JEEContext) context).getNativeRequest();
+    private static HttpServletResponse response(WebContext context) {
+        return ((JEEContext) context).getNativeResponse();
     }
 
     /** Clears the session cookie in this response (the session itself already ended elsewhere). */
     public void forget(WebContext context) {
         if (current(context).id() != null) {
-            cookies.clear(context);
+            cookies.clear(response(context));
             context.setRequestAttribute(LOOKUP, Current.NONE);
         }
     }
@@ -212,12 +223,12 @@ public final class CacheSessionStore implements SessionStore {
             return null;
         }
 
-        public void write(WebContext context, String id) {
-            ((JEEContext) context).getNativeResponse().addHeader("Set-Cookie", header(id, -1));
+        public void write(HttpServletResponse response, String id) {
+            response.addHeader("Set-Cookie", header(id, -1));
         }
 
-        public void clear(WebContext context) {
-            ((JEEContext) context).getNativeResponse().addHeader("Set-Cookie", header("", 0));
+        public void clear(HttpServletResponse response) {
+            response.addHeader("Set-Cookie", header("", 0));
         }
 
         /** HttpOnly, SameSite=Lax (the cookie must travel on the top-level redirect back from the IdP), Secure on https. */

@@ -13,6 +13,7 @@ import java.util.Base64;
 public final class SessionIds {
 
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+    private static final MessageDigest SHA256 = newSha256();
 
     private final SecureRandom random;
 
@@ -44,9 +45,21 @@ public final class SessionIds {
 
     /** SHA-256 of the value, base64url. */
     public static String hash(String value) {
+        return URL.encodeToString(sha256().digest(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A fresh SHA-256 digest: a clone of one made at start, cheaper than a provider lookup per request. */
+    private static MessageDigest sha256() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return URL.encodeToString(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
