@@ -116,7 +116,7 @@ public final class SessionRepository {
             cache.remove(key, session);
             return new Lookup(null, session, cause);
         }
-        if (Duration.between(session.lastAccess(), now).compareTo(touchInterval) >= 0) {
+        if (session.lastAccessOlderThan(now, touchInterval)) {
             SsoSession touched = session.touchedAt(now);
             if (cache.replace(key, session, touched)) {
                 return new Lookup(touched, null, null);

@@ -2,6 +2,7 @@ package dev.portcullis.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,17 @@ public final class SsoSession {
     /** How many webapp sessions one session remembers (one per webapp a user opens, normally a handful). */
     public static final int MAX_WEBAPP_SESSIONS = 64;
 
+    private static final long NONE = Long.MIN_VALUE;
+
+    // Compact on purpose (one is kept per signed-in user): values shared by all users are canonical
+    // instances (Canonical), attribute values are one string with offsets, instants are epoch millis.
     private final String principal;
     private final List<String> roles;
-    private final Map<String, List<String>> attributes;
+    private final String[] attributeNames;
+    /** Every attribute value, concatenated in order. */
+    private final String attributeText;
+    /** The number of values of each attribute, then the end offset in attributeText of each value. */
+    private final int[] attributeLayout;
     private final String idpEntityId;
     private final String nameId;
     private final String nameIdFormat;
@@ -37,10 +46,10 @@ public final class SsoSession {
     private final String spNameQualifier;
     private final String sessionIndex;
     private final String authnContextClassRef;
-    private final Instant authnInstant;
-    private final Instant createdAt;
-    private final Instant lastAccess;
-    private final Instant expiresAt;
+    private final long authnInstant;
+    private final long createdAt;
+    private final long lastAccess;
+    private final long expiresAt;
     private final List<String> webappSessions;
 
     public SsoSession(String principal, List<String> roles, Map<String, List<String>> attributes, String idpEntityId,
@@ -59,40 +68,96 @@ public final class SsoSession {
                       String nameId, String nameIdFormat, String nameQualifier, String spNameQualifier,
                       String sessionIndex, String authnContextClassRef, Instant authnInstant, Instant createdAt,
                       Instant lastAccess, Instant expiresAt, List<String> webappSessions) {
-        this.principal = principal;
-        this.roles = List.copyOf(roles);
-        LinkedHashMap<String, List<String>> copy = new LinkedHashMap<>();
-        attributes.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        this.attributes = Collections.unmodifiableMap(copy);
-        this.idpEntityId = idpEntityId;
+        this.principal = principal != null && principal.equals(nameId) ? nameId : principal;
+        this.roles = Canonical.SHARED.list(roles);
+        String[] names = new String[attributes.size()];
+        int valueCount = 0;
+        int length = 0;
+        int i = 0;
+        for (Map.Entry<String, List<String>> attribute : attributes.entrySet()) {
+            names[i++] = attribute.getKey();
+            valueCount += attribute.getValue().size();
+            for (String value : attribute.getValue()) {
+                length += value.length();
+            }
+        }
+        this.attributeNames = Canonical.SHARED.names(names);
+        int[] layout = new int[names.length + valueCount];
+        StringBuilder text = new StringBuilder(length);
+        i = 0;
+        int v = names.length;
+        for (List<String> values : attributes.values()) {
+            layout[i++] = values.size();
+            for (String value : values) {
+                text.append(value);
+                layout[v++] = text.length();
+            }
+        }
+        this.attributeText = text.toString();
+        this.attributeLayout = layout;
+        this.idpEntityId = Canonical.SHARED.string(idpEntityId);
         this.nameId = nameId;
-        this.nameIdFormat = nameIdFormat;
-        this.nameQualifier = nameQualifier;
-        this.spNameQualifier = spNameQualifier;
+        this.nameIdFormat = Canonical.SHARED.string(nameIdFormat);
+        this.nameQualifier = Canonical.SHARED.string(nameQualifier);
+        this.spNameQualifier = Canonical.SHARED.string(spNameQualifier);
         this.sessionIndex = sessionIndex;
-        this.authnContextClassRef = authnContextClassRef;
-        this.authnInstant = authnInstant;
-        this.createdAt = createdAt;
-        this.lastAccess = lastAccess;
-        this.expiresAt = expiresAt;
+        this.authnContextClassRef = Canonical.SHARED.string(authnContextClassRef);
+        this.authnInstant = millis(authnInstant);
+        this.createdAt = millis(createdAt);
+        this.lastAccess = millis(lastAccess);
+        this.expiresAt = millis(expiresAt);
         this.webappSessions = List.copyOf(webappSessions);
+    }
+
+    /** A copy with another last access and webapp sessions; everything else shared, not rebuilt. */
+    private SsoSession(SsoSession s, long lastAccess, List<String> webappSessions) {
+        this.principal = s.principal;
+        this.roles = s.roles;
+        this.attributeNames = s.attributeNames;
+        this.attributeText = s.attributeText;
+        this.attributeLayout = s.attributeLayout;
+        this.idpEntityId = s.idpEntityId;
+        this.nameId = s.nameId;
+        this.nameIdFormat = s.nameIdFormat;
+        this.nameQualifier = s.nameQualifier;
+        this.spNameQualifier = s.spNameQualifier;
+        this.sessionIndex = s.sessionIndex;
+        this.authnContextClassRef = s.authnContextClassRef;
+        this.authnInstant = s.authnInstant;
+        this.createdAt = s.createdAt;
+        this.lastAccess = lastAccess;
+        this.expiresAt = s.expiresAt;
+        this.webappSessions = webappSessions;
+    }
+
+    private static long millis(Instant instant) {
+        if (instant == null) {
+            return NONE;
+        }
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException e) {
+            return instant.isBefore(Instant.EPOCH) ? NONE + 1 : Long.MAX_VALUE;
+        }
+    }
+
+    private static Instant instant(long millis) {
+        return millis == NONE ? null : Instant.ofEpochMilli(millis);
     }
 
     /** A copy seen in use at {@code now}. */
     public SsoSession touchedAt(Instant now) {
-        return new SsoSession(principal, roles, attributes, idpEntityId, nameId, nameIdFormat, nameQualifier,
-                spNameQualifier, sessionIndex, authnContextClassRef, authnInstant, createdAt, now, expiresAt, webappSessions);
+        return new SsoSession(this, millis(now), webappSessions);
     }
 
     /** A copy that also knows of one more webapp session (at most {@link #MAX_WEBAPP_SESSIONS}, newest kept). */
     public SsoSession withWebappSession(String webappSession) {
-        java.util.ArrayList<String> all = new java.util.ArrayList<>(webappSessions);
+        ArrayList<String> all = new ArrayList<>(webappSessions);
         all.add(webappSession);
         while (all.size() > MAX_WEBAPP_SESSIONS) {
             all.remove(0);
         }
-        return new SsoSession(principal, roles, attributes, idpEntityId, nameId, nameIdFormat, nameQualifier,
-                spNameQualifier, sessionIndex, authnContextClassRef, authnInstant, createdAt, lastAccess, expiresAt, all);
+        return new SsoSession(this, lastAccess, List.copyOf(all));
     }
 
     public List<String> webappSessions() {
@@ -101,10 +166,11 @@ public final class SsoSession {
 
     /** Null while the session is valid at {@code now}, else why it ended. */
     public EndCause endCause(Instant now, Duration idleTimeout) {
-        if (!now.isBefore(expiresAt)) {
+        long at = millis(now);
+        if (at >= expiresAt) {
             return EndCause.LIFETIME;
         }
-        if (!now.isBefore(lastAccess.plus(idleTimeout))) {
+        if (at >= lastAccess + idleTimeout.toMillis()) {
             return EndCause.IDLE;
         }
         return null;
@@ -112,8 +178,12 @@ public final class SsoSession {
 
     /** When the session ends if it stays idle from now on. */
     public Instant idleDeadline(Duration idleTimeout) {
-        Instant idle = lastAccess.plus(idleTimeout);
-        return idle.isBefore(expiresAt) ? idle : expiresAt;
+        return instant(Math.min(lastAccess + idleTimeout.toMillis(), expiresAt));
+    }
+
+    /** Whether at least {@code interval} has passed since the last recorded access. */
+    public boolean lastAccessOlderThan(Instant now, Duration interval) {
+        return millis(now) - lastAccess >= interval.toMillis();
     }
 
     public String principal() {
@@ -124,8 +194,50 @@ public final class SsoSession {
         return roles;
     }
 
+    /** The SAML attributes, decoded into a new unmodifiable map (in the IdP's order). */
     public Map<String, List<String>> attributes() {
-        return attributes;
+        LinkedHashMap<String, List<String>> map = new LinkedHashMap<>();
+        for (int i = 0; i < attributeNames.length; i++) {
+            map.put(attributeNames[i], attributeValues(i));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** How many attributes there are. */
+    public int attributeCount() {
+        return attributeNames.length;
+    }
+
+    /** The name of attribute {@code index}. */
+    public String attributeName(int index) {
+        return attributeNames[index];
+    }
+
+    /** The values of attribute {@code index}, decoded. */
+    public List<String> attributeValues(int index) {
+        int first = attributeNames.length;
+        for (int i = 0; i < index; i++) {
+            first += attributeLayout[i];
+        }
+        int count = attributeLayout[index];
+        String[] values = new String[count];
+        int start = first == attributeNames.length ? 0 : attributeLayout[first - 1];
+        for (int k = 0; k < count; k++) {
+            int end = attributeLayout[first + k];
+            values[k] = attributeText.substring(start, end);
+            start = end;
+        }
+        return List.of(values);
+    }
+
+    /** The values of the named attribute, decoded, or null when there is no such attribute. */
+    public List<String> attributeValues(String name) {
+        for (int i = 0; i < attributeNames.length; i++) {
+            if (attributeNames[i].equals(name)) {
+                return attributeValues(i);
+            }
+        }
+        return null;
     }
 
     public String idpEntityId() {
@@ -157,25 +269,25 @@ public final class SsoSession {
     }
 
     public Instant authnInstant() {
-        return authnInstant;
+        return instant(authnInstant);
     }
 
     public Instant createdAt() {
-        return createdAt;
+        return instant(createdAt);
     }
 
     public Instant lastAccess() {
-        return lastAccess;
+        return instant(lastAccess);
     }
 
     public Instant expiresAt() {
-        return expiresAt;
+        return instant(expiresAt);
     }
 
     @Override
     public String toString() {
         // No attribute values: this may end up in a debug log.
         return "SsoSession[principal=" + principal + ", roles=" + roles + ", idp=" + idpEntityId
-                + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt + "]";
+                + ", createdAt=" + createdAt() + ", expiresAt=" + expiresAt() + "]";
     }
 }

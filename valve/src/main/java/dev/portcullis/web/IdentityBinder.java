@@ -1,7 +1,6 @@
 package dev.portcullis.web;
 
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.realm.GenericPrincipal;
@@ -27,20 +26,40 @@ public final class IdentityBinder {
     /** Request attribute with the AuthnContextClassRef of the sign-in. */
     public static final String AUTHN_CONTEXT = "portcullis.authnContextClassRef";
 
+    /** Distinct attribute names whose request-attribute names are kept; an IdP sends a few dozen at most. */
+    static final int MAX_NAMES = 1024;
+
     private final boolean exposeAttributes;
+    private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
 
     public IdentityBinder(boolean exposeAttributes) {
         this.exposeAttributes = exposeAttributes;
+    }
+
+    /**
+     * {@code portcullis.attribute.NAME}, the same String instance for the same name every time: Tomcat
+     * hashes each attribute name it is given, and a String computes its hash once.
+     */
+    String attributeName(String name) {
+        String known = names.get(name);
+        if (known != null) {
+            return known;
+        }
+        String full = ATTRIBUTE_PREFIX + name;
+        if (names.size() < MAX_NAMES) {
+            names.putIfAbsent(name, full);
+        }
+        return full;
     }
 
     public void bind(Request request, SsoSession session) {
         request.setUserPrincipal(new GenericPrincipal(session.principal(), session.roles()));
         request.setAuthType(AUTH_TYPE);
         if (exposeAttributes) {
-            Map<String, List<String>> attributes = session.attributes();
+            SessionAttributes attributes = new SessionAttributes(session);
             request.setAttribute(ATTRIBUTES, attributes);
-            for (Map.Entry<String, List<String>> attribute : attributes.entrySet()) {
-                request.setAttribute(ATTRIBUTE_PREFIX + attribute.getKey(), attribute.getValue());
+            for (int i = 0; i < session.attributeCount(); i++) {
+                request.setAttribute(attributeName(session.attributeName(i)), attributes.lazyValues(i));
             }
             request.setAttribute(NAME_ID, session.nameId());
             if (session.authnContextClassRef() != null) {

@@ -103,7 +103,7 @@ public final class IdentityHeaders {
             case "roles" -> String.join(",", session.roles());
             case "authnContext" -> session.authnContextClassRef();
             default -> {
-                List<String> values = session.attributes().get(source.substring("attribute:".length()));
+                List<String> values = session.attributeValues(source.substring("attribute:".length()));
                 yield values == null || values.isEmpty() ? null : String.join(",", values);
             }
         };
