@@ -8,6 +8,9 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.apache.catalina.connector.Request;
+import org.apache.tomcat.util.http.ServerCookie;
+import org.apache.tomcat.util.http.ServerCookies;
 import org.pac4j.core.context.WebContext;
 import org.pac4j.core.context.session.SessionStore;
 import org.pac4j.core.profile.UserProfile;
@@ -211,6 +214,9 @@ public final class CacheSessionStore implements SessionStore {
 
         /** The cookie's value, or null; with several cookies of that name, the first well-formed one. */
         public String read(HttpServletRequest request) {
+            if (request instanceof Request catalina) {
+                return read(catalina.getServerCookies());
+            }
             Cookie[] all = request.getCookies();
             if (all == null) {
                 return null;
@@ -218,6 +224,23 @@ public final class CacheSessionStore implements SessionStore {
             for (Cookie cookie : all) {
                 if (name.equals(cookie.getName()) && SessionIds.looksLikeToken(cookie.getValue(), SessionRepository.ID_BYTES)) {
                     return cookie.getValue();
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The same from Tomcat's parsed cookies, without turning every cookie of the request into a
+         * {@link Cookie} (which Tomcat would otherwise do on every request, for ours alone).
+         */
+        private String read(ServerCookies all) {
+            for (int i = 0; i < all.getCookieCount(); i++) {
+                ServerCookie cookie = all.getCookie(i);
+                if (cookie.getName().equals(name)) {
+                    String value = cookie.getValue().toString();
+                    if (SessionIds.looksLikeToken(value, SessionRepository.ID_BYTES)) {
+                        return value;
+                    }
                 }
             }
             return null;
