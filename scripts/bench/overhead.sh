@@ -12,7 +12,8 @@
 # request needs, so the ratio of CPU per request is the load-robust form of the throughput ratio.
 #
 #   scripts/bench/overhead.sh OUTDIR       (called by scripts/benchmarks.sh, which builds the module first)
-# Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (8), SERVER_CPU (0), WRK_CPU (1)
+# Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (8), SERVER_CPU (0), WRK_CPU (1),
+# BENCH_JVM_OPTS (extra JVM options, e.g. -Dportcullis.bench.exposeAttributes=true)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"
@@ -20,7 +21,8 @@ mkdir -p "$out"
 rounds="${ROUNDS:-5}"; duration="${DURATION:-5s}"; warmup="${WARMUP:-15s}"; connections="${CONNECTIONS:-8}"
 server_cpu="${SERVER_CPU:-0}"; wrk_cpu="${WRK_CPU:-1}"
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
-jvm=(java -Xms512m -Xmx512m -XX:+UseG1GC -cp "$cp")
+# shellcheck disable=SC2206  # BENCH_JVM_OPTS: extra JVM options for both servers, split on spaces on purpose
+jvm=(java -Xms512m -Xmx512m -XX:+UseG1GC ${BENCH_JVM_OPTS:-} -cp "$cp")
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 pids=()

@@ -24,6 +24,7 @@ import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 
 import dev.portcullis.testkit.IdpMetadataWriter;
 import dev.portcullis.testkit.TestCredentials;
+import dev.portcullis.web.SamlPrincipal;
 
 /**
  * A real embedded Tomcat for valve tests: two webapps on one Host ({@code /app} with an
@@ -151,12 +152,17 @@ final class EmbeddedTomcat implements AutoCloseable {
             out.println("authType=" + request.getAuthType());
             out.println("admin=" + request.isUserInRole("admin"));
             out.println("userRole=" + request.isUserInRole("user"));
+            if (request.getUserPrincipal() instanceof SamlPrincipal saml) {
+                new TreeMap<>(saml.getAttributes()).forEach((k, v) -> out.println("principal.attr." + k + "=" + v));
+                out.println("principal.nameId=" + saml.getNameId());
+                out.println("principal.idp=" + saml.getIdpEntityId());
+            }
             Object attributes = request.getAttribute("portcullis.attributes");
             if (attributes instanceof Map<?, ?> map) {
                 new TreeMap<>(map).forEach((k, v) -> out.println("attr." + k + "=" + v));
             }
             List<String> names = Collections.list(request.getAttributeNames());
-            out.println("hasMailAttribute=" + names.contains("portcullis.attribute.mail"));
+            out.println("portcullisRequestAttributes=" + names.stream().filter(n -> n.startsWith("portcullis.")).sorted().toList());
             jakarta.servlet.http.HttpSession own = request.getSession(false);
             out.println("webappSession=" + (own == null ? "none" : own.getAttribute("cachedUser")));
             for (String header : List.of("X-Remote-User", "X_Remote_User", "X-Roles", "X-Mail")) {

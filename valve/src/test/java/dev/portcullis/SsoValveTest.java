@@ -165,8 +165,9 @@ class SsoValveTest {
             Map<String, String> seen = identity(browser.follow(landing));
             assertThat(seen).containsEntry("user", "alice").containsEntry("principal", "alice")
                     .containsEntry("authType", "SAML").containsEntry("admin", "true").containsEntry("userRole", "true")
-                    .containsEntry("attr.mail", "[alice@example.com]").containsEntry("hasMailAttribute", "true")
-                    .containsEntry("path", "/app/page");
+                    .containsEntry("principal.attr.mail", "[alice@example.com]").containsEntry("path", "/app/page")
+                    .containsEntry("principal.nameId", "alice").containsEntry("principal.idp", EmbeddedTomcat.IDP_ENTITY)
+                    .containsEntry("portcullisRequestAttributes", "[]").doesNotContainKey("attr.mail");
         }
 
         @Test

@@ -105,6 +105,11 @@ public final class TomcatHarness {
         if (log != null) {
             valve.setLogConfig(log);
         }
+        // To measure what exposing the SAML attributes as request attributes costs.
+        String expose = System.getProperty("portcullis.bench.exposeAttributes");
+        if (expose != null) {
+            valve.setExposeAttributes(expose);
+        }
         return valve;
     }
 

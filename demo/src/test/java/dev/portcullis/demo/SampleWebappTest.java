@@ -72,7 +72,17 @@ class SampleWebappTest {
                 .contains("Authentication type: SAML")
                 .contains("<tr><td>user</td><td>yes</td></tr>").contains("<tr><td>admin</td><td>yes</td></tr>")
                 .contains("portcullis.attributes").contains("mail = [alice@example.com]")
-                .contains("portcullis.attribute.mail").doesNotContain("unrelated.attribute");
+                .contains("portcullis.nameId").doesNotContain("unrelated.attribute");
+    }
+
+    @Test
+    void homePageShowsThePrincipalsAttributesWhenItHasSome() {
+        assertThat(get("/", "alice", "user").body()).contains("Attributes from the principal")
+                .contains(AttributePrincipal.class.getName())
+                .contains("department = [R&amp;D &lt;lab&gt;]");
+        assertThat(get("/", "alice", "user", HeaderIdentityValve.PLAIN, "1").body())
+                .contains("org.apache.catalina.realm.GenericPrincipal has no attributes")
+                .doesNotContain("department");
     }
 
     @Test
@@ -164,10 +174,24 @@ class SampleWebappTest {
         }
     }
 
+    /** A principal with attributes, as Portcullis's SamlPrincipal (the sample knows neither). */
+    public static final class AttributePrincipal extends GenericPrincipal {
+        private static final long serialVersionUID = 1L;
+
+        AttributePrincipal(String name, List<String> roles) {
+            super(name, roles);
+        }
+
+        public Map<String, List<String>> getAttributes() {
+            return Map.of("department", List.of("R&D <lab>"));
+        }
+    }
+
     /** Binds the user named by test headers as an SSO valve would (only ever in this test). */
     static final class HeaderIdentityValve extends ValveBase {
         static final String USER = "X-Test-User";
         static final String ROLES = "X-Test-Roles";
+        static final String PLAIN = "X-Test-Plain-Principal";
 
         HeaderIdentityValve() {
             super(true);
@@ -179,13 +203,14 @@ class SampleWebappTest {
             if (user != null) {
                 String name = user.replace("%0A", "\n");
                 List<String> roles = Arrays.asList(request.getHeader(ROLES).split(","));
-                request.setUserPrincipal(new GenericPrincipal(name, roles));
+                request.setUserPrincipal(request.getHeader(PLAIN) != null ? new GenericPrincipal(name, roles)
+                        : new AttributePrincipal(name, roles));
                 request.setAuthType("SAML");
                 Map<String, List<String>> attributes = new LinkedHashMap<>();
                 attributes.put("uid", List.of(name));
                 attributes.put("mail", List.of("alice@example.com"));
                 request.setAttribute("portcullis.attributes", attributes);
-                request.setAttribute("portcullis.attribute.mail", attributes.get("mail"));
+                request.setAttribute("portcullis.nameId", name);
                 request.setAttribute("unrelated.attribute", "not shown");
             }
             getNext().invoke(request, response);

@@ -11,9 +11,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The home page: who the container says is signed in, how, which of the checked roles they hold, and
- * every request attribute whose name starts with {@code portcullis.} (the SAML attributes Portcullis
- * exposes). It reads them the way any servlet can, with no knowledge of SAML. A signed-in user gets a
+ * The home page: who the container says is signed in, how, which of the checked roles they hold, the
+ * attributes the principal carries, and every request attribute whose name starts with
+ * {@code portcullis.} (set when the valve's exposeAttributes is on). It reads them the way any servlet
+ * can, with no knowledge of SAML. A signed-in user gets a
  * "Sign out" link to the Host's sign-out page ({@link #SIGN_OUT_PATH}), a plain link like any other.
  */
 public class HomeServlet extends HttpServlet {
@@ -46,6 +47,9 @@ public class HomeServlet extends HttpServlet {
         }
         out.println("</table>");
 
+        out.println("<h2>Attributes from the principal</h2>");
+        out.println(principalAttributes(request.getUserPrincipal()));
+
         out.println("<h2>Request attributes</h2>");
         List<String> names = Collections.list(request.getAttributeNames()).stream()
                 .filter(name -> name.startsWith(ATTRIBUTE_PREFIX)).sorted().toList();
@@ -60,6 +64,25 @@ public class HomeServlet extends HttpServlet {
             out.println("</dl>");
         }
         Html.end(out, request.getContextPath());
+    }
+
+    /**
+     * The principal's {@code getAttributes()} map, if its class has one (Portcullis's SamlPrincipal
+     * does), as a description list. This webapp is compiled without the valve JAR, as an old one
+     * would be, so it looks the method up by name; a webapp of your own would cast to
+     * {@code dev.portcullis.web.SamlPrincipal} instead.
+     */
+    static String principalAttributes(java.security.Principal principal) {
+        if (principal == null) {
+            return "<p>No principal</p>";
+        }
+        Object attributes;
+        try {
+            attributes = principal.getClass().getMethod("getAttributes").invoke(principal);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "<p>" + Html.escape(principal.getClass().getName()) + " has no attributes</p>";
+        }
+        return "<p>" + Html.escape(principal.getClass().getName()) + "</p><dl>" + describe(attributes) + "</dl>";
     }
 
     /** One attribute value as dd elements: a map entry per line, anything else as its text. */

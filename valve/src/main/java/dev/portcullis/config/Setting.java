@@ -122,9 +122,10 @@ public enum Setting {
             "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
     ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,
             "Path prefix of Portcullis's own endpoints: endpointPath/acs and endpointPath/metadata."),
-    EXPOSE_ATTRIBUTES("exposeAttributes", "true", Setting::bool,
-            "Expose SAML attributes to webapps as request attributes (portcullis.attributes and"
-                    + " portcullis.attribute.NAME)."),
+    EXPOSE_ATTRIBUTES("exposeAttributes", "false", Setting::bool,
+            "Also expose the SAML attributes, NameID and AuthnContextClassRef as request attributes"
+                    + " (portcullis.attributes, a map; portcullis.nameId; portcullis.authnContextClassRef), for webapps"
+                    + " that cannot use the SamlPrincipal. Costs about 1 us per request."),
     IDENTITY_HEADERS("identityHeaders", "", dev.portcullis.web.IdentityHeaders::parse,
             "Request headers for webapps that read the user from a header: Header-Name=source pairs, comma separated;"
                     + " sources principal, nameId, roles, authnContext, attribute:NAME. Incoming headers with these names"

@@ -1,6 +1,5 @@
 package dev.portcullis.web;
 
-import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -12,10 +11,10 @@ import java.util.Set;
 import dev.portcullis.session.SsoSession;
 
 /**
- * A session's SAML attributes as the read-only {@code Map<String, List<String>>} (and per-attribute
- * lists) that webapps find in request attributes. Values are decoded from the compact session only
- * when a webapp reads them: most requests of most webapps never do, and then binding costs a few small
- * objects and no string. One per request; not for sharing between threads.
+ * A session's SAML attributes as the read-only {@code Map<String, List<String>>} that webapps find in
+ * the request attribute {@code portcullis.attributes}. Values are decoded from the compact session
+ * only when a webapp reads them: most requests of most webapps never do, and then binding costs two
+ * small objects and no string. One per request; not for sharing between threads.
  */
 final class SessionAttributes extends AbstractMap<String, List<String>> {
 
@@ -35,21 +34,6 @@ final class SessionAttributes extends AbstractMap<String, List<String>> {
             decoded[index] = values;
         }
         return (List<String>) values;
-    }
-
-    /** The values of attribute {@code index}, as a list that decodes them when first read. */
-    List<String> lazyValues(int index) {
-        return new AbstractList<>() {
-            @Override
-            public String get(int i) {
-                return values(index).get(i);
-            }
-
-            @Override
-            public int size() {
-                return values(index).size();
-            }
-        };
     }
 
     @Override
