@@ -4,7 +4,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.crypto.Mac;
 
 import jakarta.servlet.ServletException;
 
@@ -15,12 +25,12 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Setting;
 import dev.portcullis.config.Settings;
 import dev.portcullis.config.SettingsBuilder;
+import dev.portcullis.session.Caches;
 
 /**
  * SAML 2.0 single sign-on for every webapp behind this valve. Placed in a {@code <Host>}, one sign-in
@@ -52,11 +62,11 @@ import dev.portcullis.config.SettingsBuilder;
 public class SsoValve extends ValveBase {
 
     static {
-        // Before the first logger exists, so that Log4j never falls back to "no configuration found".
-        LogConfiguration.initialize();
+        // Tomcat creates a valve long before it starts it: Log4j's set-up and the loading of the libraries every
+        // start needs run meanwhile, on a thread of their own. Until logging is ready nothing here logs, and
+        // startInternal waits for it.
+        Preparation.begin();
     }
-
-    private static final Logger LOG = LogManager.getLogger(SsoValve.class);
 
     private final SettingsBuilder settings = new SettingsBuilder();
     private volatile SsoEngine engine;
@@ -535,6 +545,7 @@ public class SsoValve extends ValveBase {
     protected void startInternal() throws LifecycleException {
         Container container = getContainer();
         String contextPath = container instanceof Context context ? context.getPath() : "";
+        Preparation.awaitLogging();
         try {
             Settings built = settings.build(contextPath);
             LogConfiguration.apply(built.logConfig().orElse(null), SsoValve.class.getClassLoader());
@@ -542,7 +553,7 @@ public class SsoValve extends ValveBase {
             authenticators = AuthenticatorCaching.watch(container);
         } catch (ConfigurationException e) {
             startFailure = e.getMessage();
-            LOG.error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
+            LogManager.getLogger(SsoValve.class).error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
                     e.getMessage(), container == null ? "its container" : container.getName());
             throw new LifecycleException(e.getMessage(), e);
         }
@@ -582,6 +593,72 @@ public class SsoValve extends ValveBase {
     /** The running engine, for tests in this package. */
     SsoEngine engine() {
         return engine;
+    }
+
+    /**
+     * What every start needs and no setting changes, begun when the class loads: Portcullis's Log4j
+     * context with its built-in configuration (before any logger exists, so Log4j never falls back to
+     * "no configuration found"), then, as a warm-up, the classes of Ehcache and Apache Santuario, which
+     * otherwise take most of a start.
+     */
+    static final class Preparation {
+
+        private static final CompletableFuture<Void> LOGGING = new CompletableFuture<>();
+
+        private Preparation() {
+        }
+
+        static void begin() {
+            // One thread: on a small machine a second one would only compete with Tomcat's own start.
+            Thread thread = new Thread(() -> {
+                logging();
+                warmUp();
+            }, "portcullis-preparation");
+            thread.setDaemon(true);
+            thread.setContextClassLoader(SsoValve.class.getClassLoader());
+            thread.start();
+        }
+
+        private static void logging() {
+            try {
+                LogConfiguration.initialize();
+                LOGGING.complete(null);
+            } catch (RuntimeException | LinkageError e) {
+                LOGGING.completeExceptionally(e);
+            }
+        }
+
+        /** Waits until Portcullis's logging is set up. */
+        static void awaitLogging() throws LifecycleException {
+            try {
+                LOGGING.get(2, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                throw new LifecycleException("Portcullis could not set up its logging: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new LifecycleException("Portcullis's logging was not set up within 2 minutes", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LifecycleException("interrupted while Portcullis's logging was being set up", e);
+            }
+        }
+
+        /**
+         * Best effort: loads the classes a start needs by doing what it does once, with nothing kept:
+         * the caches as built-in defaults make them, Santuario's initialisation, the JCA services for
+         * keys, certificates and HMAC. Whatever fails here fails again, with its real cause and the
+         * setting that matters, in the start itself.
+         */
+        private static void warmUp() {
+            try {
+                Caches.start(null, Clock.systemUTC(), Duration.ofMinutes(30), SsoValve.class.getClassLoader()).close();
+                org.apache.xml.security.Init.init();
+                KeyFactory.getInstance("RSA");
+                CertificateFactory.getInstance("X.509");
+                Mac.getInstance("HmacSHA256");
+            } catch (RuntimeException | LinkageError | GeneralSecurityException ignored) {
+                // Only a warm-up.
+            }
+        }
     }
 
     /** Where Log4j reads Portcullis's logging configuration. */
