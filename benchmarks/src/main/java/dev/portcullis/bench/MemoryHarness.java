@@ -126,29 +126,19 @@ public final class MemoryHarness {
         return out;
     }
 
-    /** Where one session's bytes go, by class (JOL), to show what a smaller session would drop. */
+    /**
+     * Where one session's bytes go, by class (JOL). The graph includes the values every session shares
+     * (canonical attribute names, role values, formats): counted in full here, paid once per valve.
+     * Attributes are not read through {@code attributes()}, which decodes them into new objects.
+     */
     private static void footprint(SsoSession session) {
         org.openjdk.jol.info.GraphLayout layout = org.openjdk.jol.info.GraphLayout.parseInstance(session);
-        System.out.printf("jol_session_total_bytes=%d%n", layout.totalSize());
+        System.out.printf("jol_session_total_bytes_shared_values_included=%d%n", layout.totalSize());
         System.out.printf("serialized_session_bytes=%d%n",
                 new dev.portcullis.session.SsoSessionSerializer().serialize(session).remaining());
         for (String line : layout.toFootprint().split("\n")) {
             System.out.println("jol| " + line);
         }
-        long names = 0;
-        for (String name : session.attributes().keySet()) {
-            names += org.openjdk.jol.info.GraphLayout.parseInstance(name).totalSize();
-        }
-        System.out.printf("jol_attribute_names_bytes=%d%n", names);
-        long values = 0;
-        for (List<String> list : session.attributes().values()) {
-            for (String v : list) {
-                values += org.openjdk.jol.info.GraphLayout.parseInstance(v).totalSize();
-            }
-        }
-        System.out.printf("jol_attribute_value_strings_bytes=%d%n", values);
-        System.out.printf("jol_attribute_map_bytes=%d%n",
-                org.openjdk.jol.info.GraphLayout.parseInstance(session.attributes()).totalSize());
     }
 
     private static int count(Iterable<?> cache) {
