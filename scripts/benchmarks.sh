@@ -89,11 +89,12 @@ if wants acs; then
   # table quotes the median over rounds. Group A: Portcullis and the floor, 1 and 2 threads. Group B:
   # the floor again with the baselines.
   echo "== 1. ACS validation (JMH, $([ "$quick" = 1 ] && echo 1 || echo "${ACS_ROUNDS:-3}") rounds)" >&2
-  if [ "$quick" = 1 ]; then rounds=1; jmh_opts=(-f 1 -wi 2 -w 1s -i 2 -r 1s); else rounds="${ACS_ROUNDS:-3}"; jmh_opts=(-f 1 -wi 5 -w 1s -i 5 -r 2s); fi
+  if [ "$quick" = 1 ]; then rounds=1; jmh_opts=(-f 1 -i 2 -r 1s); warm_default=(-wi 2 -w 1s)
+  else rounds="${ACS_ROUNDS:-3}"; jmh_opts=(-f 1 -i 5 -r 2s); warm_default=(-wi 5 -w 1s); fi
   for r in $(seq 1 "$rounds"); do
     for group in A B; do
       await_quiet "acs-$group-$r"
-      warm=()
+      warm=("${warm_default[@]}")
       if [ "$group" = A ]; then regex='AcsBenchmark\.(floor|floor2Threads|pairCpuTime|portcullis|portcullis2Threads)$'
         # A 2-thread fork's JIT competes with both benchmark threads for the 2 cores: warm longer.
         [ "$quick" = 1 ] || warm=(-wi 8 -w 2s)

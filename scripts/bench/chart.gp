@@ -9,7 +9,7 @@ set style histogram errorbars gap 1 lw 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set key top left
+set key below horizontal
 set yrange [0:*]
 set xtics scale 0
 set xrange [-0.6:1.6]
