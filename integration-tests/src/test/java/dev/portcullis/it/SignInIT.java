@@ -49,6 +49,16 @@ class SignInIT {
         return browser.submit(login, Map.of("username", "alice", "password", "alice"));
     }
 
+    /** Posts the IdP's answer to the ACS, which must refuse it with its error page and no session. */
+    static void assertRefusedAtTheAcs(Browser browser, Page autoPost) {
+        Page acs = browser.submit(autoPost, Map.of());
+
+        assertThat(acs.status()).isEqualTo(403);
+        assertThat(acs.body()).contains("Sign-in failed");
+        assertThat(acs.headers("Set-Cookie")).as("no session cookie")
+                .noneMatch(cookie -> cookie.startsWith("PORTCULLIS=") && !cookie.startsWith("PORTCULLIS=;"));
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class AtHostLevel {
@@ -208,10 +218,7 @@ class SignInIT {
             Browser browser = new Browser();
             Page autoPost = idpAnswerForAlice(browser, stack);
 
-            Page acs = browser.submit(autoPost, Map.of());
-
-            assertThat(acs.status()).isEqualTo(403);
-            assertThat(acs.body()).contains("Sign-in failed");
+            assertRefusedAtTheAcs(browser, autoPost);
         }
     }
 
@@ -286,10 +293,7 @@ class SignInIT {
             Browser browser = new Browser();
             Page autoPost = idpAnswerForAlice(browser, plain);
 
-            Page acs = browser.submit(autoPost, Map.of());
-
-            assertThat(acs.status()).isEqualTo(403);
-            assertThat(acs.body()).contains("Sign-in failed");
+            assertRefusedAtTheAcs(browser, autoPost);
         }
     }
 
