@@ -1,0 +1,103 @@
+package dev.portcullis.session;
+
+import java.util.Map;
+
+import org.ehcache.Cache;
+import org.ehcache.spi.resilience.ResilienceStrategy;
+import org.ehcache.spi.resilience.StoreAccessException;
+
+/**
+ * What a Portcullis cache does when its store fails: it throws {@link StateUnavailableException}, for
+ * every operation. {@link Caches} sets it on all four caches, whatever the ehcache.xml says.
+ *
+ * <p>Security decision. Ehcache's default strategy keeps the cache "available" by guessing: a failed
+ * {@code get} answers null, a failed {@code put} or {@code remove} is dropped, a failed
+ * {@code putIfAbsent} answers null ("was absent"). With a clustered tier that is exactly what happens
+ * while the Terracotta server is unreachable, and for Portcullis each guess is a hole:
+ * <ul>
+ *   <li>replay cache: {@code putIfAbsent} answering "absent" accepts a replayed assertion or a used
+ *       RelayState handle (SAML 2.0 profiles, section 4.1.4.5; CVE-2025-64131), on every node;</li>
+ *   <li>sessions and session index: a dropped {@code remove} loses a logout, which a user and the IdP
+ *       believe happened, while the session lives on once the server answers again;</li>
+ *   <li>sessions: a dropped {@code put} signs a user in with a cookie that leads nowhere.</li>
+ * </ul>
+ * Refusing the request (HTTP 503) is always safe: no session is created or kept alive on a guess, and
+ * the user can try again. Thread-safe and stateless apart from the cache name.
+ */
+final class FailClosedResilience<K, V> implements ResilienceStrategy<K, V> {
+
+    private final String cache;
+
+    FailClosedResilience(String cache) {
+        this.cache = cache;
+    }
+
+    private StateUnavailableException fail(String operation, StoreAccessException e) {
+        return new StateUnavailableException(cache, operation, e);
+    }
+
+    @Override
+    public V getFailure(K key, StoreAccessException e) {
+        throw fail("get", e);
+    }
+
+    @Override
+    public boolean containsKeyFailure(K key, StoreAccessException e) {
+        throw fail("containsKey", e);
+    }
+
+    @Override
+    public void putFailure(K key, V value, StoreAccessException e) {
+        throw fail("put", e);
+    }
+
+    @Override
+    public void removeFailure(K key, StoreAccessException e) {
+        throw fail("remove", e);
+    }
+
+    @Override
+    public void clearFailure(StoreAccessException e) {
+        throw fail("clear", e);
+    }
+
+    @Override
+    public Cache.Entry<K, V> iteratorFailure(StoreAccessException e) {
+        throw fail("iterate", e);
+    }
+
+    @Override
+    public V putIfAbsentFailure(K key, V value, StoreAccessException e) {
+        throw fail("putIfAbsent", e);
+    }
+
+    @Override
+    public boolean removeFailure(K key, V value, StoreAccessException e) {
+        throw fail("remove", e);
+    }
+
+    @Override
+    public V replaceFailure(K key, V value, StoreAccessException e) {
+        throw fail("replace", e);
+    }
+
+    @Override
+    public boolean replaceFailure(K key, V value, V newValue, StoreAccessException e) {
+        throw fail("replace", e);
+    }
+
+    @Override
+    public Map<K, V> getAllFailure(Iterable<? extends K> keys, StoreAccessException e) {
+        throw fail("getAll", e);
+    }
+
+    @Override
+    public void putAllFailure(Map<? extends K, ? extends V> entries, StoreAccessException e) {
+        throw fail("putAll", e);
+    }
+
+    @Override
+    public void removeAllFailure(Iterable<? extends K> keys, StoreAccessException e) {
+        throw fail("removeAll", e);
+    }
+}
