@@ -112,21 +112,25 @@ public final class Caches implements AutoCloseable {
         }
         try {
             manager.init();
-            Cache<String, SsoSession> sessions = manager.createCache(SESSIONS, sessionConfig
+            FailClosedResilience<String, SsoSession> sessionsFailure = new FailClosedResilience<>(SESSIONS);
+            Cache<String, SsoSession> sessions = sessionsFailure.serve(manager.createCache(SESSIONS, sessionConfig
                     .withValueSerializer(new SsoSessionSerializer())
                     .withExpiry(new Deadline<>(clock, s -> s.idleDeadline(idleTimeout)))
-                    .withResilienceStrategy(new FailClosedResilience<>(SESSIONS)));
-            Cache<String, PendingLogin> pending = manager.createCache(PENDING_LOGINS, pendingConfig
+                    .withResilienceStrategy(sessionsFailure)));
+            FailClosedResilience<String, PendingLogin> pendingFailure = new FailClosedResilience<>(PENDING_LOGINS);
+            Cache<String, PendingLogin> pending = pendingFailure.serve(manager.createCache(PENDING_LOGINS, pendingConfig
                     .withValueSerializer(new PendingLoginSerializer())
                     .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt))
-                    .withResilienceStrategy(new FailClosedResilience<>(PENDING_LOGINS)));
-            Cache<String, Long> replay = manager.createCache(REPLAY, replayConfig
+                    .withResilienceStrategy(pendingFailure)));
+            FailClosedResilience<String, Long> replayFailure = new FailClosedResilience<>(REPLAY);
+            Cache<String, Long> replay = replayFailure.serve(manager.createCache(REPLAY, replayConfig
                     .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli))
-                    .withResilienceStrategy(new FailClosedResilience<>(REPLAY)));
-            Cache<String, IndexedSessions> index = manager.createCache(SESSION_INDEX, indexConfig
+                    .withResilienceStrategy(replayFailure)));
+            FailClosedResilience<String, IndexedSessions> indexFailure = new FailClosedResilience<>(SESSION_INDEX);
+            Cache<String, IndexedSessions> index = indexFailure.serve(manager.createCache(SESSION_INDEX, indexConfig
                     .withValueSerializer(new IndexedSessionsSerializer())
                     .withExpiry(new Deadline<>(clock, IndexedSessions::lastExpiry))
-                    .withResilienceStrategy(new FailClosedResilience<>(SESSION_INDEX)));
+                    .withResilienceStrategy(indexFailure)));
             return new Caches(manager, sessions, pending, replay, index);
         } catch (RuntimeException e) {
             try {

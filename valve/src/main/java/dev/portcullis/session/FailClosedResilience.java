@@ -22,18 +22,60 @@ import org.ehcache.spi.resilience.StoreAccessException;
  *   <li>sessions: a dropped {@code put} signs a user in with a cookie that leads nowhere.</li>
  * </ul>
  * Refusing the request (HTTP 503) is always safe: no session is created or kept alive on a guess, and
- * the user can try again. Thread-safe and stateless apart from the cache name.
+ * the user can try again.
+ *
+ * <p>Coming back after a server restart. Ehcache's clustered client brings a cache back onto a new
+ * connection only when a read of that cache finds the old connection closed. A write to a STRONG cache
+ * fails before it gets that far ("Cluster tier manager disconnected", an IllegalStateException), so a
+ * cache that is only written between the outage and its next read (the replay cache is written with
+ * {@code putIfAbsent} and never read) would stay disconnected for good and refuse every sign-in. So
+ * when a write fails that way, this strategy reads the same key once, which makes Ehcache reconnect
+ * the cache in the background; the write itself still fails, and the user's next try succeeds.
+ * Thread-safe.
  */
 final class FailClosedResilience<K, V> implements ResilienceStrategy<K, V> {
 
     private final String cache;
+    /** The cache this strategy serves, once it exists (for the reconnecting read). */
+    private volatile Cache<K, V> target;
+    /** Set while this thread makes the reconnecting read, whose own failure is expected. */
+    private final ThreadLocal<Boolean> reading = new ThreadLocal<>();
 
     FailClosedResilience(String cache) {
         this.cache = cache;
     }
 
+    /** Names the cache this strategy serves; Ehcache creates the cache after its strategy. */
+    Cache<K, V> serve(Cache<K, V> cache) {
+        this.target = cache;
+        return cache;
+    }
+
     private StateUnavailableException fail(String operation, StoreAccessException e) {
         return new StateUnavailableException(cache, operation, e);
+    }
+
+    private StateUnavailableException failedWrite(String operation, K key, StoreAccessException e) {
+        Cache<K, V> served = target;
+        if (key != null && served != null && reading.get() == null && rootCause(e) instanceof IllegalStateException) {
+            reading.set(Boolean.TRUE);
+            try {
+                served.get(key);
+            } catch (RuntimeException expected) {
+                // The read fails too while the cache reconnects; what matters is that it starts the reconnection.
+            } finally {
+                reading.remove();
+            }
+        }
+        return fail(operation, e);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     @Override
@@ -48,12 +90,12 @@ final class FailClosedResilience<K, V> implements ResilienceStrategy<K, V> {
 
     @Override
     public void putFailure(K key, V value, StoreAccessException e) {
-        throw fail("put", e);
+        throw failedWrite("put", key, e);
     }
 
     @Override
     public void removeFailure(K key, StoreAccessException e) {
-        throw fail("remove", e);
+        throw failedWrite("remove", key, e);
     }
 
     @Override
@@ -68,22 +110,22 @@ final class FailClosedResilience<K, V> implements ResilienceStrategy<K, V> {
 
     @Override
     public V putIfAbsentFailure(K key, V value, StoreAccessException e) {
-        throw fail("putIfAbsent", e);
+        throw failedWrite("putIfAbsent", key, e);
     }
 
     @Override
     public boolean removeFailure(K key, V value, StoreAccessException e) {
-        throw fail("remove", e);
+        throw failedWrite("remove", key, e);
     }
 
     @Override
     public V replaceFailure(K key, V value, StoreAccessException e) {
-        throw fail("replace", e);
+        throw failedWrite("replace", key, e);
     }
 
     @Override
     public boolean replaceFailure(K key, V value, V newValue, StoreAccessException e) {
-        throw fail("replace", e);
+        throw failedWrite("replace", key, e);
     }
 
     @Override
