@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The real-world suites (module real-world-tests): Portcullis on the stock Tomcat 11.0.24 and
 # 10.1.59 distributions, against Keycloak 26.7.3 and SimpleSAMLphp 1.19, with Debian's chromium,
-# behind an nginx TLS proxy. Installs what they need, builds, runs them, and stops every server
-# they started, also on failure or Ctrl-C.
+# behind an nginx TLS proxy, and two nodes sharing a Terracotta server. Installs what they need,
+# builds, runs them, and stops every server they started, also on failure or Ctrl-C.
 #
 #   scripts/real-world-tests.sh                  install, build (mvn install -DskipTests), run
 #   scripts/real-world-tests.sh --no-build       run against what `mvn install` already built
@@ -10,7 +10,8 @@
 #
 # Debian packages installed when missing (apt-get, as root or through sudo): chromium,
 # chromium-driver, nginx, simplesamlphp, php-cli, php-xml, php-mbstring, openssl, curl, unzip.
-# Downloads (Tomcat, Keycloak) are cached under .cache/; servers listen on 127.0.0.1 only.
+# Downloads (Tomcat, Keycloak, the Terracotta kit) are cached under .cache/; servers listen on
+# 127.0.0.1 only.
 # Exit status: non-zero when anything failed, a server that did not start included.
 set -euo pipefail
 
@@ -26,7 +27,7 @@ while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
         --) shift; maven_args=("$@"); break ;;
-        -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "real-world-tests.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -82,6 +83,7 @@ stop_servers() {
     scripts/keycloak.sh stop > /dev/null 2>&1 || true
     scripts/simplesamlphp.sh stop > /dev/null 2>&1 || true
     scripts/tls-proxy.sh stop > /dev/null 2>&1 || true
+    scripts/terracotta.sh stop > /dev/null 2>&1 || true
     for version in "${TOMCAT_VERSIONS[@]}"; do
         PORTCULLIS_TOMCAT_VERSION=$version scripts/tomcat-dist.sh stop > /dev/null 2>&1 || true
     done

@@ -57,6 +57,7 @@ import dev.portcullis.session.PendingLoginStore;
 import dev.portcullis.session.RelayStates;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
+import dev.portcullis.session.StateUnavailableException;
 import dev.portcullis.web.IdentityBinder;
 import dev.portcullis.web.IdentityHeaders;
 import dev.portcullis.web.ResponseWriter;
@@ -70,6 +71,11 @@ import dev.portcullis.web.ResponseWriter;
  * everything else to pac4j's security logic, whose matcher, session store, client and authorizer
  * are Portcullis's. When access is granted, the identity is bound to the request and the next valve
  * runs. Every response Portcullis writes itself goes through {@link ResponseWriter}.
+ *
+ * <p>When a cache's store does not answer (a clustered tier whose Terracotta server is unreachable),
+ * the request that needed it is answered with 503 and a reference, the cause logged in one line under
+ * that reference ({@link #unavailable}): no session is created, kept or ended on a guess. Requests
+ * that need no state (excluded and unprotected paths, the metadata) are served as usual.
  */
 final class SsoEngine implements AutoCloseable {
 
@@ -265,7 +271,13 @@ final class SsoEngine implements AutoCloseable {
             next.invoke(request, response);
             return;
         }
-        CacheSessionStore.Current current = store.current(request, response);
+        CacheSessionStore.Current current;
+        try {
+            current = store.current(request, response);
+        } catch (StateUnavailableException e) {
+            unavailable(request, response, e);
+            return;
+        }
         if (current.session() != null && !stepUp.needed(path, current.session())) {
             // What pac4j's security logic grants a valid session on a protected path (isAuthenticated, and
             // StepUp satisfied), without building its machinery on every request of every signed-in user.
@@ -361,11 +373,38 @@ final class SsoEngine implements AutoCloseable {
     private void rememberWebappSession(Request request, CacheSessionStore.Current current) {
         String used = webappSessions.used(request);
         if (used != null && current.id() != null && !current.session().webappSessions().contains(used)) {
-            sessions.rememberWebappSession(current.id(), current.session(), used);
+            try {
+                sessions.rememberWebappSession(current.id(), current.session(), used);
+            } catch (StateUnavailableException e) {
+                // The webapp has already done its work and answered: replacing its answer now would invite the
+                // user to repeat it. Only the note is lost; logout (which needs the store too) cannot run meanwhile.
+                LOG.warn("The state store did not answer; the webapp session of a request for [{}] is not noted for"
+                        + " logout: {}", request.getDecodedRequestURI(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A cache's store failed (see {@link StateUnavailableException}): one log line naming the cause under a
+     * new correlation id, and a 503 page with that id instead of whatever was under way. Never a session,
+     * never a stack trace.
+     */
+    private void unavailable(Request request, Response response, StateUnavailableException e) throws IOException {
+        String correlationId = correlationIds.next();
+        LOG.error("Answered [{}] with 503: Portcullis's state store is unavailable, correlation [{}]: {}",
+                request.getDecodedRequestURI(), correlationId, e.getMessage());
+        if (!response.isCommitted()) {
+            response.reset();
+            writer.unavailable(response, correlationId);
         }
     }
 
     private void unexpected(Request request, Response response, RuntimeException e) throws IOException {
+        StateUnavailableException state = StateUnavailableException.in(e);
+        if (state != null) {
+            unavailable(request, response, state);
+            return;
+        }
         String correlationId = correlationIds.next();
         LOG.error("Unexpected failure handling a request for [{}], correlation [{}]", request.getDecodedRequestURI(),
                 correlationId, e);

@@ -19,7 +19,7 @@ import org.ehcache.xml.XmlConfiguration;
 import dev.portcullis.config.ConfigurationException;
 
 /**
- * The three Ehcache caches behind Portcullis, in one CacheManager owned by one valve:
+ * The four Ehcache caches behind Portcullis, in one CacheManager owned by one valve:
  * <ul>
  *   <li>{@value #SESSIONS}: signed-in sessions, expiring at their idle or absolute deadline;</li>
  *   <li>{@value #PENDING_LOGINS}: sign-ins waiting for the IdP, expiring after loginRequestTimeout;</li>
@@ -27,8 +27,13 @@ import dev.portcullis.config.ConfigurationException;
  *   <li>{@value #SESSION_INDEX}: each user's sessions, for IdP-initiated logout.</li>
  * </ul>
  * Sizes and tiers come from the operator's ehcache.xml (templates with these names) or from built-in
- * heap defaults; value types, serializers and expiry are always set here, so a configuration can
- * change where data lives but not how it is read back.
+ * heap defaults; value types, serializers, expiry and what happens when a store fails are always set
+ * here, so a configuration can change where data lives but not how it is read back, nor turn a failed
+ * store into an answer ({@link FailClosedResilience}: a failure is a {@link StateUnavailableException}).
+ *
+ * <p>A clustered tier (conf/ehcache-cluster.xml, a Terracotta server) needs Ehcache's clustered
+ * client next to the valve JAR: the portcullis-cluster JAR, relocated like the valve, whose
+ * ServiceLoader entries this Ehcache finds because both JARs sit on the same class loader.
  */
 public final class Caches implements AutoCloseable {
 
@@ -36,6 +41,11 @@ public final class Caches implements AutoCloseable {
     public static final String PENDING_LOGINS = "portcullis-pending-logins";
     public static final String REPLAY = "portcullis-replay";
     public static final String SESSION_INDEX = "portcullis-session-index";
+
+    /** The XML namespace of Ehcache's clustered tier (tc:cluster, tc:clustered-dedicated ...). */
+    static final String CLUSTERED_NAMESPACE = "http://www.ehcache.org/v3/clustered";
+    /** A class of Ehcache's clustered client (relocated in the shaded JARs like every Ehcache class). */
+    private static final String CLUSTERED_CLIENT_CLASS = "org.ehcache.clustered.client.config.ClusteringServiceConfiguration";
 
     /** Built-in heap sizes (entries) when no ehcache.xml is configured. */
     static final long DEFAULT_SESSIONS = 50_000;
@@ -61,7 +71,7 @@ public final class Caches implements AutoCloseable {
     /**
      * Starts the caches.
      *
-     * @param ehcacheXml  an ehcache.xml with the three templates, or null for the built-in defaults
+     * @param ehcacheXml  an ehcache.xml with the four templates, or null for the built-in defaults
      * @param idleTimeout the session idle timeout (sessions expire at their idle deadline)
      */
     public static Caches start(Path ehcacheXml, Clock clock, Duration idleTimeout, ClassLoader classLoader) {
@@ -86,7 +96,7 @@ public final class Caches implements AutoCloseable {
                     throw c;
                 }
                 throw new ConfigurationException("ehcacheConfig", ehcacheXml + " is not a usable Ehcache 3"
-                        + " configuration: " + e.getMessage(), e);
+                        + " configuration: " + e.getMessage() + clusteredClientHint(ehcacheXml), e);
             }
             manager = CacheManagerBuilder.newCacheManager(xml);
         } else {
@@ -102,17 +112,25 @@ public final class Caches implements AutoCloseable {
         }
         try {
             manager.init();
-            Cache<String, SsoSession> sessions = manager.createCache(SESSIONS, sessionConfig
+            FailClosedResilience<String, SsoSession> sessionsFailure = new FailClosedResilience<>(SESSIONS);
+            Cache<String, SsoSession> sessions = sessionsFailure.serve(manager.createCache(SESSIONS, sessionConfig
                     .withValueSerializer(new SsoSessionSerializer())
-                    .withExpiry(new Deadline<>(clock, s -> s.idleDeadline(idleTimeout))));
-            Cache<String, PendingLogin> pending = manager.createCache(PENDING_LOGINS, pendingConfig
+                    .withExpiry(new Deadline<>(clock, s -> s.idleDeadline(idleTimeout)))
+                    .withResilienceStrategy(sessionsFailure)));
+            FailClosedResilience<String, PendingLogin> pendingFailure = new FailClosedResilience<>(PENDING_LOGINS);
+            Cache<String, PendingLogin> pending = pendingFailure.serve(manager.createCache(PENDING_LOGINS, pendingConfig
                     .withValueSerializer(new PendingLoginSerializer())
-                    .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt)));
-            Cache<String, Long> replay = manager.createCache(REPLAY, replayConfig
-                    .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli)));
-            Cache<String, IndexedSessions> index = manager.createCache(SESSION_INDEX, indexConfig
+                    .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt))
+                    .withResilienceStrategy(pendingFailure)));
+            FailClosedResilience<String, Long> replayFailure = new FailClosedResilience<>(REPLAY);
+            Cache<String, Long> replay = replayFailure.serve(manager.createCache(REPLAY, replayConfig
+                    .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli))
+                    .withResilienceStrategy(replayFailure)));
+            FailClosedResilience<String, IndexedSessions> indexFailure = new FailClosedResilience<>(SESSION_INDEX);
+            Cache<String, IndexedSessions> index = indexFailure.serve(manager.createCache(SESSION_INDEX, indexConfig
                     .withValueSerializer(new IndexedSessionsSerializer())
-                    .withExpiry(new Deadline<>(clock, IndexedSessions::lastExpiry)));
+                    .withExpiry(new Deadline<>(clock, IndexedSessions::lastExpiry))
+                    .withResilienceStrategy(indexFailure)));
             return new Caches(manager, sessions, pending, replay, index);
         } catch (RuntimeException e) {
             try {
@@ -120,7 +138,38 @@ public final class Caches implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // the start failure is what matters
             }
-            throw new ConfigurationException("ehcacheConfig", "the caches cannot be created: " + e.getMessage(), e);
+            throw new ConfigurationException("ehcacheConfig", "the caches cannot be created: " + e.getMessage()
+                    + (ehcacheXml != null && mentionsClusteredTier(ehcacheXml) ? " (with a clustered tier: is the"
+                    + " Terracotta server at the configured URI running and reachable?)" : ""), e);
+        }
+    }
+
+    /**
+     * A sentence for the operator when a configuration uses the clustered tier but Ehcache's clustered
+     * client is not on this class loader (the add-on JAR is missing, or in another folder).
+     */
+    static String clusteredClientHint(Path ehcacheXml) {
+        if (!mentionsClusteredTier(ehcacheXml) || clusteredClientPresent(Caches.class.getClassLoader())) {
+            return "";
+        }
+        return " This file uses Ehcache's clustered tier (" + CLUSTERED_NAMESPACE + "), which needs the"
+                + " portcullis-cluster JAR in the same folder as the valve JAR ($CATALINA_BASE/lib).";
+    }
+
+    static boolean clusteredClientPresent(ClassLoader loader) {
+        try {
+            Class.forName(CLUSTERED_CLIENT_CLASS, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean mentionsClusteredTier(Path ehcacheXml) {
+        try {
+            return Files.readString(ehcacheXml, java.nio.charset.StandardCharsets.UTF_8).contains(CLUSTERED_NAMESPACE);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 

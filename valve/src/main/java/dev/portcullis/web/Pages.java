@@ -35,6 +35,14 @@ final class Pages {
                 + Html.escape(correlationId) + "</code></p>");
     }
 
+    static String unavailable(String correlationId) {
+        return page("Temporarily unavailable", "<h1>Temporarily unavailable</h1>"
+                + "<p>This site cannot check sign-ins right now, so it cannot let you in or sign you out."
+                + " Try again in a few minutes.</p>"
+                + "<p>If it keeps failing, give this reference to your support team: <code>"
+                + Html.escape(correlationId) + "</code></p><p><small>HTTP 503</small></p>");
+    }
+
     static String status(int status, String title, String text) {
         return page(title, "<h1>" + Html.escape(title) + "</h1><p>" + Html.escape(text) + "</p><p><small>HTTP "
                 + status + "</small></p>");

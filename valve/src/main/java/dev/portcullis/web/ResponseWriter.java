@@ -77,6 +77,17 @@ public final class ResponseWriter implements HttpActionAdapter {
         html(response, status, Pages.status(status, title, text), Pages.PAGE_CSP);
     }
 
+    /**
+     * 503 when Portcullis's state store (its caches; with a cluster, the Terracotta server) does not
+     * answer. The page says only that it is temporary and gives the reference; the cause is in the log.
+     */
+    public void unavailable(HttpServletResponse response, String correlationId) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Retry-After", "30");
+        html(response, 503, Pages.unavailable(correlationId), Pages.PAGE_CSP);
+    }
+
     /** The logout confirmation form. */
     public void logoutConfirmation(HttpServletResponse response, String action, String token, String user) throws IOException {
         response.setHeader("Cache-Control", "no-store");

@@ -1,6 +1,7 @@
 package dev.portcullis.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,13 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.session.Caches;
 
 /**
  * The files under {@code conf/} that operators install are real configurations: the Ehcache file
- * starts the three caches, and the Log4j file writes audit events as one JSON object per line into
+ * starts the caches, the clustered one is refused with a clear sentence when the cluster JAR is missing
+ * (ClusterJarIT in module cluster and ClusterIT in real-world-tests run it with the JAR and a server), and the Log4j file writes audit events as one JSON object per line into
  * $CATALINA_BASE/logs, without the values audit lines must never carry.
  */
 class ShippedConfigurationTest {
@@ -33,6 +36,16 @@ class ShippedConfigurationTest {
             assertThat(caches.sessions()).isNotNull();
             assertThat(caches.pendingLogins()).isNotNull();
         }
+    }
+
+    @Test
+    void theShippedClusterFileWithoutTheClusterJarIsRefusedWithASentenceNamingTheJar() {
+        // The valve's tests run without Ehcache's clustered client, as a Tomcat would without the add-on JAR.
+        assertThatThrownBy(() -> Caches.start(CONF.resolve("ehcache-cluster.xml"), Clock.systemUTC(),
+                Duration.ofMinutes(30), getClass().getClassLoader()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ehcacheConfig")
+                .hasMessageContaining("portcullis-cluster JAR in the same folder as the valve JAR");
     }
 
     @Test

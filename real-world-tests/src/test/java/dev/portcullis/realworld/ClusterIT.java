@@ -1,0 +1,271 @@
+package dev.portcullis.realworld;
+
+import static dev.portcullis.realworld.RealWorld.ALICE;
+import static dev.portcullis.realworld.RealWorld.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.portcullis.testkit.Browser;
+import dev.portcullis.testkit.Browser.Page;
+
+/**
+ * Two Tomcat nodes sharing their state on a real Terracotta server ({@code scripts/terracotta.sh}), the
+ * way docs/INSTALL.md tells an operator: each node runs the valve JAR and the cluster add-on JAR on one
+ * class loader (here the test's), the shipped conf/ehcache-cluster.xml (only the port changed), the same
+ * SP key pair and the same public URL, as behind one load balancer. Node A listens on that URL's port,
+ * node B on another; a browser's cookie for {@code localhost} goes to both, as it would. SimpleSAMLphp is
+ * the IdP. Shown, each with the request that must pass next to the one that must be refused:
+ * <ul>
+ *   <li>a session made at A is signed in at B (and no cookie is not);</li>
+ *   <li>a logout at B ends the session at A (and another user's session stays);</li>
+ *   <li>a Response accepted at A and posted again to B is refused as a replay, while a Response for a
+ *       sign-in started at A and posted only to B is accepted there;</li>
+ *   <li>with the server stopped, a sign-in gets the 503 page, one log line, no session; after a restart
+ *       sign-ins work again.</li>
+ * </ul>
+ * The outage runs last: after it the server is a new, empty one.
+ */
+@Order(25)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final String COOKIE = "PORTCULLIS";
+    private static final Pattern REFERENCE = Pattern.compile("<code>([A-Z0-9]{10})</code>");
+
+    private Idp idp;
+    private TerracottaServer terracotta;
+    private EmbeddedSp a;
+    private EmbeddedSp b;
+
+    @BeforeAll
+    void start() {
+        idp = Idp.running(Idp.Settings.of(Idp.Kind.SIMPLESAMLPHP, RealWorld.spBaseUrl(), SpKeys.shared().certificate()));
+        terracotta = TerracottaServer.start();
+        String config = terracotta.clientConfiguration().toString();
+        a = EmbeddedSp.start(RealWorld.spPort(), SpKeys.shared(), idp.metadataUrl(), valve -> valve.setEhcacheConfig(config));
+        b = EmbeddedSp.start(RealWorld.freePort(), SpKeys.shared(), idp.metadataUrl(), valve -> {
+            // One public URL for both nodes, as behind a load balancer: the same entityID, ACS and cookie.
+            valve.setExternalBaseUrl(RealWorld.spBaseUrl());
+            valve.setEhcacheConfig(config);
+        });
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (terracotta != null && !terracotta.running()) {
+                // Closing a node's caches waits for a server it cannot reach; give it one back first.
+                terracotta.startAgain();
+            }
+            for (EmbeddedSp node : new EmbeddedSp[] {b, a}) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+        } finally {
+            if (terracotta != null) {
+                terracotta.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aSessionMadeAtOneNodeIsSignedInAtTheOther() {
+        Browser alice = new Browser();
+
+        SignIn.signIn(alice, a.url("/sample/"), idp.origin(), a.acsUrl(), ALICE, ALICE);
+
+        assertThat(SignIn.isSignedIn(alice, b.url("/sample/"), idp.origin(), ALICE)).as("A's cookie at B").isTrue();
+        assertThat(SignIn.isSignedIn(alice, b.url("/second/"), idp.origin(), ALICE)).as("A's cookie at B, /second/").isTrue();
+        assertThat(SignIn.isSignedIn(new Browser(), b.url("/sample/"), idp.origin(), ALICE)).as("no cookie at B").isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void aLogoutAtOneNodeEndsTheSessionAtTheOther() {
+        Browser alice = new Browser();
+        Browser bob = new Browser();
+        SignIn.signIn(alice, a.url("/sample/"), idp.origin(), a.acsUrl(), ALICE, ALICE);
+        SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
+        String aliceCookie = alice.cookie("localhost", COOKIE);
+        assertThat(SignIn.isSignedIn(alice, a.url("/sample/"), idp.origin(), ALICE)).as("alice at A before").isTrue();
+
+        Page form = alice.get(b.url("/sso/logout"));
+        assertThat(form.status()).as("the sign-out form at B:%n%s", form.body()).isEqualTo(200);
+        assertThat(form.body()).contains("<strong>alice</strong>");
+        Page signedOut = alice.submit(form, Map.of());
+
+        assertThat(signedOut.status()).as("B signed alice out:%n%s", signedOut.body()).isIn(200, 302, 303);
+        assertThat(alice.cookie("localhost", COOKIE)).as("B cleared the cookie").isNull();
+        Browser withOldCookie = new Browser();
+        withOldCookie.setCookie("localhost", COOKIE, aliceCookie);
+        assertThat(SignIn.isSignedIn(withOldCookie, a.url("/sample/"), idp.origin(), ALICE)).as("alice's old cookie at A")
+                .isFalse();
+        assertThat(SignIn.isSignedIn(bob, a.url("/sample/"), idp.origin(), BOB)).as("bob at A").isTrue();
+        assertThat(SignIn.isSignedIn(bob, b.url("/sample/"), idp.origin(), BOB)).as("bob at B").isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void aResponseAcceptedAtOneNodeIsRefusedWhenPostedAgainToTheOther() {
+        Browser alice = new Browser();
+        Page autoPost = SignIn.enterPassword(alice, SignIn.toLoginForm(alice, a.url("/sample/"), idp.origin()), ALICE, ALICE);
+        Map<String, String> captured = HtmlForm.withInput(autoPost, "SAMLResponse").orElseThrow().fields();
+        Page accepted = SignIn.postResponse(alice, autoPost, a.acsUrl());
+        assertThat(accepted.status()).as("A accepts the Response:%n%s", accepted.body()).isEqualTo(303);
+
+        Browser attacker = new Browser();
+        Page replayed = attacker.post(b.url("/sso/acs"), captured);
+
+        assertThat(replayed.status()).as("B refuses the replay:%n%s", replayed.body()).isEqualTo(403);
+        assertThat(replayed.body()).contains("Sign-in failed");
+        assertThat(attacker.cookie("localhost", COOKIE)).as("no session for the attacker").isNull();
+        String reference = reference(replayed);
+        assertThat(logLinesWith(reference)).as("the reason, under the page's reference")
+                .anyMatch(line -> line.contains("Sign-in refused [replayed_assertion] correlation [" + reference + "]"));
+    }
+
+    @Test
+    @Order(4)
+    void aResponseForASignInStartedAtOneNodeIsAcceptedAtTheOther() {
+        Browser alice = new Browser();
+        Page autoPost = SignIn.enterPassword(alice, SignIn.toLoginForm(alice, a.url("/sample/?from=a"), idp.origin()),
+                ALICE, ALICE);
+        Map<String, String> fields = HtmlForm.withInput(autoPost, "SAMLResponse").orElseThrow().fields();
+
+        Page acs = alice.post(b.url("/sso/acs"), fields);
+
+        assertThat(acs.status()).as("B accepts A's sign-in:%n%s", acs.body()).isEqualTo(303);
+        assertThat(acs.location()).as("the page remembered at A, found at B").isEqualTo(a.url("/sample/?from=a"));
+        assertThat(SignIn.isSignedIn(alice, a.url("/sample/"), idp.origin(), ALICE)).as("signed in at A").isTrue();
+        assertThat(SignIn.isSignedIn(alice, b.url("/sample/"), idp.origin(), ALICE)).as("signed in at B").isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void withTheServerDownASignInIsRefusedWith503AndCreatesNoSessionThenWorksAgainAfterARestart() {
+        Browser alice = new Browser();
+        Page autoPost = SignIn.enterPassword(alice, SignIn.toLoginForm(alice, a.url("/sample/"), idp.origin()), ALICE, ALICE);
+        Map<String, String> fields = HtmlForm.withInput(autoPost, "SAMLResponse").orElseThrow().fields();
+        Browser bob = new Browser();
+        SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
+        int signInsBefore = signIns();
+
+        terracotta.stop();
+        Instant stopped = Instant.now();
+        Page refused = alice.post(a.url("/sso/acs"), fields);
+        Duration acsTook = Duration.between(stopped, Instant.now());
+
+        assertThat(refused.status()).as("the ACS without its state store:%n%s", refused.body()).isEqualTo(503);
+        assertThat(refused.body()).contains("Temporarily unavailable").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(refused.headers("Set-Cookie")).as("no session cookie").noneMatch(c -> c.matches(COOKIE + "=[^;]+.*"));
+        assertThat(alice.cookie("localhost", COOKIE)).isNull();
+        String reference = reference(refused);
+        List<String> lines = logLinesWith(reference);
+        assertThat(lines).as("one log line, naming the cause").singleElement().satisfies(line -> assertThat(line)
+                .contains("503").contains("state store is unavailable").containsPattern("cache \\[portcullis-[a-z-]+\\]"));
+        assertThat(signIns()).as("no login_success audited").isEqualTo(signInsBefore);
+        System.out.println("== the ACS answered 503 after " + acsTook.toMillis() + " ms without the server");
+
+        Page startAtB = new Browser().get(b.url("/sample/"));
+        assertThat(startAtB.status()).as("a new sign-in at B:%n%s", startAtB.body()).isEqualTo(503);
+        Page bobsPage = bob.get(a.url("/sample/"));
+        assertThat(bobsPage.status()).as("a signed-in page cannot be checked either:%n%s", bobsPage.body()).isEqualTo(503);
+
+        terracotta.startAgain();
+        Instant restarted = Instant.now();
+        Browser again = signInOnceTheStateIsBack(restarted.plusSeconds(60));
+        Page atB = onceTheStateIsBack(() -> again.get(b.url("/sample/")), restarted.plusSeconds(60));
+        assertThat(atB.status()).as("signed in at B too:%n%s", atB.body()).isEqualTo(200);
+        assertThat(atB.body()).contains("Signed in as <strong>alice</strong>");
+        System.out.println("== signed in at A and B again " + Duration.between(restarted, Instant.now()).toMillis()
+                + " ms after the server's restart");
+    }
+
+    /**
+     * A whole sign-in at A, started again while the node answers 503: after the server's restart each node
+     * reconnects and re-creates its caches on the server by itself, one cache after the other. Until then a
+     * request gets the same 503 as during the outage, never a 500 and never a session.
+     */
+    private Browser signInOnceTheStateIsBack(Instant deadline) {
+        while (true) {
+            Browser browser = new Browser();
+            Page toIdp = onceTheStateIsBack(() -> browser.get(a.url("/sample/")), deadline);
+            assertThat(toIdp.status()).as("sign-in start at A:%n%s", toIdp.body()).isEqualTo(302);
+            Page autoPost = SignIn.enterPassword(browser, browser.follow(toIdp), ALICE, ALICE);
+            Page acs = SignIn.postResponse(browser, autoPost, a.acsUrl());
+            if (acs.status() == 303) {
+                assertThat(browser.follow(acs).body()).contains("Signed in as <strong>alice</strong>");
+                return browser;
+            }
+            assertThat(acs.status()).as("the ACS while the caches come back:%n%s", acs.body()).isEqualTo(503);
+            assertThat(browser.cookie("localhost", COOKIE)).isNull();
+            assertThat(Instant.now()).as("signed in again within a minute of the restart").isBefore(deadline);
+            pause();
+        }
+    }
+
+    /** The first answer that is not 503, asking again every 250 ms until the deadline. */
+    private static Page onceTheStateIsBack(java.util.function.Supplier<Page> request, Instant deadline) {
+        Page page = request.get();
+        while (page.status() == 503 && Instant.now().isBefore(deadline) && pause()) {
+            page = request.get();
+        }
+        return page;
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(250);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String reference(Page page) {
+        Matcher m = REFERENCE.matcher(page.body());
+        assertThat(m.find()).as("a reference on the page:%n%s", page.body()).isTrue();
+        return m.group(1);
+    }
+
+    /**
+     * The lines of portcullis.log (both nodes: the valves of one JVM share Portcullis's Log4j context) that
+     * hold {@code text}; fails if a stack trace follows one of them.
+     */
+    private List<String> logLinesWith(String text) {
+        String log = a.log("portcullis.log") + "\n" + b.log("portcullis.log");
+        String[] lines = log.split("\n");
+        List<String> found = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(text)) {
+                found.add(lines[i]);
+                assertThat(i + 1 < lines.length ? lines[i + 1] : "").as("no stack trace after [%s]", lines[i])
+                        .doesNotStartWith("\tat ").doesNotStartWith("java.").doesNotStartWith("dev.portcullis.");
+            }
+        }
+        return found;
+    }
+
+    private int signIns() {
+        return Audit.events(a.log("portcullis-audit.log"), "login_success").size()
+                + Audit.events(b.log("portcullis-audit.log"), "login_success").size();
+    }
+}
