@@ -4,6 +4,9 @@ import static dev.portcullis.realworld.RealWorld.ALICE;
 import static dev.portcullis.realworld.RealWorld.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +37,8 @@ import dev.portcullis.testkit.Browser.Page;
  *   <li>a logout at B ends the session at A (and another user's session stays);</li>
  *   <li>a Response accepted at A and posted again to B is refused as a replay, while a Response for a
  *       sign-in started at A and posted only to B is accepted there;</li>
+ *   <li>SimpleSAMLphp ending alice's session through node B ends it at A, where it was made (and bob's
+ *       stays);</li>
  *   <li>with the server stopped, a sign-in gets the 503 page, one log line, no session; after a restart
  *       sign-ins work again.</li>
  * </ul>
@@ -159,6 +164,56 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void theIdpEndingAlicesSessionThroughOneNodeEndsItAtTheOtherAndNotBobs() {
+        Browser alice = new Browser();
+        Browser bob = new Browser();
+        SignIn.signIn(alice, a.url("/sample/"), idp.origin(), a.acsUrl(), ALICE, ALICE);
+        SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
+        String aliceCookie = alice.cookie("localhost", COOKIE);
+        String returnTo = a.url("/sso/signed-out"); // the public address: the only one SimpleSAMLphp accepts
+
+        // SimpleSAMLphp ends alice's session and sends her browser to the SP's public SingleLogoutService;
+        // the load balancer hands it to node B, which only finds her session, made at A, through the
+        // session index on the server.
+        Page fromIdp = alice.get(idp.sloUrl() + "?ReturnTo=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8));
+        FrontChannel.Trip trip = FrontChannel.follow(alice, deliverToNodeB(alice, fromIdp));
+
+        assertThat(trip.end().uri()).as("SimpleSAMLphp accepted node B's answer:%n%s", trip.end().body())
+                .hasToString(returnTo);
+        assertThat(SingleLogoutTests.status(trip.only("LogoutResponse").xml())).isEqualTo(SingleLogoutTests.SUCCESS);
+        Browser withOldCookie = new Browser();
+        withOldCookie.setCookie("localhost", COOKIE, aliceCookie);
+        assertThat(SignIn.isSignedIn(withOldCookie, a.url("/sample/"), idp.origin(), ALICE))
+                .as("alice's cookie at A, where her session was made").isFalse();
+        assertThat(SignIn.isSignedIn(bob, a.url("/sample/"), idp.origin(), BOB)).as("bob at A").isTrue();
+        assertThat(SignIn.isSignedIn(bob, b.url("/sample/"), idp.origin(), BOB)).as("bob at B").isTrue();
+    }
+
+    /**
+     * Follows the IdP's own redirects until its LogoutRequest leaves for the SP's public address, and
+     * delivers that message to node B instead, with the same binding.
+     */
+    private Page deliverToNodeB(Browser browser, Page fromIdp) {
+        Page page = fromIdp;
+        for (int hop = 0; hop < 10 && page.status() / 100 == 3; hop++) {
+            URI target = page.uri().resolve(page.location());
+            if (!target.toString().startsWith(idp.origin())) {
+                assertThat(target.getPath()).as("where the IdP sends the LogoutRequest").isEqualTo("/sso/slo");
+                assertThat(target.getRawQuery()).contains("SAMLRequest=");
+                return browser.get(b.url("/sso/slo") + "?" + target.getRawQuery());
+            }
+            page = browser.get(target.toString());
+        }
+        Page last = page;
+        HtmlForm form = HtmlForm.withInput(last, "SAMLRequest")
+                .orElseThrow(() -> new AssertionError("no LogoutRequest from the IdP (HTTP " + last.status() + "):\n"
+                        + last.body()));
+        assertThat(form.action().getPath()).as("where the IdP posts the LogoutRequest").isEqualTo("/sso/slo");
+        return browser.post(b.url("/sso/slo"), form.fields());
+    }
+
+    @Test
+    @Order(6)
     void withTheServerDownASignInIsRefusedWith503AndCreatesNoSessionThenWorksAgainAfterARestart() {
         Browser alice = new Browser();
         Page autoPost = SignIn.enterPassword(alice, SignIn.toLoginForm(alice, a.url("/sample/"), idp.origin()), ALICE, ALICE);
