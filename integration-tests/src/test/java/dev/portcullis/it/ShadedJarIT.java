@@ -35,6 +35,15 @@ class ShadedJarIT {
         }
     }
 
+    /**
+     * The size promised to operators (docs/PERFORMANCE.md, issue 6: at most 8 MB). A new bundled
+     * library, or a shade filter lost, shows here before it ships.
+     */
+    @Test
+    void theJarStaysWithinEightMegabytes() throws Exception {
+        assertThat(java.nio.file.Files.size(jar)).as("bytes of %s", jar.getFileName()).isLessThanOrEqualTo(8_000_000L);
+    }
+
     @Test
     void everyClassIsUnderDevPortcullis() {
         assertThat(entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("dev/portcullis/"))).isEmpty();
