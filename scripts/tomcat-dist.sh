@@ -25,6 +25,9 @@
 #   PORTCULLIS_TOMCAT_PORT          HTTP port (install; default a free port)
 #   PORTCULLIS_TOMCAT_JAVA_HOME     JDK to run Tomcat with (default JAVA_HOME, else java on PATH)
 #   PORTCULLIS_VALVE_JAR            the drop-in JAR (default valve/target/portcullis-valve-*.jar)
+#   PORTCULLIS_CLUSTER_SERVER       (install) host:port of a Terracotta server: step 4's cluster variant,
+#                                   the cluster JAR into lib/ and conf/ehcache-cluster.xml pointing there
+#   PORTCULLIS_CLUSTER_JAR          the cluster add-on JAR (default cluster/target/portcullis-cluster-*.jar)
 #   PORTCULLIS_IDP_METADATA         (start, required) the IdP metadata URL or file
 #   PORTCULLIS_EXTERNAL_BASE_URL    (start) externalBaseUrl (default http://localhost:PORT)
 #   PORTCULLIS_ROLE_ATTRIBUTES      (start) roleAttributes (default roles)
@@ -77,6 +80,17 @@ valve_jar() {
 }
 
 # A value written into an XML attribute of server.xml: refuse anything that would need escaping.
+cluster_jar() {
+    local jar=${PORTCULLIS_CLUSTER_JAR:-}
+    if [ -z "$jar" ]; then
+        for jar in "$PORTCULLIS_ROOT"/cluster/target/portcullis-cluster-*.jar; do
+            [[ "$jar" == */original-* ]] || break
+        done
+    fi
+    [ -f "$jar" ] || die "no cluster JAR at [$jar]; build it with mvn -B install -DskipTests, or set PORTCULLIS_CLUSTER_JAR"
+    echo "$jar"
+}
+
 xml_value() {
     local name=$1 value=$2
     [[ -n "$value" && "$value" != *[\"\<\>\&\']* ]] || die "$name [$value] is empty or contains one of \" < > & '"
@@ -131,8 +145,19 @@ install() {
     ) || die "openssl could not make the SP key pair"
     # Step 3 (optional): Portcullis's own log files.
     cp "$PORTCULLIS_ROOT/conf/log4j2.xml" "$BASE/conf/portcullis-log4j2.xml"
-    # Step 4 (optional): cache sizes; the valve reads it through ehcacheConfig (step 5).
-    cp "$PORTCULLIS_ROOT/conf/ehcache.xml" "$BASE/conf/portcullis-ehcache.xml"
+    # Step 4 (optional): cache sizes; the valve reads it through ehcacheConfig (step 5). Or, for several
+    # nodes, the cluster JAR next to the valve JAR and the clustered configuration with the server's address.
+    if [ -n "${PORTCULLIS_CLUSTER_SERVER:-}" ]; then
+        [[ "$PORTCULLIS_CLUSTER_SERVER" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] \
+            || die "PORTCULLIS_CLUSTER_SERVER must be host:port, got [$PORTCULLIS_CLUSTER_SERVER]"
+        cp "$(cluster_jar)" "$BASE/lib/"
+        grep -q 'terracotta://127.0.0.1:9410/' "$PORTCULLIS_ROOT/conf/ehcache-cluster.xml" \
+            || die "conf/ehcache-cluster.xml no longer names terracotta://127.0.0.1:9410/; update this script"
+        sed "s#terracotta://127.0.0.1:9410/#terracotta://$PORTCULLIS_CLUSTER_SERVER/#" \
+            "$PORTCULLIS_ROOT/conf/ehcache-cluster.xml" > "$BASE/conf/portcullis-ehcache.xml"
+    else
+        cp "$PORTCULLIS_ROOT/conf/ehcache.xml" "$BASE/conf/portcullis-ehcache.xml"
+    fi
 
     note "Tomcat $VERSION installed in $BASE (port $port, shutdown port $shutdown_port) with $(basename "$jar")"
     echo "CATALINA_BASE=$BASE"
@@ -224,11 +249,14 @@ start() {
     timeout=${PORTCULLIS_TOMCAT_START_TIMEOUT:-120}
     log=$BASE/logs/catalina.out
     started=$SECONDS
+    # catalina.out grows across starts: only what this start writes counts.
+    local offset
+    offset=$(stat -c %s "$log" 2> /dev/null || echo 0)
     note "starting Tomcat $VERSION on 127.0.0.1:$port"
     catalina start > /dev/null || fail_tomcat "bin/catalina.sh start failed"
     # Ready when Tomcat says it has started and the valve answers its metadata endpoint; a valve that
     # refused to start leaves the Host stopped, so the endpoint never answers.
-    while ! grep -q "Server startup in" "$log" 2> /dev/null; do
+    while ! tail -c +"$((offset + 1))" "$log" 2> /dev/null | grep -q "Server startup in"; do
         is_running || fail_tomcat "Tomcat exited before it was ready"
         [ $((SECONDS - started)) -lt "$timeout" ] || fail_tomcat "not ready after ${timeout}s"
         sleep 0.5

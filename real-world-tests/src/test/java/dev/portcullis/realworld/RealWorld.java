@@ -30,6 +30,11 @@ final class RealWorld {
         return existing("portcullis.valveJar");
     }
 
+    /** The cluster add-on JAR, as an operator copies it next to the valve JAR. */
+    static Path clusterJar() {
+        return existing("portcullis.clusterJar");
+    }
+
     static Path sampleWar() {
         return existing("portcullis.sampleWar");
     }

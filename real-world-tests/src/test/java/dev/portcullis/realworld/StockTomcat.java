@@ -33,7 +33,15 @@ final class StockTomcat implements AutoCloseable {
 
     /** Downloads (cached) and unpacks Tomcat {@code version}, then INSTALL.md steps 1-4. */
     static StockTomcat install(String version, int port) {
-        Map<String, String> environment = new HashMap<>();
+        return install(version, port, Map.of());
+    }
+
+    /**
+     * The same, with more of tomcat-dist.sh's settings (such as PORTCULLIS_TOMCAT_BASE, or
+     * PORTCULLIS_CLUSTER_SERVER for step 4's cluster variant).
+     */
+    static StockTomcat install(String version, int port, Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>(settings);
         environment.put("PORTCULLIS_TOMCAT_VERSION", version);
         environment.put("PORTCULLIS_TOMCAT_PORT", Integer.toString(port));
         environment.put("PORTCULLIS_VALVE_JAR", RealWorld.valveJar().toString());
@@ -62,6 +70,11 @@ final class StockTomcat implements AutoCloseable {
     /** The URL Tomcat itself answers on (not through any proxy). */
     String directUrl(String path) {
         return "http://localhost:" + port + path;
+    }
+
+    /** The CATALINA_BASE. */
+    Path base() {
+        return base;
     }
 
     int port() {

@@ -47,6 +47,11 @@ final class TerracottaServer implements AutoCloseable {
         running = false;
     }
 
+    /** The port the server listens on, for a configuration that names it. */
+    int port() {
+        return port;
+    }
+
     boolean running() {
         return running;
     }
