@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.portcullis.devidp.DevIdp;
+import dev.portcullis.devidp.DevIdpConfig;
+import dev.portcullis.devidp.DevUser;
+
 /**
  * A stock Apache Tomcat distribution run by {@code scripts/tomcat-dist.sh}: unpacked from the
  * Maven Central tar.gz, Portcullis installed as docs/INSTALL.md says, started with
@@ -70,6 +74,23 @@ final class StockTomcat implements AutoCloseable {
     /** The URL Tomcat itself answers on (not through any proxy). */
     String directUrl(String path) {
         return "http://localhost:" + port + path;
+    }
+
+    /** The SP's ACS URL as the IdP knows it (no proxy in front). */
+    String acsUrl() {
+        return directUrl("/sso/acs");
+    }
+
+    /**
+     * The development IdP (in this JVM) for this Tomcat's SP: it trusts the certificate INSTALL.md step 2
+     * made and knows alice and bob. The caller closes it.
+     */
+    DevIdp startDevIdp() {
+        return DevIdp.start(DevIdpConfig.builder()
+                .serviceProvider(directUrl("/sso/metadata"), acsUrl())
+                .spCertificate(spCertificate())
+                .users(DevUser.demoUsers())
+                .build());
     }
 
     /** The CATALINA_BASE. */

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.portcullis.devidp.DevIdp;
-import dev.portcullis.devidp.DevIdpConfig;
-import dev.portcullis.devidp.DevUser;
 import dev.portcullis.testkit.Browser;
 
 /**
@@ -46,12 +44,7 @@ class StockTomcatClusterIT {
                 "PORTCULLIS_TOMCAT_BASE", RealWorld.root().resolve(".cache/run/tomcat-11.0.24-cluster").toString(),
                 "PORTCULLIS_CLUSTER_SERVER", "127.0.0.1:" + terracotta.port(),
                 "PORTCULLIS_CLUSTER_JAR", RealWorld.clusterJar().toString()));
-        String spBase = "http://localhost:" + port;
-        idp = DevIdp.start(DevIdpConfig.builder()
-                .serviceProvider(spBase + "/sso/metadata", spBase + "/sso/acs")
-                .spCertificate(tomcat.spCertificate())
-                .users(DevUser.demoUsers())
-                .build());
+        idp = tomcat.startDevIdp();
         tomcat.start(idp.metadataUrl(), null, false);
     }
 
@@ -83,8 +76,8 @@ class StockTomcatClusterIT {
         assertThat(Files.readString(tomcat.base().resolve("conf/portcullis-ehcache.xml")))
                 .contains("terracotta://127.0.0.1:" + terracotta.port() + "/portcullis");
 
-        String page = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(),
-                "http://localhost:" + tomcat.port() + "/sso/acs", ALICE, ALICE).body();
+        String page = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), ALICE, ALICE)
+                .body();
 
         assertThat(page).contains("Signed in as <strong>alice</strong>");
     }

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.portcullis.devidp.DevIdp;
-import dev.portcullis.devidp.DevIdpConfig;
-import dev.portcullis.devidp.DevUser;
 import dev.portcullis.testkit.Browser;
 import dev.portcullis.testkit.Browser.Page;
 
@@ -56,15 +54,10 @@ abstract class StockTomcatDropInTests {
     void signInOnce() {
         int port = RealWorld.freePort();
         tomcat = StockTomcat.install(version(), port);
-        String spBase = "http://localhost:" + port;
-        idp = DevIdp.start(DevIdpConfig.builder()
-                .serviceProvider(spBase + "/sso/metadata", spBase + "/sso/acs")
-                .spCertificate(tomcat.spCertificate())
-                .users(DevUser.demoUsers())
-                .build());
+        idp = tomcat.startDevIdp();
         tomcat.start(idp.metadataUrl(), null, false);
 
-        samplePage = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), spBase + "/sso/acs", ALICE, ALICE)
+        samplePage = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), ALICE, ALICE)
                 .body();
     }
 
