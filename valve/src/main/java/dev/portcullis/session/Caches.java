@@ -112,25 +112,17 @@ public final class Caches implements AutoCloseable {
         }
         try {
             manager.init();
-            FailClosedResilience<String, SsoSession> sessionsFailure = new FailClosedResilience<>(SESSIONS);
-            Cache<String, SsoSession> sessions = sessionsFailure.serve(manager.createCache(SESSIONS, sessionConfig
+            Cache<String, SsoSession> sessions = failClosed(manager, SESSIONS, sessionConfig
                     .withValueSerializer(new SsoSessionSerializer())
-                    .withExpiry(new Deadline<>(clock, s -> s.idleDeadline(idleTimeout)))
-                    .withResilienceStrategy(sessionsFailure)));
-            FailClosedResilience<String, PendingLogin> pendingFailure = new FailClosedResilience<>(PENDING_LOGINS);
-            Cache<String, PendingLogin> pending = pendingFailure.serve(manager.createCache(PENDING_LOGINS, pendingConfig
+                    .withExpiry(new Deadline<>(clock, s -> s.idleDeadline(idleTimeout))));
+            Cache<String, PendingLogin> pending = failClosed(manager, PENDING_LOGINS, pendingConfig
                     .withValueSerializer(new PendingLoginSerializer())
-                    .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt))
-                    .withResilienceStrategy(pendingFailure)));
-            FailClosedResilience<String, Long> replayFailure = new FailClosedResilience<>(REPLAY);
-            Cache<String, Long> replay = replayFailure.serve(manager.createCache(REPLAY, replayConfig
-                    .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli))
-                    .withResilienceStrategy(replayFailure)));
-            FailClosedResilience<String, IndexedSessions> indexFailure = new FailClosedResilience<>(SESSION_INDEX);
-            Cache<String, IndexedSessions> index = indexFailure.serve(manager.createCache(SESSION_INDEX, indexConfig
+                    .withExpiry(new Deadline<>(clock, PendingLogin::expiresAt)));
+            Cache<String, Long> replay = failClosed(manager, REPLAY, replayConfig
+                    .withExpiry(new Deadline<>(clock, Instant::ofEpochMilli)));
+            Cache<String, IndexedSessions> index = failClosed(manager, SESSION_INDEX, indexConfig
                     .withValueSerializer(new IndexedSessionsSerializer())
-                    .withExpiry(new Deadline<>(clock, IndexedSessions::lastExpiry))
-                    .withResilienceStrategy(indexFailure)));
+                    .withExpiry(new Deadline<>(clock, IndexedSessions::lastExpiry)));
             return new Caches(manager, sessions, pending, replay, index);
         } catch (RuntimeException e) {
             try {
@@ -142,6 +134,16 @@ public final class Caches implements AutoCloseable {
                     + (ehcacheXml != null && mentionsClusteredTier(ehcacheXml) ? " (with a clustered tier: is the"
                     + " Terracotta server at the configured URI running and reachable?)" : ""), e);
         }
+    }
+
+    /**
+     * Creates one cache whose store failures throw ({@link FailClosedResilience}), whatever the
+     * configuration said: every Portcullis cache is made here.
+     */
+    private static <V> Cache<String, V> failClosed(CacheManager manager, String name,
+                                                   CacheConfigurationBuilder<String, V> config) {
+        FailClosedResilience<String, V> failure = new FailClosedResilience<>(name);
+        return failure.serve(manager.createCache(name, config.withResilienceStrategy(failure)));
     }
 
     /**
