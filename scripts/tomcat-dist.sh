@@ -68,29 +68,20 @@ download() {
     echo "$tarball"
 }
 
-valve_jar() {
-    local jar=${PORTCULLIS_VALVE_JAR:-}
+# The JAR module MODULE built (MODULE/target/portcullis-MODULE-*.jar, not its sources or javadoc), unless
+# the variable named OVERRIDE names one.
+built_jar() { # MODULE OVERRIDE
+    local jar=${!2:-}
     if [ -z "$jar" ]; then
-        for jar in "$PORTCULLIS_ROOT"/valve/target/portcullis-valve-*.jar; do
+        for jar in "$PORTCULLIS_ROOT/$1/target/portcullis-$1-"*.jar; do
             [[ "$(basename "$jar")" == *-sources.jar || "$(basename "$jar")" == *-javadoc.jar ]] || break
         done
     fi
-    [ -f "$jar" ] || die "no valve JAR at [$jar]; build it first (mvn -B install -DskipTests)"
+    [ -f "$jar" ] || die "no $1 JAR at [$jar]; build it first (mvn -B install -DskipTests), or set $2"
     echo "$jar"
 }
 
 # A value written into an XML attribute of server.xml: refuse anything that would need escaping.
-cluster_jar() {
-    local jar=${PORTCULLIS_CLUSTER_JAR:-}
-    if [ -z "$jar" ]; then
-        for jar in "$PORTCULLIS_ROOT"/cluster/target/portcullis-cluster-*.jar; do
-            [[ "$jar" == */original-* ]] || break
-        done
-    fi
-    [ -f "$jar" ] || die "no cluster JAR at [$jar]; build it with mvn -B install -DskipTests, or set PORTCULLIS_CLUSTER_JAR"
-    echo "$jar"
-}
-
 xml_value() {
     local name=$1 value=$2
     [[ -n "$value" && "$value" != *[\"\<\>\&\']* ]] || die "$name [$value] is empty or contains one of \" < > & '"
@@ -117,7 +108,7 @@ install() {
     command -v openssl > /dev/null || die "openssl is needed"
     local tarball jar port shutdown_port
     tarball=$(download)
-    jar=$(valve_jar)
+    jar=$(built_jar valve PORTCULLIS_VALVE_JAR)
     port=$(choose_port "${PORTCULLIS_TOMCAT_PORT:-}")
     shutdown_port=$(choose_port "")
     [ "$shutdown_port" != "$port" ] || shutdown_port=$(choose_port "")
@@ -150,7 +141,7 @@ install() {
     if [ -n "${PORTCULLIS_CLUSTER_SERVER:-}" ]; then
         [[ "$PORTCULLIS_CLUSTER_SERVER" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] \
             || die "PORTCULLIS_CLUSTER_SERVER must be host:port, got [$PORTCULLIS_CLUSTER_SERVER]"
-        cp "$(cluster_jar)" "$BASE/lib/"
+        cp "$(built_jar cluster PORTCULLIS_CLUSTER_JAR)" "$BASE/lib/"
         grep -q 'terracotta://127.0.0.1:9410/' "$PORTCULLIS_ROOT/conf/ehcache-cluster.xml" \
             || die "conf/ehcache-cluster.xml no longer names terracotta://127.0.0.1:9410/; update this script"
         sed "s#terracotta://127.0.0.1:9410/#terracotta://$PORTCULLIS_CLUSTER_SERVER/#" \
