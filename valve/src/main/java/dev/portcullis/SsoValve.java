@@ -27,10 +27,12 @@ import org.apache.catalina.valves.ValveBase;
 import org.apache.logging.log4j.LogManager;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.engine.SsoEngine;
 import dev.portcullis.config.Setting;
 import dev.portcullis.config.Settings;
 import dev.portcullis.config.SettingsBuilder;
 import dev.portcullis.session.Caches;
+import dev.portcullis.tomcat.AuthenticatorCaching;
 
 /**
  * SAML 2.0 single sign-on for every webapp behind this valve. Placed in a {@code <Host>}, one sign-in

@@ -221,27 +221,4 @@ class IdpMetadataRefreshTest {
         assertThat(valve.engine().refreshIdpMetadata()).isTrue();
         assertThat(signInWith(KEY_A)).isEqualTo(303);
     }
-
-    @Test
-    void refreshesSoonerWhenTheMetadataSaysSo() {
-        IdpTrust trust = valveTrust();
-        Instant now = clock.instant();
-        assertThat(trust.delayAfterSuccess(idp(null, null))).isEqualTo(Duration.ofHours(1));
-        assertThat(trust.delayAfterSuccess(idp(null, Duration.ofMinutes(20)))).isEqualTo(Duration.ofMinutes(20));
-        assertThat(trust.delayAfterSuccess(idp(now.plus(Duration.ofMinutes(30)), null))).isEqualTo(Duration.ofMinutes(15));
-        assertThat(trust.delayAfterSuccess(idp(now.plus(Duration.ofSeconds(30)), null))).isEqualTo(IdpTrust.MIN_DELAY);
-        trust.close();
-    }
-
-    private IdpTrust valveTrust() {
-        return IdpTrust.start(java.net.URI.create(metadataUrl()), null, null, Duration.ofHours(1), clock,
-                new dev.portcullis.saml.MetadataFetcher(Duration.ofSeconds(5)),
-                new dev.portcullis.saml.IdpMetadataParser(new dev.portcullis.saml.SecureXml()), null,
-                idp -> new dev.portcullis.saml.ServiceProvider(idp, null, null));
-    }
-
-    private static dev.portcullis.saml.IdpMetadata idp(Instant validUntil, Duration cacheDuration) {
-        return new dev.portcullis.saml.IdpMetadata(EmbeddedTomcat.IDP_ENTITY, java.util.List.of(KEY_A.certificate()),
-                Map.of(SamlConstants.REDIRECT_BINDING, EmbeddedTomcat.IDP_SSO), Map.of(), false, validUntil, cacheDuration);
-    }
 }

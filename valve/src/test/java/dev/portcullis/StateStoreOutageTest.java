@@ -99,7 +99,7 @@ class StateStoreOutageTest {
         assertThat(reference.find()).as("a reference on the page").isTrue();
         List<String> lines = logs.lines().stream().filter(line -> line.contains(reference.group(1))).toList();
         assertThat(lines).as("one log line under the reference").singleElement().satisfies(line -> assertThat(line)
-                .startsWith("ERROR dev.portcullis.SsoEngine Answered [").contains("with 503")
+                .startsWith("ERROR dev.portcullis.engine.SsoEngine Answered [").contains("with 503")
                 .contains("cache [" + cache + "]").contains("SerializerException: the store is broken"));
         return reference.group(1);
     }

@@ -55,8 +55,8 @@ final class OfflineValidation {
      * replay cache of this run only.
      */
     static ResponseValidator validator(Settings settings, IdpMetadata idp, SecureXml xml, Instant at) {
-        return dev.portcullis.ServiceProviderFactory.responseValidator(settings, idp,
-                dev.portcullis.ServiceProviderFactory.decrypter(settings, xml), xml, Clock.fixed(at, ZoneOffset.UTC),
+        return dev.portcullis.engine.ServiceProviderFactory.responseValidator(settings, idp,
+                dev.portcullis.engine.ServiceProviderFactory.decrypter(settings, xml), xml, Clock.fixed(at, ZoneOffset.UTC),
                 new MemoryReplayCache());
     }
 

@@ -1,4 +1,4 @@
-package dev.portcullis;
+package dev.portcullis.engine;
 
 import java.security.cert.X509Certificate;
 import java.time.Duration;

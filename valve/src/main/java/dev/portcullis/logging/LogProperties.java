@@ -1,4 +1,4 @@
-package dev.portcullis;
+package dev.portcullis.logging;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.portcullis;
+package dev.portcullis.engine;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -58,6 +58,7 @@ import dev.portcullis.session.RelayStates;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
 import dev.portcullis.session.StateUnavailableException;
+import dev.portcullis.tomcat.WebappSessions;
 import dev.portcullis.web.IdentityBinder;
 import dev.portcullis.web.IdentityHeaders;
 import dev.portcullis.web.ResponseWriter;
@@ -77,7 +78,7 @@ import dev.portcullis.web.ResponseWriter;
  * that reference ({@link #unavailable}): no session is created, kept or ended on a guess. Requests
  * that need no state (excluded and unprotected paths, the metadata) are served as usual.
  */
-final class SsoEngine implements AutoCloseable {
+public final class SsoEngine implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(SsoEngine.class);
 
@@ -140,7 +141,7 @@ final class SsoEngine implements AutoCloseable {
      *
      * @throws ConfigurationException naming the setting at fault; nothing is left running
      */
-    static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader, org.apache.catalina.Container container) {
+    public static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader, org.apache.catalina.Container container) {
         SecureXml xml = new SecureXml();
         SecureRandom random = new SecureRandom();
         SessionIds ids = new SessionIds(random);
@@ -258,7 +259,7 @@ final class SsoEngine implements AutoCloseable {
     }
 
     /** Handles one request; see the class description for the flow. */
-    void handle(Request request, Response response, Valve next) throws IOException, ServletException {
+    public void handle(Request request, Response response, Valve next) throws IOException, ServletException {
         // Before anything else, on every request: a client can never supply an identity header itself.
         headers.strip(request);
         String path = scopedPath(request);
@@ -444,12 +445,12 @@ final class SsoEngine implements AutoCloseable {
     }
 
     /** The SAML side as it is now (for tests and tools). */
-    ServiceProvider serviceProvider() {
+    public ServiceProvider serviceProvider() {
         return trust.current();
     }
 
     /** Reads the IdP metadata again now (for tests); returns whether it worked. */
-    boolean refreshIdpMetadata() {
+    public boolean refreshIdpMetadata() {
         return trust.refresh();
     }
 

@@ -1,4 +1,4 @@
-package dev.portcullis;
+package dev.portcullis.engine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.portcullis;
+package dev.portcullis.tomcat;
 
 import java.io.IOException;
 
@@ -21,20 +21,20 @@ import dev.portcullis.session.SsoSession;
  * reached; on other nodes of a cluster, the webapps' sessions are useless once the Portcullis session
  * is gone (protected paths send the user to sign in again), and expire by their own timeout.
  */
-final class WebappSessions implements SessionEndListener {
+public final class WebappSessions implements SessionEndListener {
 
     private static final Logger LOG = LogManager.getLogger(WebappSessions.class);
 
     private final Container scope;
     private final boolean enabled;
 
-    WebappSessions(Container scope, boolean enabled) {
+    public WebappSessions(Container scope, boolean enabled) {
         this.scope = scope;
         this.enabled = enabled;
     }
 
     /** The webapp session this request used, as {@code "contextName id"}, or null. */
-    String used(Request request) {
+    public String used(Request request) {
         if (!enabled || request.getContext() == null) {
             return null;
         }

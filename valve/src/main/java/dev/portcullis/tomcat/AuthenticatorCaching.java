@@ -1,4 +1,4 @@
-package dev.portcullis;
+package dev.portcullis.tomcat;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.ContainerEvent;
@@ -25,7 +25,7 @@ import org.apache.logging.log4j.Logger;
  * <p>A webapp with its own FORM login needs that cache to work at all; it is left alone and named in
  * a warning, since its cached identities are outside Portcullis's control.
  */
-final class AuthenticatorCaching implements ContainerListener, LifecycleListener {
+public final class AuthenticatorCaching implements ContainerListener, LifecycleListener {
 
     private static final Logger LOG = LogManager.getLogger(AuthenticatorCaching.class);
 
@@ -36,7 +36,7 @@ final class AuthenticatorCaching implements ContainerListener, LifecycleListener
     }
 
     /** Starts watching the valve's container: a Host (all its contexts) or one Context. */
-    static AuthenticatorCaching watch(Container scope) {
+    public static AuthenticatorCaching watch(Container scope) {
         AuthenticatorCaching guard = new AuthenticatorCaching(scope);
         if (scope instanceof Context context) {
             guard.follow(context);
@@ -52,7 +52,7 @@ final class AuthenticatorCaching implements ContainerListener, LifecycleListener
     }
 
     /** Stops watching (the valve is stopping). */
-    void release() {
+    public void release() {
         if (scope instanceof Context context) {
             context.removeLifecycleListener(this);
         } else if (scope != null) {
@@ -87,7 +87,7 @@ final class AuthenticatorCaching implements ContainerListener, LifecycleListener
         }
     }
 
-    static void disableCache(Context context) {
+    public static void disableCache(Context context) {
         for (Valve valve : context.getPipeline().getValves()) {
             if (valve instanceof FormAuthenticator) {
                 LOG.warn("Webapp [{}] has its own FORM login; identities it caches in its HttpSession are not ended"
