@@ -77,6 +77,9 @@ public enum Setting {
             "Sign AuthnRequests with the SP key (RSA-SHA256 or ECDSA-SHA256)."),
     WANT_ASSERTIONS_SIGNED("wantAssertionsSigned", "true", Setting::bool,
             "Require the Assertion itself to be signed; false also accepts an assertion covered only by a signed Response."),
+    WANT_RESPONSES_SIGNED("wantResponsesSigned", "false", Setting::bool,
+            "Require the Response itself to be signed as well (what other SPs call \"want messages signed\"), for"
+                    + " IdPs that sign it and policies that demand it."),
     WANT_ASSERTIONS_ENCRYPTED("wantAssertionsEncrypted", "false", Setting::bool,
             "Refuse assertions that arrive unencrypted. Needs an RSA SP key (advertised in SP metadata for encryption)."),
     ALLOW_RSA15_KEY_TRANSPORT("allowRsa15KeyTransport", "false", Setting::bool,
