@@ -39,14 +39,17 @@ import dev.portcullis.saml.SecureXml;
  * <p>The run, in order:
  * <ol>
  *   <li>parse the options ({@link InspectOptions}); with settings, build them through the valve's
- *       {@code SettingsBuilder} and load the IdP metadata as the valve would ({@link ValveSetup});
- *       any problem there ends the run with status 2 before the input is read;</li>
+ *       {@code SettingsBuilder} and load the IdP metadata the running valve trusts: its saved copy
+ *       for URL metadata from {@code --server-xml}, else as the valve would load it at start
+ *       ({@link ValveSetup}); any problem there ends the run with status 2 before the input is read
+ *       (an SP key the valve would refuse is left out instead, and said so);</li>
  *   <li>read the file or standard input and work out what it is ({@link InputDecoder}; the
  *       HTTP-Redirect binding goes through the valve's bounded {@code RedirectDecoder});</li>
  *   <li>parse it with {@link SecureXml}, the valve's only XML parser (no DTD, no entities);</li>
  *   <li>print the XML ({@link XmlView}, labelled as a reformatted view and not the signed bytes)
  *       and the summary ({@link MessageSummary}, {@link MetadataSummary});</li>
- *   <li>for a Response with settings, validate ({@link OfflineValidation}).</li>
+ *   <li>for a Response with settings, validate with the valve's own steps ({@link OfflineValidation}), as of
+ *       the moment it arrived; for a saved copy, check the URL's current metadata beside it.</li>
  * </ol>
  * Exit status ({@link ExitStatus}): 0 valid, or decoded and described when there is nothing to
  * validate; 1 invalid, refused or unreadable input; 2 usage or configuration error, in one line on
