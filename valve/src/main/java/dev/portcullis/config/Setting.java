@@ -45,7 +45,8 @@ public enum Setting {
     IDP_METADATA_SIGNING_CERTIFICATE("idpMetadataSigningCertificate", null, Setting::path,
             "PEM certificate that must have signed the IdP metadata (as federations sign theirs). Default: not required."),
     IDP_METADATA_BACKUP("idpMetadataBackup", null, Setting::path,
-            "Where the last good copy of URL metadata is kept, used when the URL is down at start. Default:"
+            "Where the last good copy of URL metadata is kept, used when the URL is down at start, and read by"
+                    + " saml-inspect --server-xml as what the running valve trusts. Default:"
                     + " $CATALINA_BASE/work/portcullis/idp-metadata-HASH.xml."),
     IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
             "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
