@@ -286,6 +286,15 @@ public class SsoValve extends ValveBase {
         settings.set(Setting.WANT_ASSERTIONS_SIGNED, value);
     }
 
+    /** @see Setting#WANT_RESPONSES_SIGNED */
+    public String getWantResponsesSigned() {
+        return settings.get(Setting.WANT_RESPONSES_SIGNED);
+    }
+
+    public void setWantResponsesSigned(String value) {
+        settings.set(Setting.WANT_RESPONSES_SIGNED, value);
+    }
+
     /** @see Setting#ALLOW_UNSOLICITED_RESPONSES */
     public String getAllowUnsolicitedResponses() {
         return settings.get(Setting.ALLOW_UNSOLICITED_RESPONSES);

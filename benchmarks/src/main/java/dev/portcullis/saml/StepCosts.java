@@ -6,14 +6,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilder;
 
 import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 import dev.portcullis.bench.Fixtures;
 import dev.portcullis.session.CacheReplayCache;
@@ -23,12 +20,11 @@ import dev.portcullis.testkit.TestCredentials;
 
 /**
  * A diagnostic, not a benchmark: where one ACS validation's time and allocation go, step by step. It
- * lives in the validator's package to call its package-private step methods in the order
- * {@code ResponseValidator.validate} runs them (the two private steps, assertion count and replay, are
- * re-enacted with the same calls), measuring each with {@code ThreadMXBean} allocated bytes (exact) and
- * {@code System.nanoTime} (noisy on a busy machine; use the shares, and JMH for absolute figures). The
- * floor's two parts are measured the same way for comparison. Follows the validator's step methods, so
- * it may need an update when they change.
+ * lives in the validator's package to run the {@link ResponseStep}s one at a time, exactly as
+ * {@code ResponseValidator.validate} does, measuring each with {@code ThreadMXBean} allocated bytes
+ * (exact) and {@code System.nanoTime} (noisy on a busy machine; use the shares, and JMH for absolute
+ * figures). The floor's two parts are measured the same way for comparison. It follows the step list
+ * itself, so a new step shows up here as a new row.
  *
  * <pre>java -cp ... dev.portcullis.saml.StepCosts [iterations]</pre>
  */
@@ -69,9 +65,6 @@ public final class StepCosts {
         try (Caches caches = Caches.start(null, clock, java.time.Duration.ofMinutes(30), StepCosts.class.getClassLoader())) {
             CacheReplayCache replay = new CacheReplayCache(caches.replay());
             ResponseValidator v = Fixtures.validator(idpKey, replay, clock);
-            SecureXml xml = new SecureXml();
-            SignatureValidator signatures = new SignatureValidator(List.of(idpKey.certificate().getPublicKey()),
-                    new AlgorithmPolicy(false));
             byte[] message = Fixtures.signedBytes(idpKey, Instant.now(), "_9a0c4e12f1b84f0b8d1e2f3a4b5c6d7e");
             String field = Base64.getEncoder().encodeToString(message);
             DocumentBuilder floorParser = dev.portcullis.bench.AcsBenchmark.hardenedFactory().newDocumentBuilder();
@@ -81,69 +74,30 @@ public final class StepCosts {
 
             StepCosts warm = new StepCosts();
             for (int i = 0; i < iterations / 2; i++) {
-                warm.once(v, xml, signatures, field, message, floorParser, replay, forget, key, clock);
+                warm.once(v, field, message, floorParser, forget, key, clock);
             }
             StepCosts measured = new StepCosts();
             for (int i = 0; i < iterations; i++) {
-                measured.once(v, xml, signatures, field, message, floorParser, replay, forget, key, clock);
+                measured.once(v, field, message, floorParser, forget, key, clock);
             }
             measured.print(message.length);
         }
     }
 
-    private void once(ResponseValidator v, SecureXml xml, SignatureValidator signatures, String field, byte[] message,
-                      DocumentBuilder floorParser, CacheReplayCache replay, java.util.function.Consumer<String> forget,
-                      java.security.PublicKey idpKey, Clock clock)
+    private void once(ResponseValidator v, String field, byte[] message, DocumentBuilder floorParser,
+                      java.util.function.Consumer<String> forget, java.security.PublicKey idpKey, Clock clock)
             throws Exception {
         String requestId = "_9a0c4e12f1b84f0b8d1e2f3a4b5c6d7e";
         start();
-        Instant now = clock.instant();
-        byte[] bytes = v.decode(field);
-        charge("size: base64 decode");
-        Document document = xml.parse(bytes);
-        charge("xml: SecureXml.parse");
-        Element response = v.requireResponse(document);
-        charge("response: root element");
-        NodeList assertions = document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "Assertion");
-        NodeList encrypted = document.getElementsByTagNameNS(SamlConstants.ASSERTION_NS, "EncryptedAssertion");
-        if (assertions.getLength() + encrypted.getLength() != 1) {
-            throw new IllegalStateException();
+        ResponseValidator.Message m = new ResponseValidator.Message(ResponseInput.signIn(field, requestId), clock.instant());
+        charge("(state)");
+        for (ResponseStep step : ResponseStep.ALL) {
+            step.run(v, m);
+            charge(step.key());
         }
-        Element assertion = (Element) assertions.item(0);
-        Dom.attribute(assertion, "Version");
-        Dom.attribute(assertion, "ID");
-        charge("assertion-count: getElementsByTagNameNS x2");
-        boolean responseSigned = signatures.verifyIfPresent(response);
-        charge("response-signature: none present");
-        signatures.verifyIfPresent(assertion);
-        charge("assertion-signature: SignatureValidator.verifyIfPresent");
-        v.checkDestination(response, responseSigned);
-        String inResponseTo = v.checkInResponseTo(response, requestId);
-        v.checkIssueInstant(response, now);
-        v.checkResponseIssuer(response);
-        v.checkStatus(response);
-        v.checkAssertionIssuer(assertion);
-        charge("destination .. assertion-issuer (5 checks)");
-        Element nameId = v.readSubject(assertion);
-        Instant confirmation = v.checkSubjectConfirmation(assertion, inResponseTo, now);
-        Instant conditions = v.checkConditions(assertion, now);
-        v.checkAudience(assertion);
-        Element authn = v.readAuthnStatement(assertion, now);
-        charge("subject .. authn-statement (5 checks)");
-        Map<String, List<String>> attributes = v.readAttributes(assertion);
-        charge("attributes: readAttributes");
-        String assertionId = Dom.attribute(assertion, "ID");
-        String key = Fixtures.IDP + "\n" + assertionId;
-        if (!replay.firstUse(key, (conditions.isBefore(confirmation) ? conditions : confirmation))) {
-            throw new IllegalStateException("replayed");
-        }
-        charge("replay: CacheReplayCache.firstUse (SHA-256 + Ehcache putIfAbsent)");
-        ValidatedAssertion result = new ValidatedAssertion(Fixtures.IDP, assertionId, Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip(),
-                Dom.attribute(nameId, "Format"), Dom.attribute(nameId, "NameQualifier"), Dom.attribute(nameId, "SPNameQualifier"),
-                Dom.attribute(authn, "SessionIndex"), Dom.instant(authn, "AuthnInstant"), null,
-                Dom.instant(authn, "SessionNotOnOrAfter"), attributes, inResponseTo);
+        ValidatedAssertion result = m.result(Fixtures.IDP);
         charge("result: ValidatedAssertion");
-        forget.accept(key);
+        forget.accept(Fixtures.IDP + "\n" + result.assertionId());
         start();
         if (result.attributes().isEmpty()) {
             throw new IllegalStateException();

@@ -45,9 +45,18 @@ public record TestCredentials(PrivateKey privateKey, X509Certificate certificate
 
     /** An RSA-2048 key with the given validity. */
     public static TestCredentials rsa(String commonName, Instant notBefore, Instant notAfter) {
+        return rsa(commonName, 2048, notBefore, notAfter);
+    }
+
+    /** An RSA key of another size (a 3072-bit rollover key, a 1024-bit one the valve refuses), valid for a year. */
+    public static TestCredentials rsa(String commonName, int bits) {
+        return rsa(commonName, bits, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+    }
+
+    private static TestCredentials rsa(String commonName, int bits, Instant notBefore, Instant notAfter) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, RANDOM);
+            generator.initialize(bits, RANDOM);
             return selfSigned(generator.generateKeyPair(), "SHA256withRSA", commonName, notBefore, notAfter);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate an RSA key", e);

@@ -45,7 +45,8 @@ public enum Setting {
     IDP_METADATA_SIGNING_CERTIFICATE("idpMetadataSigningCertificate", null, Setting::path,
             "PEM certificate that must have signed the IdP metadata (as federations sign theirs). Default: not required."),
     IDP_METADATA_BACKUP("idpMetadataBackup", null, Setting::path,
-            "Where the last good copy of URL metadata is kept, used when the URL is down at start. Default:"
+            "Where the last good copy of URL metadata is kept, used when the URL is down at start, and read by"
+                    + " saml-inspect --server-xml as what the running valve trusts. Default:"
                     + " $CATALINA_BASE/work/portcullis/idp-metadata-HASH.xml."),
     IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
             "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
@@ -77,6 +78,9 @@ public enum Setting {
             "Sign AuthnRequests with the SP key (RSA-SHA256 or ECDSA-SHA256)."),
     WANT_ASSERTIONS_SIGNED("wantAssertionsSigned", "true", Setting::bool,
             "Require the Assertion itself to be signed; false also accepts an assertion covered only by a signed Response."),
+    WANT_RESPONSES_SIGNED("wantResponsesSigned", "false", Setting::bool,
+            "Require the Response itself to be signed as well (what other SPs call \"want messages signed\"), for"
+                    + " IdPs that sign it and policies that demand it."),
     WANT_ASSERTIONS_ENCRYPTED("wantAssertionsEncrypted", "false", Setting::bool,
             "Refuse assertions that arrive unencrypted. Needs an RSA SP key (advertised in SP metadata for encryption)."),
     ALLOW_RSA15_KEY_TRANSPORT("allowRsa15KeyTransport", "false", Setting::bool,

@@ -266,11 +266,20 @@ public final class Settings {
 
     /** Where to keep the last good copy of URL metadata: the setting, else under $CATALINA_BASE/work, else none. */
     public Optional<Path> idpMetadataBackup() {
+        return idpMetadataBackup(System.getProperty("catalina.base"));
+    }
+
+    /**
+     * Where a valve with these settings under {@code catalinaBase} keeps that copy: how saml-inspect finds
+     * the metadata a running valve trusts.
+     *
+     * @param base the valve's catalina.base, or null
+     */
+    public Optional<Path> idpMetadataBackup(String base) {
         Path configured = get(Setting.IDP_METADATA_BACKUP, Path.class);
         if (configured != null) {
             return Optional.of(configured);
         }
-        String base = System.getProperty("catalina.base");
         if (base == null) {
             return Optional.empty();
         }
@@ -333,6 +342,10 @@ public final class Settings {
 
     public boolean wantAssertionsSigned() {
         return get(Setting.WANT_ASSERTIONS_SIGNED, Boolean.class);
+    }
+
+    public boolean wantResponsesSigned() {
+        return get(Setting.WANT_RESPONSES_SIGNED, Boolean.class);
     }
 
     public boolean allowUnsolicitedResponses() {

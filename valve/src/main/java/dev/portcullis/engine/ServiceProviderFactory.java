@@ -39,13 +39,24 @@ public final class ServiceProviderFactory {
         return new Decrypter(keys, settings.allowRsa15KeyTransport(), xml, settings.maxResponseSize());
     }
 
+    /** What the settings ask of every Response. */
+    public static ResponseValidator.Options responseOptions(Settings settings) {
+        return new ResponseValidator.Options(settings.acsUrl(), settings.spEntityId(), settings.wantAssertionsSigned(),
+                settings.wantAssertionsEncrypted(), settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize(),
+                settings.allowUnsolicitedResponses(), settings.wantResponsesSigned(), settings.requestedAuthnContext(),
+                settings.stepUpAuthnContext(), settings.principalAttribute().orElse(null));
+    }
+
     /** The response validator the valve builds from these settings and this IdP metadata. */
     public static ResponseValidator responseValidator(Settings settings, IdpMetadata idp, Decrypter decrypter, SecureXml xml,
                                                       Clock clock, ReplayCache replayCache) {
-        return new ResponseValidator(new ResponseValidator.Options(settings.acsUrl(), settings.spEntityId(),
-                settings.wantAssertionsSigned(), settings.wantAssertionsEncrypted(), settings.clockSkew(),
-                settings.maxResponseAge(), settings.maxResponseSize(), settings.allowUnsolicitedResponses()), idp,
-                new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock);
+        return responseValidator(responseOptions(settings), settings, idp, decrypter, xml, clock, replayCache);
+    }
+
+    /** The same, with the options given (saml-inspect keeps a policy setting the SP key could not be loaded for). */
+    public static ResponseValidator responseValidator(ResponseValidator.Options options, Settings settings, IdpMetadata idp,
+                                                      Decrypter decrypter, SecureXml xml, Clock clock, ReplayCache replayCache) {
+        return new ResponseValidator(options, idp, new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock);
     }
 
     ServiceProviderFactory(Settings settings, SecureXml xml, Clock clock, ReplayCache replayCache) {
@@ -68,7 +79,7 @@ public final class ServiceProviderFactory {
     ServiceProvider create(IdpMetadata idp) {
         ResponseValidator validator = responseValidator(settings, idp, decrypter, xml, clock, replayCache);
         LogoutValidator logout = settings.singleLogout() ? new LogoutValidator(new LogoutValidator.Options(settings.sloUrl(),
-                settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize()), idp,
+                settings.spEntityId(), settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize()), idp,
                 new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock) : null;
         return new ServiceProvider(idp, validator, requests, logout, encoder, settings.spEntityId());
     }

@@ -189,9 +189,8 @@ public final class SsoEngine implements AutoCloseable {
             SamlClient client = new SamlClient(settings.acsUrl(),
                     new SamlRedirectionActionBuilder(current, pending, settings.defaultLandingPath(), clock, stepUp),
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
-                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp, clock),
-                    new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
-                            settings.sessionMaxLifetime(), clock, failures),
+                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures),
+                    new SamlProfileCreator(settings.roleMapper(), settings.sessionMaxLifetime(), clock),
                     new SamlLogoutActionBuilder(current, pending, clock));
             Clients clients = new Clients(settings.acsUrl(), client);
 

@@ -3,7 +3,6 @@ package dev.portcullis.pac4j;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import org.pac4j.core.context.CallContext;
@@ -12,53 +11,37 @@ import org.pac4j.core.profile.UserProfile;
 import org.pac4j.core.profile.creator.ProfileCreator;
 
 import dev.portcullis.config.RoleMapper;
-import dev.portcullis.saml.SamlErrorCode;
-import dev.portcullis.saml.SamlValidationException;
 import dev.portcullis.saml.ValidatedAssertion;
 import dev.portcullis.session.SsoSession;
 
 /**
- * Builds the session a validated assertion grants: the principal (NameID, or the configured
- * attribute), the roles mapped from the role attributes, and the deadline, which is the earlier of
- * sessionMaxLifetime and the IdP's SessionNotOnOrAfter.
+ * Builds the session a validated assertion grants: the principal the validator took (its
+ * {@code principal} step: the NameID, or principalAttribute), the roles mapped from the role
+ * attributes, and the deadline, which is the earlier of sessionMaxLifetime and the IdP's
+ * SessionNotOnOrAfter. It refuses nothing: every rule is the validator's.
  */
 public final class SamlProfileCreator implements ProfileCreator {
 
-    private final String principalAttribute;
     private final RoleMapper roles;
     private final Duration maxLifetime;
     private final Clock clock;
-    private final LoginFailures failures;
 
-    public SamlProfileCreator(String principalAttribute, RoleMapper roles, Duration maxLifetime, Clock clock,
-                              LoginFailures failures) {
-        this.principalAttribute = principalAttribute;
+    public SamlProfileCreator(RoleMapper roles, Duration maxLifetime, Clock clock) {
         this.roles = roles;
         this.maxLifetime = maxLifetime;
         this.clock = clock;
-        this.failures = failures;
     }
 
     @Override
     public Optional<UserProfile> create(CallContext ctx, Credentials credentials) {
         SamlCredentials saml = (SamlCredentials) credentials;
         ValidatedAssertion assertion = saml.assertion();
-        String principal = assertion.nameId();
-        if (principalAttribute != null) {
-            List<String> values = assertion.attributes().get(principalAttribute);
-            principal = values == null ? null : values.stream().filter(v -> !v.isBlank()).findFirst().orElse(null);
-            if (principal == null) {
-                throw failures.refuse(ctx.webContext(), new SamlValidationException(SamlErrorCode.MISSING_PRINCIPAL,
-                        "attribute [" + principalAttribute + "] is absent or empty; attributes present "
-                                + assertion.attributes().keySet()), assertion.issuer(), saml.correlationId());
-            }
-        }
         Instant now = clock.instant();
         Instant expiresAt = now.plus(maxLifetime);
         if (assertion.sessionNotOnOrAfter() != null && assertion.sessionNotOnOrAfter().isBefore(expiresAt)) {
             expiresAt = assertion.sessionNotOnOrAfter();
         }
-        SsoSession session = new SsoSession(principal, roles.roles(assertion.attributes()), assertion.attributes(),
+        SsoSession session = new SsoSession(assertion.principal(), roles.roles(assertion.attributes()), assertion.attributes(),
                 assertion.issuer(), assertion.nameId(), assertion.nameIdFormat(), assertion.nameQualifier(),
                 assertion.spNameQualifier(), assertion.sessionIndex(), assertion.authnContextClassRef(),
                 assertion.authnInstant(), now, now, expiresAt);

@@ -1,6 +1,5 @@
 package dev.portcullis.pac4j;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -8,20 +7,29 @@ import org.pac4j.core.context.CallContext;
 import org.pac4j.core.credentials.Credentials;
 import org.pac4j.core.credentials.authenticator.Authenticator;
 
+import dev.portcullis.saml.ResponseInput;
 import dev.portcullis.saml.SamlErrorCode;
 import dev.portcullis.saml.SamlValidationException;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.saml.ValidatedAssertion;
 import dev.portcullis.session.PendingLoginStore;
 import dev.portcullis.session.PendingLoginStore.SignIn;
+import dev.portcullis.session.RelayStates.Purpose;
 
 /**
- * Validates a SAMLResponse against the sign-in its RelayState handle names: the Response must answer
- * the AuthnRequest sent with that handle (InResponseTo = the handle's MAC), within loginRequestTimeout,
- * and carry the authentication context that sign-in required. Only then is the handle marked used, so
- * each sign-in completes at most once, and only an IdP-signed Response can use one up. A RelayState that
- * is no handle is refused, unless unsolicited responses are enabled, in which case the response must
- * then be a genuinely unsolicited one (no InResponseTo).
+ * Turns the RelayState into what the Response must answer, hands both to the validator, and marks the
+ * sign-in used. Every rule the Response itself must pass is a {@code ResponseStep} of
+ * {@link dev.portcullis.saml.ResponseValidator}, run here exactly as saml-inspect runs it; this class
+ * only supplies the per-request input:
+ * <ul>
+ *   <li>the RelayState handle proves a sign-in this valve started, of a purpose and not older than
+ *       loginRequestTimeout ({@link PendingLoginStore}, which needs the valve's key and cache); its
+ *       MAC is the AuthnRequest ID the Response's InResponseTo must equal, and a step-up handle makes
+ *       stepUpAuthnContext the requirement. A RelayState that is no handle is refused, unless
+ *       unsolicited responses are enabled; the Response must then be a genuinely unsolicited one;</li>
+ *   <li>after validation the handle is marked used, so each sign-in completes at most once, and only
+ *       an IdP-signed Response can use one up.</li>
+ * </ul>
  */
 public final class SamlResponseAuthenticator implements Authenticator {
 
@@ -29,17 +37,13 @@ public final class SamlResponseAuthenticator implements Authenticator {
     private final PendingLoginStore pendingLogins;
     private final boolean allowUnsolicited;
     private final LoginFailures failures;
-    private final StepUp stepUp;
-    private final java.time.Clock clock;
 
     public SamlResponseAuthenticator(Supplier<ServiceProvider> serviceProvider, PendingLoginStore pendingLogins,
-                                     boolean allowUnsolicited, LoginFailures failures, StepUp stepUp, java.time.Clock clock) {
+                                     boolean allowUnsolicited, LoginFailures failures) {
         this.serviceProvider = serviceProvider;
         this.pendingLogins = pendingLogins;
         this.allowUnsolicited = allowUnsolicited;
         this.failures = failures;
-        this.stepUp = stepUp;
-        this.clock = clock;
     }
 
     @Override
@@ -48,11 +52,6 @@ public final class SamlResponseAuthenticator implements Authenticator {
         ServiceProvider sp = serviceProvider.get();
         String correlationId = failures.newCorrelationId();
         try {
-            java.time.Instant validUntil = sp.idp().validUntil();
-            if (validUntil != null && !clock.instant().isBefore(validUntil)) {
-                throw new SamlValidationException(SamlErrorCode.IDP_METADATA_EXPIRED, "IdP metadata validUntil [" + validUntil
-                        + "] has passed");
-            }
             SignIn signIn = null;
             if (saml.relayState() != null) {
                 signIn = pendingLogins.signIn(saml.relayState()).orElse(null);
@@ -62,14 +61,9 @@ public final class SamlResponseAuthenticator implements Authenticator {
                 }
             }
             // InResponseTo must equal the MAC of the handle: the proof that this valve started this sign-in.
-            ValidatedAssertion assertion = sp.validator().validate(saml.samlResponse(),
-                    signIn == null ? null : signIn.handle().messageId());
-            List<String> required = stepUp.requirement(signIn == null ? null : signIn.handle().purpose());
-            String used = assertion.authnContextClassRef();
-            if (!required.isEmpty() && (used == null || !required.contains(used))) {
-                throw new SamlValidationException(SamlErrorCode.AUTHN_CONTEXT_NOT_SATISFIED, "AuthnContextClassRef ["
-                        + assertion.authnContextClassRef() + "] is not one of the required " + required);
-            }
+            ValidatedAssertion assertion = sp.validator().validate(new ResponseInput(saml.samlResponse(),
+                    signIn == null ? null : signIn.handle().messageId(),
+                    signIn != null && signIn.handle().purpose() == Purpose.STEP_UP));
             if (signIn != null && !pendingLogins.consume(signIn.handle())) {
                 throw new SamlValidationException(SamlErrorCode.UNKNOWN_RELAY_STATE, "this sign-in (RelayState) has"
                         + " already been completed by another response");

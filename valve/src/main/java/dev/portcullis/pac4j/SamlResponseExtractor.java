@@ -14,8 +14,11 @@ import dev.portcullis.saml.SamlValidationException;
 import dev.portcullis.saml.ServiceProvider;
 
 /**
- * Reads SAMLResponse and RelayState from the POST to the ACS. The declared body size is checked
- * before the form is parsed, so an oversized body is refused without being read into memory.
+ * Reads SAMLResponse and RelayState from the POST to the ACS. Only facts of the HTTP transport are
+ * checked here, since the validator never sees the request: the method (the ACS speaks the HTTP-POST
+ * binding only) and the declared body size, before the form is parsed, so an oversized body is
+ * refused without being read into memory. Whether the field is present, its size and encoding are the
+ * validator's first steps, as for saml-inspect.
  */
 public final class SamlResponseExtractor implements CredentialsExtractor {
 
@@ -44,9 +47,6 @@ public final class SamlResponseExtractor implements CredentialsExtractor {
                         + " bytes [limit " + maxResponseSize + " bytes decoded]");
             }
             String response = context.getRequestParameter(SamlConstants.SAML_RESPONSE).orElse(null);
-            if (response == null || response.isEmpty()) {
-                throw new SamlValidationException(SamlErrorCode.MISSING_RESPONSE, "no SAMLResponse field in the POST");
-            }
             String relayState = context.getRequestParameter(SamlConstants.RELAY_STATE).orElse(null);
             return Optional.of(new SamlCredentials(response, relayState == null || relayState.isEmpty() ? null : relayState));
         } catch (SamlValidationException e) {

@@ -68,12 +68,4 @@ public final class StepUp implements Authorizer {
     AuthnRequestOptions options(Purpose purpose) {
         return purpose == Purpose.STEP_UP ? stepUp : everySignIn;
     }
-
-    /**
-     * The AuthnContextClassRefs a sign-in of this kind must have used (empty: any); null stands for an
-     * IdP-initiated sign-in, which must meet the globally requested classes, if any.
-     */
-    public List<String> requirement(Purpose purpose) {
-        return options(purpose == null ? Purpose.SIGN_IN : purpose).classRefs();
-    }
 }

@@ -1,28 +1,28 @@
 package dev.portcullis.saml;
 
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
  * Validates the Single Logout messages an IdP sends to {@code /sso/slo} (saml-core-2.0-os 3.7,
- * saml-profiles-2.0-os 4.4), over HTTP-Redirect or HTTP-POST, with the same care as assertions:
+ * saml-profiles-2.0-os 4.4), over HTTP-Redirect or HTTP-POST. Both kinds first pass the checks every
+ * message from the IdP passes, the {@link MessageEnvelope} the ACS uses too: decoding (strict base64,
+ * bounded; DEFLATE bounded by {@link RedirectDecoder}), no DOCTYPE, the expected root element, Version,
+ * ID; then the signature, which is required (the query-string signature on Redirect, an enveloped one
+ * on POST) and verified with the IdP's metadata keys only; then Destination = the SLO URL (required),
+ * Issuer = the IdP (required, entity Format), IssueInstant recent. What is left here is logout's own:
  * <ul>
- *   <li><b>LogoutRequest</b>: bounded size and DEFLATE; no DOCTYPE; a signature is required (the
- *       query-string signature on Redirect, an enveloped one on POST) and verified with the IdP's
- *       metadata keys only; Destination = the SLO URL; Issuer = the IdP; IssueInstant recent;
- *       NotOnOrAfter not passed; a NameID (decrypted if it is an EncryptedID); the ID never used before.
- *       A forged LogoutRequest would end other people's sessions, hence the signature requirement.</li>
- *   <li><b>LogoutResponse</b>: the same message checks, InResponseTo = the LogoutRequest this SP sent
- *       for that RelayState, and its Status reported as it is.</li>
+ *   <li><b>LogoutRequest</b>: NotOnOrAfter not passed; a NameID (decrypted if it is an EncryptedID)
+ *       under the envelope's NameID rules; the ID never used before. A forged LogoutRequest would end
+ *       other people's sessions, hence the signature requirement.</li>
+ *   <li><b>LogoutResponse</b>: InResponseTo = the LogoutRequest this SP sent for that RelayState, and
+ *       its Status reported as it is.</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -30,11 +30,12 @@ public final class LogoutValidator {
 
     /**
      * @param sloUrl          Destination must equal it
+     * @param spEntityId      a NameID's SPNameQualifier, when present, must equal it
      * @param clockSkew       tolerance on every time comparison
      * @param maxMessageAge   oldest IssueInstant accepted
      * @param maxMessageSize  largest decoded message, in bytes
      */
-    public record Options(String sloUrl, Duration clockSkew, Duration maxMessageAge, int maxMessageSize) {
+    public record Options(String sloUrl, String spEntityId, Duration clockSkew, Duration maxMessageAge, int maxMessageSize) {
     }
 
     /**
@@ -72,6 +73,7 @@ public final class LogoutValidator {
     private final ReplayCache replayCache;
     private final SecureXml xml;
     private final RedirectDecoder redirectDecoder;
+    private final MessageEnvelope envelope;
     private final Clock clock;
 
     public LogoutValidator(Options options, IdpMetadata idp, AlgorithmPolicy algorithms, Decrypter decrypter,
@@ -85,6 +87,7 @@ public final class LogoutValidator {
         this.replayCache = replayCache;
         this.xml = xml;
         this.redirectDecoder = new RedirectDecoder(options.maxMessageSize());
+        this.envelope = new MessageEnvelope(idpEntityId, options.spEntityId(), options.clockSkew(), options.maxMessageAge());
         this.clock = clock;
     }
 
@@ -110,10 +113,7 @@ public final class LogoutValidator {
         if (nameId == null) {
             throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "the LogoutRequest names no NameID");
         }
-        String user = Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip();
-        if (user.isEmpty()) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "the LogoutRequest's NameID is empty");
-        }
+        String user = envelope.readNameId(nameId, "LogoutRequest");
         List<String> sessionIndexes = new ArrayList<>();
         for (Element index : Dom.children(root, SamlConstants.PROTOCOL_NS, "SessionIndex")) {
             sessionIndexes.add(Dom.text(index, SamlErrorCode.MALFORMED_RESPONSE_DATA).strip());
@@ -146,38 +146,9 @@ public final class LogoutValidator {
     }
 
     private Element parse(InboundMessage message, String expected) throws SamlValidationException {
-        byte[] bytes;
-        if (message.isRedirect()) {
-            bytes = redirectDecoder.decode(message.message());
-        } else {
-            String field = message.message();
-            if (field == null || field.isBlank()) {
-                throw new SamlValidationException(SamlErrorCode.MISSING_RESPONSE, "no " + message.parameter() + " field");
-            }
-            if (field.length() > 2L * options.maxMessageSize()) {
-                throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, message.parameter() + " field has "
-                        + field.length() + " characters");
-            }
-            try {
-                bytes = Base64.getMimeDecoder().decode(field.getBytes(StandardCharsets.US_ASCII));
-            } catch (IllegalArgumentException e) {
-                throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, message.parameter() + " is not base64");
-            }
-        }
-        Document document = xml.parse(bytes);
-        Element root = document.getDocumentElement();
-        if (!SamlConstants.PROTOCOL_NS.equals(root.getNamespaceURI()) || !expected.equals(root.getLocalName())) {
-            throw new SamlValidationException(SamlErrorCode.UNEXPECTED_MESSAGE, "received [" + root.getLocalName()
-                    + "] where a " + expected + " was expected");
-        }
-        if (!"2.0".equals(Dom.attribute(root, "Version"))) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, expected + " Version is not 2.0");
-        }
-        String id = Dom.attribute(root, "ID");
-        if (id == null || id.isBlank() || id.length() > 256) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, expected + " ID is missing or too long");
-        }
-        return root;
+        byte[] bytes = message.isRedirect() ? redirectDecoder.decode(message.message())
+                : MessageEnvelope.decodePost(message.message(), message.parameter(), options.maxMessageSize());
+        return MessageEnvelope.root(xml.parse(bytes), expected, SamlErrorCode.UNEXPECTED_MESSAGE);
     }
 
     /** A signature is required: over the query string on Redirect, enveloped on POST. */
@@ -195,22 +166,8 @@ public final class LogoutValidator {
     }
 
     private void checkCommon(Element root, Instant now) throws SamlValidationException {
-        String destination = Dom.attribute(root, "Destination");
-        if (destination == null || !options.sloUrl().equals(destination)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_DESTINATION, root.getLocalName() + " Destination ["
-                    + SecureXml.truncate(destination) + "] expected [" + options.sloUrl() + "]");
-        }
-        Element issuer = Dom.requiredChild(root, SamlConstants.ASSERTION_NS, "Issuer", SamlErrorCode.INVALID_ISSUER);
-        String value = Dom.text(issuer, SamlErrorCode.INVALID_ISSUER).strip();
-        if (!idpEntityId.equals(value)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ISSUER, root.getLocalName() + " Issuer ["
-                    + SecureXml.truncate(value) + "] expected [" + idpEntityId + "]");
-        }
-        Instant issued = Dom.instant(root, "IssueInstant");
-        if (issued == null || issued.isAfter(now.plus(options.clockSkew()))
-                || issued.plus(options.maxMessageAge()).plus(options.clockSkew()).isBefore(now)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ISSUE_INSTANT, root.getLocalName() + " IssueInstant ["
-                    + issued + "] is missing, in the future or too old [now " + now + "]");
-        }
+        envelope.checkDestination(root, options.sloUrl(), true);
+        envelope.requiredIssuer(root);
+        envelope.checkIssueInstant(root, now);
     }
 }

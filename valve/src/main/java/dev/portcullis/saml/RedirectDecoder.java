@@ -1,13 +1,12 @@
 package dev.portcullis.saml;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Decodes a message carried by the HTTP-Redirect binding (saml-bindings-2.0-os 3.4.4.1): base64, then
- * raw DEFLATE. Inflation is bounded in absolute size and in expansion ratio, so a few kilobytes of
+ * Decodes a message carried by the HTTP-Redirect binding (saml-bindings-2.0-os 3.4.4.1): strict base64
+ * ({@link MessageEnvelope#base64}, as for HTTP-POST), then raw DEFLATE. Inflation is bounded in absolute size and in expansion ratio, so a few kilobytes of
  * crafted DEFLATE data cannot expand into gigabytes (a "deflate bomb"). Thread-safe.
  */
 public final class RedirectDecoder {
@@ -31,12 +30,9 @@ public final class RedirectDecoder {
             throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, "parameter of " + parameter.length()
                     + " characters [limit " + maxSize + " bytes]");
         }
-        byte[] deflated;
-        try {
-            deflated = Base64.getMimeDecoder().decode(parameter.replace(' ', '+'));
-        } catch (IllegalArgumentException e) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "the parameter is not base64");
-        }
+        // A '+' that reached us as a space (a query decoded once too often) is put back; then the same strict
+        // base64 as the HTTP-POST binding: no character outside the alphabet is skipped.
+        byte[] deflated = MessageEnvelope.base64(parameter.replace(' ', '+'), "the parameter");
         long limit = Math.min(maxSize, Math.max(4096L, (long) deflated.length * MAX_RATIO));
         Inflater inflater = new Inflater(true);
         try {

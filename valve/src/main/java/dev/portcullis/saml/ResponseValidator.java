@@ -1,59 +1,26 @@
 package dev.portcullis.saml;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
- * Validates a SAML 2.0 Response received at the Assertion Consumer Service (HTTP-POST binding). The
- * checks are the named {@link #STEPS}, run in this fixed order, each with its own error code; nothing
- * is read from an element before the signature covering it has been verified, and an encrypted
- * assertion is only read after its signature (or the enclosing Response's) has been verified:
- * <ol>
- *   <li>{@code size}: bounded size, strict base64 ({@code response_too_large}, {@code malformed_response_data});</li>
- *   <li>{@code xml}: no DOCTYPE, no entities, bounded depth ({@code dtd_not_allowed});</li>
- *   <li>{@code response}: a SAML 2.0 Response element as the root;</li>
- *   <li>{@code assertion-count}: exactly one Assertion or EncryptedAssertion in the whole document, a
- *       direct child of the Response ({@code invalid_assertion_count});</li>
- *   <li>{@code response-signature}: if the Response is signed, the signature is valid, by the IdP's
- *       metadata keys only;</li>
- *   <li>{@code decryption}: an EncryptedAssertion is decrypted with the SP's keys; a plain one is
- *       refused when {@code wantAssertionsEncrypted};</li>
- *   <li>{@code assertion-signature}: if the Assertion is signed, the signature is valid; the Assertion
- *       must be signed unless {@code wantAssertionsSigned=false}, and something must be
- *       ({@code missing_signature}, {@code invalid_signature}, ...);</li>
- *   <li>{@code destination}: equals the ACS URL;</li>
- *   <li>{@code in-response-to}: equals the ID of the AuthnRequest the RelayState points to;
- *       unsolicited responses only when enabled;</li>
- *   <li>{@code issue-instant}: not in the future, not older than {@code maxResponseAge};</li>
- *   <li>{@code response-issuer}: absent or the IdP entityID;</li>
- *   <li>{@code status}: Success;</li>
- *   <li>{@code assertion-issuer}: the IdP entityID;</li>
- *   <li>{@code subject}: a NameID (decrypted if it is an EncryptedID), read as its whole text;</li>
- *   <li>{@code subject-confirmation}: a bearer confirmation with Recipient = ACS URL, valid
- *       NotOnOrAfter, matching InResponseTo;</li>
- *   <li>{@code conditions}: NotBefore / NotOnOrAfter with the clock skew;</li>
- *   <li>{@code audience}: every AudienceRestriction names this SP;</li>
- *   <li>{@code authn-statement}: present, SessionNotOnOrAfter not passed;</li>
- *   <li>{@code attributes}: read (EncryptedAttributes decrypted);</li>
- *   <li>{@code replay}: the Assertion ID was never consumed; recorded until it expires. Last, so a
- *       message refused for any other reason does not occupy the cache.</li>
- * </ol>
- * {@link #validate} stops at the first failure. {@link #diagnose} (for the offline inspection tool)
- * runs every step it can and reports each outcome. "Now" is read once per message from the
- * injected clock. Immutable and thread-safe.
+ * Validates a SAML 2.0 Response received at the Assertion Consumer Service (HTTP-POST binding) by
+ * running the {@link ResponseStep}s, the one list of every rule a Response must pass, in their fixed
+ * order. {@link #validate} stops at the first failure (the valve); {@link #diagnose} runs every step
+ * whose prerequisites passed and reports each outcome (saml-inspect). Both run the same step objects
+ * against the same state, so the tool cannot say VALID where the valve refuses. "Now" is read once
+ * per message from the injected clock. Immutable and thread-safe.
  */
 public final class ResponseValidator {
 
@@ -61,68 +28,49 @@ public final class ResponseValidator {
      * The service provider's side of the contract.
      *
      * @param acsUrl                  Destination and Recipient must equal it
-     * @param spEntityId              an Audience must equal it
+     * @param spEntityId              an Audience must equal it, and an SPNameQualifier when present
      * @param wantAssertionsSigned    require the Assertion's own signature
      * @param wantAssertionsEncrypted require the Assertion to arrive encrypted
      * @param clockSkew               tolerance on every time comparison
      * @param maxResponseAge          oldest IssueInstant accepted
      * @param maxResponseSize         largest decoded message, in bytes
      * @param allowUnsolicited        accept responses to no AuthnRequest
+     * @param wantResponsesSigned     require the Response's own signature
+     * @param requestedAuthnContext   AuthnContextClassRefs every sign-in must have used (empty: any)
+     * @param stepUpAuthnContext      AuthnContextClassRefs a step-up sign-in must have used (empty: any)
+     * @param principalAttribute      attribute whose first value is the user name, or null for the NameID
      */
     public record Options(String acsUrl, String spEntityId, boolean wantAssertionsSigned, boolean wantAssertionsEncrypted,
-                          Duration clockSkew, Duration maxResponseAge, int maxResponseSize, boolean allowUnsolicited) {
+                          Duration clockSkew, Duration maxResponseAge, int maxResponseSize, boolean allowUnsolicited,
+                          boolean wantResponsesSigned, List<String> requestedAuthnContext, List<String> stepUpAuthnContext,
+                          String principalAttribute) {
+
+        public Options {
+            requestedAuthnContext = List.copyOf(requestedAuthnContext);
+            stepUpAuthnContext = List.copyOf(stepUpAuthnContext);
+        }
+
+        /** The ACS contract alone: Response signature optional, no AuthnContext required, the NameID as user name. */
+        public Options(String acsUrl, String spEntityId, boolean wantAssertionsSigned, boolean wantAssertionsEncrypted,
+                       Duration clockSkew, Duration maxResponseAge, int maxResponseSize, boolean allowUnsolicited) {
+            this(acsUrl, spEntityId, wantAssertionsSigned, wantAssertionsEncrypted, clockSkew, maxResponseAge, maxResponseSize,
+                    allowUnsolicited, false, List.of(), List.of(), null);
+        }
     }
 
-    /** One named check. A blocking step's failure leaves later steps nothing to work on. */
-    private record Step(String name, String what, boolean blocking, Check check) {
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        void apply(ResponseValidator v, Message m) throws SamlValidationException;
-    }
-
-    /** The steps, in the order they run. */
-    private static final List<Step> STEPS = List.of(
-            new Step("size", "the message is base64 and not too large", true, (v, m) -> m.bytes = v.decode(m.field)),
-            new Step("xml", "the message is well-formed XML without DOCTYPE or entities", true,
-                    (v, m) -> m.document = v.xml.parse(m.bytes)),
-            new Step("response", "the root element is a SAML 2.0 Response", true,
-                    (v, m) -> m.response = v.requireResponse(m.document)),
-            new Step("assertion-count", "there is exactly one Assertion, a direct child of the Response", true,
-                    (v, m) -> v.requireSingleAssertion(m)),
-            new Step("response-signature", "a Response signature, if present, is valid", false,
-                    (v, m) -> m.responseSigned = v.signatures.verifyIfPresent(m.response)),
-            new Step("decryption", "an encrypted Assertion decrypts with the SP key", true, (v, m) -> v.decryptAssertion(m)),
-            new Step("assertion-signature", "the Assertion is signed by the IdP (or covered by a signed Response)", false,
-                    (v, m) -> v.verifyAssertionSignature(m)),
-            new Step("destination", "Destination is this SP's ACS URL", false,
-                    (v, m) -> v.checkDestination(m.response, m.responseSigned)),
-            new Step("in-response-to", "InResponseTo answers the AuthnRequest this sign-in started with", false,
-                    (v, m) -> m.inResponseTo = v.checkInResponseTo(m.response, m.expectedRequestId)),
-            new Step("issue-instant", "IssueInstant is recent and not in the future", false,
-                    (v, m) -> v.checkIssueInstant(m.response, m.now)),
-            new Step("response-issuer", "the Response Issuer, if present, is the IdP", false,
-                    (v, m) -> v.checkResponseIssuer(m.response)),
-            new Step("status", "the IdP reports Success", false, (v, m) -> v.checkStatus(m.response)),
-            new Step("assertion-issuer", "the Assertion Issuer is the IdP", false, (v, m) -> v.checkAssertionIssuer(m.assertion)),
-            new Step("subject", "the Subject has a usable NameID", false, (v, m) -> m.nameId = v.readSubject(m.assertion)),
-            new Step("subject-confirmation", "a bearer confirmation names this ACS, is current and answers the request", false,
-                    (v, m) -> m.confirmationExpiry = v.checkSubjectConfirmation(m.assertion, m.expectedInResponseTo(), m.now)),
-            new Step("conditions", "the Assertion is within its validity window", false,
-                    (v, m) -> m.conditionsExpiry = v.checkConditions(m.assertion, m.now)),
-            new Step("audience", "the AudienceRestriction names this SP", false, (v, m) -> v.checkAudience(m.assertion)),
-            new Step("authn-statement", "there is an AuthnStatement whose session has not ended", false,
-                    (v, m) -> m.authnStatement = v.readAuthnStatement(m.assertion, m.now)),
-            new Step("attributes", "the attributes can be read", false, (v, m) -> m.attributes = v.readAttributes(m.assertion)),
-            new Step("replay", "the Assertion was not used before", false, (v, m) -> v.checkReplay(m)));
+    /** What a signature step found. */
+    enum Signature { ABSENT, VERIFIED, REFUSED }
 
     private final Options options;
+    private final IdpMetadata idp;
     private final String idpEntityId;
     private final SignatureValidator signatures;
     private final Decrypter decrypter;
+    /** Why the decrypter is missing, for a diagnosis that cannot decrypt; null in the valve. */
+    private final String decryptionUnavailable;
     private final ReplayCache replayCache;
     private final SecureXml xml;
+    private final MessageEnvelope envelope;
     private final Clock clock;
 
     /**
@@ -131,87 +79,165 @@ public final class ResponseValidator {
      */
     public ResponseValidator(Options options, IdpMetadata idp, AlgorithmPolicy algorithms, Decrypter decrypter,
                              ReplayCache replayCache, SecureXml xml, Clock clock) {
+        this(options, idp, new SignatureValidator(idp.signingKeys(), algorithms), decrypter, null, replayCache, xml, clock);
+    }
+
+    private ResponseValidator(Options options, IdpMetadata idp, SignatureValidator signatures, Decrypter decrypter,
+                              String decryptionUnavailable, ReplayCache replayCache, SecureXml xml, Clock clock) {
         this.options = options;
+        this.idp = idp;
         this.idpEntityId = idp.entityId();
-        this.signatures = new SignatureValidator(idp.signingKeys(), algorithms);
+        this.signatures = signatures;
         this.decrypter = decrypter;
+        this.decryptionUnavailable = decryptionUnavailable;
         this.replayCache = replayCache;
         this.xml = xml;
+        this.envelope = new MessageEnvelope(idpEntityId, options.spEntityId(), options.clockSkew(), options.maxResponseAge());
         this.clock = clock;
     }
 
     /**
-     * Validates the {@code SAMLResponse} form field, stopping at the first failure.
-     *
-     * @param samlResponse      the base64 field as received
-     * @param expectedRequestId the ID of the AuthnRequest this sign-in started with, or null when
-     *                          there is none (an IdP-initiated response)
+     * The same validator without a decrypter, for a diagnosis where the SP key cannot be used (saml-inspect
+     * given a key the valve would refuse): encrypted content is then reported as not checked, with this
+     * reason, instead of as a refusal. {@link #validate} still refuses it.
      */
-    public ValidatedAssertion validate(String samlResponse, String expectedRequestId) throws SamlValidationException {
-        Message m = new Message(samlResponse, expectedRequestId, clock.instant());
-        for (Step step : STEPS) {
-            step.check().apply(this, m);
+    public ResponseValidator withoutDecryption(String reason) {
+        return new ResponseValidator(options, idp, signatures, null, reason, replayCache, xml, clock);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * Validates one Response, stopping at the first failure.
+     *
+     * @throws SamlValidationException the first step that failed, with its code and a precise detail
+     */
+    public ValidatedAssertion validate(ResponseInput input) throws SamlValidationException {
+        Message m = new Message(input, clock.instant());
+        try {
+            for (ResponseStep step : ResponseStep.ALL) {
+                step.run(this, m);
+            }
+        } catch (NotChecked e) {
+            // Only a diagnosis may leave a check undone; validating, it is a refusal.
+            throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, e.getMessage());
         }
         return m.result(idpEntityId);
     }
 
+    /** {@link #validate} of an ordinary sign-in: the form field and the expected AuthnRequest ID (null: unsolicited). */
+    public ValidatedAssertion validate(String samlResponse, String expectedRequestId) throws SamlValidationException {
+        return validate(ResponseInput.signIn(samlResponse, expectedRequestId));
+    }
+
     /** Outcome of one step in a {@link Diagnosis}. */
-    public enum Outcome { PASSED, FAILED, SKIPPED }
+    public enum Outcome {
+        PASSED,
+        FAILED,
+        /** Not run: a prerequisite did not pass. */
+        SKIPPED,
+        /** Not run to the end: something it needs is unavailable here (such as a usable SP key). */
+        NOT_CHECKED
+    }
 
     /**
      * What one step found.
      *
-     * @param step    the step's name, such as {@code audience}
-     * @param what    what the step checks, in plain words
-     * @param outcome passed, failed, or skipped because an earlier step left it nothing to check
-     * @param failure the refusal, when failed
+     * @param step      the step
+     * @param outcome   passed, failed, skipped or not checked
+     * @param failure   the refusal, when failed
+     * @param note      why it was skipped or not checked, or why a failed signature step is only a policy's
+     *                  refusal, else null
+     * @param untrusted the step ran after a signature failed, so it checked what the message claims, not
+     *                  what the IdP said
      */
-    public record StepResult(String step, String what, Outcome outcome, SamlValidationException failure) {
+    public record StepResult(ResponseStep step, Outcome outcome, SamlValidationException failure, String note,
+                             boolean untrusted) {
     }
 
     /**
      * A full report: every step, and the validated assertion when all passed.
      *
      * @param steps  the steps in order
-     * @param result the assertion, or null if any step failed
+     * @param result the assertion, or null if any step did not pass
      */
     public record Diagnosis(List<StepResult> steps, ValidatedAssertion result) {
         public boolean valid() {
             return result != null;
         }
+
+        /** The first failure, which is what {@link #validate} reports, or null. */
+        public StepResult firstFailure() {
+            return steps.stream().filter(s -> s.outcome() == Outcome.FAILED).findFirst().orElse(null);
+        }
+
+        /** Steps that could not be checked here. */
+        public List<StepResult> notChecked() {
+            return steps.stream().filter(s -> s.outcome() == Outcome.NOT_CHECKED).toList();
+        }
     }
 
     /**
-     * Runs every step that can run, for offline diagnosis; the first failure is what
-     * {@link #validate} would report. After a failed signature step the content is untrusted:
-     * later steps then say what the message claims, not what the IdP said.
+     * Runs every step whose prerequisites passed, for offline diagnosis; the first failure is what
+     * {@link #validate} would report. After a signature step failed, unless another verified signature
+     * covers the content and the failure is only a policy's (an unsigned element that must be signed),
+     * later steps are marked untrusted: they say what the message claims, not what the IdP said.
      */
-    public Diagnosis diagnose(String samlResponse, String expectedRequestId) {
-        Message m = new Message(samlResponse, expectedRequestId, clock.instant());
-        List<StepResult> results = new ArrayList<>();
-        boolean blocked = false;
-        boolean failed = false;
-        for (Step step : STEPS) {
-            if (blocked || !m.canRun(step.name())) {
-                results.add(new StepResult(step.name(), step.what(), Outcome.SKIPPED, null));
-                continue;
+    public Diagnosis diagnose(ResponseInput input) {
+        Message m = new Message(input, clock.instant());
+        Map<ResponseStep, Outcome> outcomes = new EnumMap<>(ResponseStep.class);
+        List<StepResult> results = new ArrayList<>(ResponseStep.ALL.size());
+        int firstSignatureFailure = -1;
+        for (ResponseStep step : ResponseStep.ALL) {
+            List<String> missing = step.prerequisites().stream().filter(p -> outcomes.get(p) != Outcome.PASSED)
+                    .map(ResponseStep::key).toList();
+            Outcome outcome;
+            SamlValidationException failure = null;
+            String note = null;
+            if (!missing.isEmpty()) {
+                outcome = Outcome.SKIPPED;
+                note = "needs " + String.join(", ", missing);
+            } else {
+                try {
+                    step.run(this, m);
+                    outcome = Outcome.PASSED;
+                } catch (SamlValidationException e) {
+                    outcome = Outcome.FAILED;
+                    failure = e;
+                } catch (NotChecked e) {
+                    outcome = Outcome.NOT_CHECKED;
+                    note = e.getMessage();
+                } catch (RuntimeException e) {
+                    // A bug or a parser surprise: reported as the refusal it is in the valve (which fails closed).
+                    outcome = Outcome.FAILED;
+                    failure = new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "the " + step.key()
+                            + " check could not complete [" + e.getClass().getSimpleName() + "]");
+                }
             }
-            try {
-                step.check().apply(this, m);
-                results.add(new StepResult(step.name(), step.what(), Outcome.PASSED, null));
-            } catch (SamlValidationException e) {
-                failed = true;
-                results.add(new StepResult(step.name(), step.what(), Outcome.FAILED, e));
-                blocked = step.blocking();
-            } catch (RuntimeException e) {
-                failed = true;
-                results.add(new StepResult(step.name(), step.what(), Outcome.FAILED,
-                        new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, e.toString())));
-                blocked = true;
+            outcomes.put(step, outcome);
+            if (step.verifiesSignature() && outcome == Outcome.FAILED && firstSignatureFailure < 0) {
+                firstSignatureFailure = results.size();
+            }
+            results.add(new StepResult(step, outcome, failure, note, false));
+        }
+        if (firstSignatureFailure >= 0 && !m.contentAuthentic()) {
+            for (int i = firstSignatureFailure + 1; i < results.size(); i++) {
+                StepResult r = results.get(i);
+                results.set(i, new StepResult(r.step(), r.outcome(), r.failure(), r.note(), true));
+            }
+        } else if (firstSignatureFailure >= 0) {
+            // Only a signing policy refused: the other signature verified and covers the content.
+            for (int i = firstSignatureFailure; i < results.size(); i++) {
+                StepResult r = results.get(i);
+                if (r.step().verifiesSignature() && r.outcome() == Outcome.FAILED) {
+                    results.set(i, new StepResult(r.step(), r.outcome(), r.failure(), policyNote(r.step()), false));
+                }
             }
         }
         ValidatedAssertion result = null;
-        if (!failed) {
+        if (outcomes.values().stream().allMatch(o -> o == Outcome.PASSED)) {
             try {
                 result = m.result(idpEntityId);
             } catch (SamlValidationException e) {
@@ -221,112 +247,92 @@ public final class ResponseValidator {
         return new Diagnosis(List.copyOf(results), result);
     }
 
-    /** Mutable state of one message as the steps work through it. */
-    private static final class Message {
-        final String field;
-        final String expectedRequestId;
+    private static String policyNote(ResponseStep step) {
+        return step == ResponseStep.ASSERTION_SIGNATURE
+                ? "the Response signature verified, so the content is the IdP's; only wantAssertionsSigned=true refuses"
+                + " an Assertion that is not signed itself"
+                : "the Assertion signature verified, so its content is the IdP's; only wantResponsesSigned=true refuses"
+                + " a Response that is not signed itself";
+    }
+
+    /** A check that cannot be made here (see {@link #withoutDecryption}); never thrown in the valve. */
+    static final class NotChecked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotChecked(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The state of one message as the steps work through it: what each step found, for the steps after it. */
+    static final class Message {
+        final ResponseInput input;
         final Instant now;
         byte[] bytes;
         Document document;
         Element response;
         Element assertion;
         Element encryptedAssertion;
-        boolean responseSigned;
-        boolean assertionSigned;
+        Signature responseSignature;
+        Signature assertionSignature;
         String inResponseTo;
-        boolean inResponseToChecked;
         Element nameId;
+        String nameIdValue;
         Instant confirmationExpiry;
         Instant conditionsExpiry;
         Element authnStatement;
+        String authnContextClassRef;
         Map<String, List<String>> attributes;
+        String principal;
 
-        Message(String field, String expectedRequestId, Instant now) {
-            this.field = field;
-            this.expectedRequestId = expectedRequestId;
+        Message(ResponseInput input, Instant now) {
+            this.input = input;
             this.now = now;
-        }
-
-        /** Prerequisites a step needs from earlier ones (diagnosis only; validate stops at the first failure). */
-        boolean canRun(String step) {
-            return switch (step) {
-                case "assertion-issuer", "subject", "conditions", "audience", "authn-statement", "attributes" -> assertion != null;
-                case "subject-confirmation" -> assertion != null;
-                case "replay" -> assertion != null && confirmationExpiry != null;
-                default -> true;
-            };
         }
 
         /** The InResponseTo the bearer confirmation must carry: the checked one, else what was expected. */
         String expectedInResponseTo() {
-            return inResponseTo != null ? inResponseTo : expectedRequestId;
+            return inResponseTo != null ? inResponseTo : input.expectedRequestId();
+        }
+
+        /** Whether a verified signature covers the content and none was refused. */
+        boolean contentAuthentic() {
+            return responseSignature != Signature.REFUSED && assertionSignature != Signature.REFUSED
+                    && (responseSignature == Signature.VERIFIED || assertionSignature == Signature.VERIFIED);
         }
 
         ValidatedAssertion result(String issuer) throws SamlValidationException {
-            Element classRef = authnContextClassRef(authnStatement);
             return new ValidatedAssertion(issuer, Dom.attribute(assertion, "ID"),
-                    Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip(), Dom.attribute(nameId, "Format"),
-                    Dom.attribute(nameId, "NameQualifier"), Dom.attribute(nameId, "SPNameQualifier"),
-                    Dom.attribute(authnStatement, "SessionIndex"), Dom.instant(authnStatement, "AuthnInstant"),
-                    classRef == null ? null : Dom.text(classRef, SamlErrorCode.MALFORMED_RESPONSE_DATA).strip(),
-                    Dom.instant(authnStatement, "SessionNotOnOrAfter"), attributes, inResponseTo);
+                    nameIdValue, Dom.attribute(nameId, "Format"), Dom.attribute(nameId, "NameQualifier"),
+                    Dom.attribute(nameId, "SPNameQualifier"), Dom.attribute(authnStatement, "SessionIndex"),
+                    Dom.instant(authnStatement, "AuthnInstant"), authnContextClassRef,
+                    Dom.instant(authnStatement, "SessionNotOnOrAfter"), attributes, inResponseTo, principal);
         }
     }
 
-    // ------------------------------------------------------------------ message
+    // ------------------------------------------------------------------ the steps, in ResponseStep's order
 
-    byte[] decode(String samlResponse) throws SamlValidationException {
-        if (samlResponse == null || samlResponse.isBlank()) {
-            throw new SamlValidationException(SamlErrorCode.MISSING_RESPONSE, "no SAMLResponse field");
+    void checkMetadataValidity(Message m) throws SamlValidationException {
+        Instant validUntil = idp.validUntil();
+        if (validUntil != null && !m.now.isBefore(validUntil)) {
+            throw new SamlValidationException(SamlErrorCode.IDP_METADATA_EXPIRED, "IdP metadata validUntil [" + validUntil
+                    + "] has passed [now " + m.now + "]");
         }
-        // Base64 is 4/3 of the data plus optional line breaks; twice the limit bounds the work before decoding.
-        if (samlResponse.length() > 2L * options.maxResponseSize()) {
-            throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, "SAMLResponse field has "
-                    + samlResponse.length() + " characters [limit " + options.maxResponseSize() + " bytes decoded]");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(base64Bytes(samlResponse));
-        } catch (IllegalArgumentException e) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "SAMLResponse is not base64");
-        }
-        if (bytes.length > options.maxResponseSize()) {
-            throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, "SAMLResponse has " + bytes.length
-                    + " bytes [limit " + options.maxResponseSize() + "]");
-        }
-        return bytes;
     }
 
-    /**
-     * The field as bytes without the line breaks and spaces some IdPs insert, in one copy (the field is
-     * base64, so Latin-1 is exact; any other character becomes '?' and fails the strict decoder).
-     */
-    private static byte[] base64Bytes(String field) {
-        byte[] b = field.getBytes(StandardCharsets.ISO_8859_1);
-        int k = 0;
-        for (int i = 0; i < b.length; i++) {
-            byte c = b[i];
-            if (c != '\r' && c != '\n' && c != ' ' && c != '\t') {
-                b[k++] = c;
-            }
-        }
-        return k == b.length ? b : Arrays.copyOf(b, k);
+    void decode(Message m) throws SamlValidationException {
+        m.bytes = MessageEnvelope.decodePost(m.input.samlResponse(), SamlConstants.SAML_RESPONSE, options.maxResponseSize());
     }
 
-    Element requireResponse(Document document) throws SamlValidationException {
-        Element root = document.getDocumentElement();
-        if (!SamlConstants.PROTOCOL_NS.equals(root.getNamespaceURI()) || !"Response".equals(root.getLocalName())) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "root element is ["
-                    + root.getNamespaceURI() + " " + root.getLocalName() + "], not a SAML 2.0 Response");
-        }
-        if (!"2.0".equals(Dom.attribute(root, "Version"))) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "Response Version is ["
-                    + SecureXml.truncate(Dom.attribute(root, "Version")) + "], not 2.0");
-        }
-        return root;
+    void parse(Message m) throws SamlValidationException {
+        m.document = xml.parse(m.bytes);
     }
 
-    private void requireSingleAssertion(Message m) throws SamlValidationException {
+    void requireResponse(Message m) throws SamlValidationException {
+        m.response = MessageEnvelope.root(m.document, "Response", SamlErrorCode.MALFORMED_RESPONSE_DATA);
+    }
+
+    void requireSingleAssertion(Message m) throws SamlValidationException {
         // One walk over the whole document for both names (two getElementsByTagNameNS lists walk it twice).
         List<Element> assertions = new ArrayList<>(1);
         List<Element> encrypted = new ArrayList<>(1);
@@ -343,7 +349,7 @@ public final class ResponseValidator {
         if (count == 0) {
             // An error response carries no assertion; its status says more than "no assertion" would.
             // The status is only logged here, it is not trusted for anything.
-            checkStatus(m.response);
+            checkStatus(m);
         }
         if (count != 1) {
             throw new SamlValidationException(SamlErrorCode.INVALID_ASSERTION_COUNT, "document has "
@@ -356,7 +362,8 @@ public final class ResponseValidator {
                     + " is inside [" + found.getParentNode().getLocalName() + "], not a direct child of the Response");
         }
         if (assertions.size() == 1) {
-            m.assertion = checkAssertionHeader(found);
+            MessageEnvelope.checkVersionAndId(found);
+            m.assertion = found;
         } else {
             m.encryptedAssertion = found;
         }
@@ -377,15 +384,14 @@ public final class ResponseValidator {
         return null;
     }
 
-    private static Element checkAssertionHeader(Element assertion) throws SamlValidationException {
-        if (!"2.0".equals(Dom.attribute(assertion, "Version"))) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "Assertion Version is not 2.0");
+    void verifyResponseSignature(Message m) throws SamlValidationException {
+        m.responseSignature = Signature.REFUSED;
+        boolean signed = signatures.verifyIfPresent(m.response);
+        m.responseSignature = signed ? Signature.VERIFIED : Signature.ABSENT;
+        if (!signed && options.wantResponsesSigned()) {
+            throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "the Response is not signed and"
+                    + " wantResponsesSigned=true");
         }
-        String id = Dom.attribute(assertion, "ID");
-        if (id == null || id.isBlank() || id.length() > 256) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "Assertion ID is missing or longer than 256");
-        }
-        return assertion;
     }
 
     /**
@@ -393,7 +399,7 @@ public final class ResponseValidator {
      * signed, nothing in the plaintext is trusted until {@link #verifyAssertionSignature} has verified
      * the decrypted Assertion's own signature.
      */
-    private void decryptAssertion(Message m) throws SamlValidationException {
+    void decryptAssertion(Message m) throws SamlValidationException {
         if (m.encryptedAssertion == null) {
             if (options.wantAssertionsEncrypted()) {
                 throw new SamlValidationException(SamlErrorCode.ASSERTION_NOT_ENCRYPTED,
@@ -401,50 +407,59 @@ public final class ResponseValidator {
             }
             return;
         }
-        if (decrypter == null || !decrypter.hasKeys()) {
-            throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "received an EncryptedAssertion but no RSA"
-                    + " SP key is configured to decrypt it");
-        }
-        m.assertion = checkAssertionHeader(decrypter.decrypt(m.encryptedAssertion, "Assertion"));
+        Element decrypted = decrypt(m.encryptedAssertion, "Assertion");
+        MessageEnvelope.checkVersionAndId(decrypted);
+        m.assertion = decrypted;
     }
 
-    private void verifyAssertionSignature(Message m) throws SamlValidationException {
-        m.assertionSigned = signatures.verifyIfPresent(m.assertion);
-        if (options.wantAssertionsSigned() && !m.assertionSigned) {
-            throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "the Assertion is not signed"
-                    + (m.responseSigned ? " (only the Response is; set wantAssertionsSigned=false to accept that)" : ""));
+    private Element decrypt(Element encrypted, String expected) throws SamlValidationException {
+        if (decrypter == null || !decrypter.hasKeys()) {
+            if (decryptionUnavailable != null) {
+                throw new NotChecked("an " + encrypted.getLocalName() + " cannot be decrypted here: " + decryptionUnavailable);
+            }
+            throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "received an " + encrypted.getLocalName()
+                    + " but no RSA SP key is configured to decrypt it");
         }
-        if (!m.responseSigned && !m.assertionSigned) {
+        return decrypter.decrypt(encrypted, expected);
+    }
+
+    void verifyAssertionSignature(Message m) throws SamlValidationException {
+        m.assertionSignature = Signature.REFUSED;
+        boolean signed = signatures.verifyIfPresent(m.assertion);
+        m.assertionSignature = signed ? Signature.VERIFIED : Signature.ABSENT;
+        if (signed) {
+            return;
+        }
+        if (options.wantAssertionsSigned()) {
+            throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "the Assertion is not signed"
+                    + (m.responseSignature == Signature.VERIFIED ? " (only the Response is; set wantAssertionsSigned=false"
+                    + " to accept that)" : ""));
+        }
+        if (m.responseSignature == Signature.REFUSED) {
+            throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "the Assertion is not signed itself, and the"
+                    + " Response signature that would cover it was refused (see response-signature)");
+        }
+        if (m.responseSignature != Signature.VERIFIED) {
             throw new SamlValidationException(SamlErrorCode.MISSING_SIGNATURE, "neither the Response nor the Assertion is signed");
         }
     }
 
-    // ------------------------------------------------------------------ response
-
-    void checkDestination(Element response, boolean responseSigned) throws SamlValidationException {
-        String destination = Dom.attribute(response, "Destination");
-        if (destination == null) {
-            // saml-bindings-2.0-os 3.5.5.2: a signed message MUST carry Destination.
-            if (responseSigned) {
-                throw new SamlValidationException(SamlErrorCode.INVALID_DESTINATION, "signed Response has no Destination");
-            }
-            return;
-        }
-        if (!options.acsUrl().equals(destination)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_DESTINATION, "Destination [" + SecureXml.truncate(destination)
-                    + "] expected [" + options.acsUrl() + "]");
-        }
+    void checkDestination(Message m) throws SamlValidationException {
+        // saml-bindings-2.0-os 3.5.5.2: a signed message MUST carry Destination (verified or not, it claims to be signed).
+        boolean signed = !Dom.children(m.response, SamlConstants.DSIG_NS, "Signature").isEmpty();
+        envelope.checkDestination(m.response, options.acsUrl(), signed);
     }
 
-    /** @return the InResponseTo value that the subject confirmation must also carry, or null */
-    String checkInResponseTo(Element response, String expectedRequestId) throws SamlValidationException {
-        String inResponseTo = Dom.attribute(response, "InResponseTo");
-        if (expectedRequestId != null) {
-            if (!expectedRequestId.equals(inResponseTo)) {
+    void checkInResponseTo(Message m) throws SamlValidationException {
+        String inResponseTo = Dom.attribute(m.response, "InResponseTo");
+        String expected = m.input.expectedRequestId();
+        if (expected != null) {
+            if (!expected.equals(inResponseTo)) {
                 throw new SamlValidationException(SamlErrorCode.INVALID_IN_RESPONSE_TO, "InResponseTo ["
-                        + SecureXml.truncate(inResponseTo) + "] expected [" + expectedRequestId + "]");
+                        + SecureXml.truncate(inResponseTo) + "] expected [" + expected + "]");
             }
-            return inResponseTo;
+            m.inResponseTo = inResponseTo;
+            return;
         }
         if (!options.allowUnsolicited()) {
             throw new SamlValidationException(SamlErrorCode.UNSOLICITED_RESPONSE, "no pending AuthnRequest for this"
@@ -454,33 +469,18 @@ public final class ResponseValidator {
             throw new SamlValidationException(SamlErrorCode.INVALID_IN_RESPONSE_TO, "InResponseTo ["
                     + SecureXml.truncate(inResponseTo) + "] answers a request this SP has no record of");
         }
-        return null;
     }
 
-    void checkIssueInstant(Element response, Instant now) throws SamlValidationException {
-        Instant issued = Dom.instant(response, "IssueInstant");
-        if (issued == null) {
-            throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "Response has no IssueInstant");
-        }
-        if (issued.isAfter(now.plus(options.clockSkew()))) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ISSUE_INSTANT, "IssueInstant [" + issued
-                    + "] is in the future [now " + now + ", skew " + options.clockSkew() + "]");
-        }
-        if (issued.plus(options.maxResponseAge()).plus(options.clockSkew()).isBefore(now)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ISSUE_INSTANT, "IssueInstant [" + issued
-                    + "] is older than maxResponseAge [now " + now + ", max age " + options.maxResponseAge() + "]");
-        }
+    void checkIssueInstant(Message m) throws SamlValidationException {
+        envelope.checkIssueInstant(m.response, m.now);
     }
 
-    void checkResponseIssuer(Element response) throws SamlValidationException {
-        Element issuer = Dom.optionalChild(response, SamlConstants.ASSERTION_NS, "Issuer", SamlErrorCode.INVALID_ISSUER);
-        if (issuer != null) {
-            checkIssuer("Response", issuer);
-        }
+    void checkResponseIssuer(Message m) throws SamlValidationException {
+        envelope.optionalIssuer(m.response);
     }
 
-    void checkStatus(Element response) throws SamlValidationException {
-        Element status = Dom.requiredChild(response, SamlConstants.PROTOCOL_NS, "Status", SamlErrorCode.MALFORMED_RESPONSE_DATA);
+    void checkStatus(Message m) throws SamlValidationException {
+        Element status = Dom.requiredChild(m.response, SamlConstants.PROTOCOL_NS, "Status", SamlErrorCode.MALFORMED_RESPONSE_DATA);
         Element code = Dom.requiredChild(status, SamlConstants.PROTOCOL_NS, "StatusCode", SamlErrorCode.MALFORMED_RESPONSE_DATA);
         String value = Dom.attribute(code, "Value");
         if (!SamlConstants.STATUS_SUCCESS.equals(value)) {
@@ -492,27 +492,12 @@ public final class ResponseValidator {
         }
     }
 
-    // ------------------------------------------------------------------ assertion
-
-    void checkAssertionIssuer(Element assertion) throws SamlValidationException {
-        checkIssuer("Assertion", Dom.requiredChild(assertion, SamlConstants.ASSERTION_NS, "Issuer", SamlErrorCode.INVALID_ISSUER));
+    void checkAssertionIssuer(Message m) throws SamlValidationException {
+        envelope.requiredIssuer(m.assertion);
     }
 
-    private void checkIssuer(String where, Element issuer) throws SamlValidationException {
-        String format = Dom.attribute(issuer, "Format");
-        if (format != null && !SamlConstants.ENTITY_FORMAT.equals(format)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ISSUER, where + " Issuer Format ["
-                    + SecureXml.truncate(format) + "] is not the entity format");
-        }
-        String value = Dom.text(issuer, SamlErrorCode.INVALID_ISSUER).strip();
-        if (!idpEntityId.equals(value)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_ISSUER, where + " Issuer [" + SecureXml.truncate(value)
-                    + "] expected [" + idpEntityId + "]");
-        }
-    }
-
-    Element readSubject(Element assertion) throws SamlValidationException {
-        Element subject = Dom.requiredChild(assertion, SamlConstants.ASSERTION_NS, "Subject", SamlErrorCode.INVALID_SUBJECT);
+    void readSubject(Message m) throws SamlValidationException {
+        Element subject = Dom.requiredChild(m.assertion, SamlConstants.ASSERTION_NS, "Subject", SamlErrorCode.INVALID_SUBJECT);
         Element encryptedId = Dom.optionalChild(subject, SamlConstants.ASSERTION_NS, "EncryptedID", SamlErrorCode.INVALID_SUBJECT);
         Element nameId = Dom.optionalChild(subject, SamlConstants.ASSERTION_NS, "NameID", SamlErrorCode.INVALID_SUBJECT);
         if (encryptedId != null && nameId != null) {
@@ -520,42 +505,51 @@ public final class ResponseValidator {
         }
         if (encryptedId != null) {
             // The assertion's signature, verified before this step, covers the ciphertext.
-            if (decrypter == null) {
-                throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "EncryptedID but no SP key to decrypt it");
-            }
-            nameId = decrypter.decrypt(encryptedId, "NameID");
+            nameId = decrypt(encryptedId, "NameID");
         }
         if (nameId == null) {
             throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "the Subject has no NameID");
         }
-        String value = Dom.text(nameId, SamlErrorCode.INVALID_SUBJECT).strip();
-        if (value.isEmpty() || value.length() > 1024 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT, "NameID is empty, longer than 1024 or"
-                    + " contains control characters");
-        }
-        return nameId;
+        m.nameIdValue = envelope.readNameId(nameId, "Assertion");
+        m.nameId = nameId;
     }
 
-    /** @return the NotOnOrAfter of the bearer confirmation that was accepted */
-    Instant checkSubjectConfirmation(Element assertion, String inResponseTo, Instant now) throws SamlValidationException {
-        Element subject = Dom.requiredChild(assertion, SamlConstants.ASSERTION_NS, "Subject", SamlErrorCode.INVALID_SUBJECT);
-        SamlValidationException first = null;
-        for (Element confirmation : Dom.children(subject, SamlConstants.ASSERTION_NS, "SubjectConfirmation")) {
-            if (!SamlConstants.BEARER.equals(Dom.attribute(confirmation, "Method"))) {
+    /**
+     * A bearer confirmation must be valid; any one will do (saml-profiles-2.0-os 4.1.4.2: "at least
+     * one"). When none is, every confirmation's reason is reported, under the first one's code.
+     */
+    void checkSubjectConfirmation(Message m) throws SamlValidationException {
+        Element subject = Dom.requiredChild(m.assertion, SamlConstants.ASSERTION_NS, "Subject", SamlErrorCode.INVALID_SUBJECT);
+        List<Element> confirmations = Dom.children(subject, SamlConstants.ASSERTION_NS, "SubjectConfirmation");
+        List<SamlValidationException> failures = new ArrayList<>(confirmations.size());
+        List<String> others = new ArrayList<>();
+        for (Element confirmation : confirmations) {
+            String method = Dom.attribute(confirmation, "Method");
+            if (!SamlConstants.BEARER.equals(method)) {
+                others.add(SecureXml.truncate(method));
                 continue;
             }
             try {
-                return checkBearer(confirmation, inResponseTo, now);
+                m.confirmationExpiry = checkBearer(confirmation, m.expectedInResponseTo(), m.now);
+                return;
             } catch (SamlValidationException e) {
-                if (first == null) {
-                    first = e;
-                }
+                failures.add(e);
             }
         }
-        if (first != null) {
-            throw first;
+        String notBearer = others.isEmpty() ? "" : "; not bearer, so not usable here: Method " + others;
+        if (failures.isEmpty()) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT_CONFIRMATION, "no bearer SubjectConfirmation"
+                    + (confirmations.isEmpty() ? " (the Subject has no SubjectConfirmation)" : notBearer));
         }
-        throw new SamlValidationException(SamlErrorCode.INVALID_SUBJECT_CONFIRMATION, "no bearer SubjectConfirmation");
+        if (failures.size() == 1 && others.isEmpty()) {
+            throw failures.get(0);
+        }
+        StringBuilder detail = new StringBuilder("none of the ").append(failures.size()).append(" bearer SubjectConfirmations is valid: ");
+        for (int i = 0; i < failures.size(); i++) {
+            detail.append(i == 0 ? "" : "; ").append('#').append(i + 1).append(' ').append(failures.get(i).code().code())
+                    .append(": ").append(failures.get(i).detail());
+        }
+        throw new SamlValidationException(failures.get(0).code(), detail.append(notBearer).toString());
     }
 
     private Instant checkBearer(Element confirmation, String inResponseTo, Instant now) throws SamlValidationException {
@@ -588,28 +582,41 @@ public final class ResponseValidator {
         return notOnOrAfter;
     }
 
-    /** @return Conditions NotOnOrAfter, or null when absent */
-    Instant checkConditions(Element assertion, Instant now) throws SamlValidationException {
-        Element conditions = Dom.requiredChild(assertion, SamlConstants.ASSERTION_NS, "Conditions", SamlErrorCode.INVALID_AUDIENCE);
+    /**
+     * Conditions NotBefore and NotOnOrAfter. An Assertion without Conditions has no window of its own
+     * (the bearer confirmation's NotOnOrAfter still bounds it); it is refused by {@code audience}.
+     */
+    void checkConditions(Message m) throws SamlValidationException {
+        Element conditions = Dom.optionalChild(m.assertion, SamlConstants.ASSERTION_NS, "Conditions", SamlErrorCode.INVALID_AUDIENCE);
+        if (conditions == null) {
+            return;
+        }
         Instant notBefore = Dom.instant(conditions, "NotBefore");
-        if (notBefore != null && notBefore.isAfter(now.plus(options.clockSkew()))) {
+        if (notBefore != null && notBefore.isAfter(m.now.plus(options.clockSkew()))) {
             throw new SamlValidationException(SamlErrorCode.ASSERTION_NOT_YET_VALID, "Conditions NotBefore [" + notBefore
-                    + "] is in the future [now " + now + ", skew " + options.clockSkew() + "]");
+                    + "] is in the future [now " + m.now + ", skew " + options.clockSkew() + "]");
         }
         Instant notOnOrAfter = Dom.instant(conditions, "NotOnOrAfter");
-        if (notOnOrAfter != null && !now.isBefore(notOnOrAfter.plus(options.clockSkew()))) {
+        if (notOnOrAfter != null && !m.now.isBefore(notOnOrAfter.plus(options.clockSkew()))) {
             throw new SamlValidationException(SamlErrorCode.ASSERTION_EXPIRED, "Conditions NotOnOrAfter [" + notOnOrAfter
-                    + "] has passed [now " + now + ", skew " + options.clockSkew() + "]");
+                    + "] has passed [now " + m.now + ", skew " + options.clockSkew() + "]");
         }
-        return notOnOrAfter;
+        m.conditionsExpiry = notOnOrAfter;
     }
 
-    void checkAudience(Element assertion) throws SamlValidationException {
-        Element conditions = Dom.requiredChild(assertion, SamlConstants.ASSERTION_NS, "Conditions", SamlErrorCode.INVALID_AUDIENCE);
+    void checkAudience(Message m) throws SamlValidationException {
+        Element conditions = Dom.optionalChild(m.assertion, SamlConstants.ASSERTION_NS, "Conditions", SamlErrorCode.INVALID_AUDIENCE);
+        // saml-profiles-2.0-os 4.1.4.2: a bearer assertion for Web SSO MUST carry an AudienceRestriction
+        // naming the SP, which lives in Conditions; without Conditions there is none. The code stays
+        // invalid_audience, the detail says which.
+        if (conditions == null) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_AUDIENCE, "the Assertion has no Conditions, so no"
+                    + " AudienceRestriction names this SP [expected " + options.spEntityId() + "]");
+        }
         List<Element> restrictions = Dom.children(conditions, SamlConstants.ASSERTION_NS, "AudienceRestriction");
         if (restrictions.isEmpty()) {
-            // saml-profiles-2.0-os 4.1.4.2: a bearer assertion for Web SSO MUST carry an AudienceRestriction.
-            throw new SamlValidationException(SamlErrorCode.INVALID_AUDIENCE, "no AudienceRestriction");
+            throw new SamlValidationException(SamlErrorCode.INVALID_AUDIENCE, "Conditions has no AudienceRestriction"
+                    + " [expected one naming " + options.spEntityId() + "]");
         }
         // saml-core-2.0-os 2.5.1.4: several AudienceRestrictions must all be satisfied.
         for (Element restriction : restrictions) {
@@ -624,8 +631,8 @@ public final class ResponseValidator {
         }
     }
 
-    Element readAuthnStatement(Element assertion, Instant now) throws SamlValidationException {
-        List<Element> statements = Dom.children(assertion, SamlConstants.ASSERTION_NS, "AuthnStatement");
+    void readAuthnStatement(Message m) throws SamlValidationException {
+        List<Element> statements = Dom.children(m.assertion, SamlConstants.ASSERTION_NS, "AuthnStatement");
         if (statements.isEmpty()) {
             throw new SamlValidationException(SamlErrorCode.MISSING_AUTHN_STATEMENT, "no AuthnStatement");
         }
@@ -634,28 +641,19 @@ public final class ResponseValidator {
             throw new SamlValidationException(SamlErrorCode.MISSING_AUTHN_STATEMENT, "AuthnStatement has no AuthnInstant");
         }
         Instant sessionNotOnOrAfter = Dom.instant(statement, "SessionNotOnOrAfter");
-        if (sessionNotOnOrAfter != null && !now.isBefore(sessionNotOnOrAfter.plus(options.clockSkew()))) {
+        if (sessionNotOnOrAfter != null && !m.now.isBefore(sessionNotOnOrAfter.plus(options.clockSkew()))) {
             throw new SamlValidationException(SamlErrorCode.SESSION_NOT_ON_OR_AFTER_PASSED, "SessionNotOnOrAfter ["
-                    + sessionNotOnOrAfter + "] has passed [now " + now + "]");
+                    + sessionNotOnOrAfter + "] has passed [now " + m.now + "]");
         }
-        return statement;
+        m.authnStatement = statement;
     }
 
-    private static Element authnContextClassRef(Element statement) throws SamlValidationException {
-        Element context = Dom.optionalChild(statement, SamlConstants.ASSERTION_NS, "AuthnContext", SamlErrorCode.MALFORMED_RESPONSE_DATA);
-        return context == null ? null
-                : Dom.optionalChild(context, SamlConstants.ASSERTION_NS, "AuthnContextClassRef", SamlErrorCode.MALFORMED_RESPONSE_DATA);
-    }
-
-    Map<String, List<String>> readAttributes(Element assertion) throws SamlValidationException {
+    void readAttributes(Message m) throws SamlValidationException {
         Map<String, List<String>> attributes = new LinkedHashMap<>();
-        for (Element statement : Dom.children(assertion, SamlConstants.ASSERTION_NS, "AttributeStatement")) {
+        for (Element statement : Dom.children(m.assertion, SamlConstants.ASSERTION_NS, "AttributeStatement")) {
             List<Element> all = new ArrayList<>(Dom.children(statement, SamlConstants.ASSERTION_NS, "Attribute"));
             for (Element encrypted : Dom.children(statement, SamlConstants.ASSERTION_NS, "EncryptedAttribute")) {
-                if (decrypter == null) {
-                    throw new SamlValidationException(SamlErrorCode.DECRYPTION_FAILED, "EncryptedAttribute but no SP key to decrypt it");
-                }
-                all.add(decrypter.decrypt(encrypted, "Attribute"));
+                all.add(decrypt(encrypted, "Attribute"));
             }
             for (Element attribute : all) {
                 String name = Dom.attribute(attribute, "Name");
@@ -669,10 +667,45 @@ public final class ResponseValidator {
                 }
             }
         }
-        return attributes;
+        m.attributes = attributes;
     }
 
-    private void checkReplay(Message m) throws SamlValidationException {
+    /**
+     * The AuthnContextClassRef this sign-in requires: {@code stepUpAuthnContext} for a step-up,
+     * {@code requestedAuthnContext} for any other. An unsolicited Response has no sign-in of ours
+     * behind it, so it can never be a step-up: it must meet what every sign-in must.
+     */
+    void checkAuthnContext(Message m) throws SamlValidationException {
+        Element context = Dom.optionalChild(m.authnStatement, SamlConstants.ASSERTION_NS, "AuthnContext",
+                SamlErrorCode.MALFORMED_RESPONSE_DATA);
+        Element classRef = context == null ? null : Dom.optionalChild(context, SamlConstants.ASSERTION_NS,
+                "AuthnContextClassRef", SamlErrorCode.MALFORMED_RESPONSE_DATA);
+        m.authnContextClassRef = classRef == null ? null : Dom.text(classRef, SamlErrorCode.MALFORMED_RESPONSE_DATA).strip();
+        boolean stepUp = m.input.stepUp() && m.input.expectedRequestId() != null;
+        List<String> required = stepUp ? options.stepUpAuthnContext() : options.requestedAuthnContext();
+        if (!required.isEmpty() && (m.authnContextClassRef == null || !required.contains(m.authnContextClassRef))) {
+            throw new SamlValidationException(SamlErrorCode.AUTHN_CONTEXT_NOT_SATISFIED, "AuthnContextClassRef ["
+                    + SecureXml.truncate(m.authnContextClassRef) + "] is not one of the required " + required + " ("
+                    + (stepUp ? "stepUpAuthnContext, for this step-up" : "requestedAuthnContext") + ")");
+        }
+    }
+
+    void readPrincipal(Message m) throws SamlValidationException {
+        String attribute = options.principalAttribute();
+        if (attribute == null) {
+            m.principal = m.nameIdValue;
+            return;
+        }
+        List<String> values = m.attributes.get(attribute);
+        m.principal = values == null ? null : values.stream().filter(v -> !v.isBlank()).findFirst().orElse(null);
+        if (m.principal == null) {
+            throw new SamlValidationException(SamlErrorCode.MISSING_PRINCIPAL, "attribute [" + attribute + "] is absent or"
+                    + " empty; attributes present " + m.attributes.keySet().stream().map(SecureXml::truncate)
+                    .collect(Collectors.joining(", ", "[", "]")));
+        }
+    }
+
+    void checkReplay(Message m) throws SamlValidationException {
         Instant acceptedUntil = m.conditionsExpiry != null && m.conditionsExpiry.isBefore(m.confirmationExpiry)
                 ? m.conditionsExpiry : m.confirmationExpiry;
         String assertionId = Dom.attribute(m.assertion, "ID");

@@ -21,7 +21,8 @@ public enum SamlErrorCode {
             + " keys (is the IdP using the certificate from the current SP metadata?)."),
     UNSUPPORTED_ENCRYPTION_ALGORITHM("unsupported_encryption_algorithm", "The IdP encrypted with an algorithm that is"
             + " not allowed (AES-GCM/AES-CBC with RSA-OAEP; RSA 1.5 needs allowRsa15KeyTransport=true)."),
-    MISSING_SIGNATURE("missing_signature", "A required signature is absent (by default the Assertion must be signed)."),
+    MISSING_SIGNATURE("missing_signature", "A required signature is absent (by default the Assertion must be signed;"
+            + " wantResponsesSigned requires the Response's own signature too)."),
     INVALID_SIGNATURE("invalid_signature", "A signature does not verify with the IdP's signing keys from its metadata,"
             + " or does not follow the SAML signature profile."),
     UNSUPPORTED_SIGNATURE_ALGORITHM("unsupported_signature_algorithm", "A signature or digest algorithm is not on the"
@@ -38,13 +39,15 @@ public enum SamlErrorCode {
             + " maxResponseAge (check the clocks)."),
     INVALID_ISSUER("invalid_issuer", "The Issuer is not the IdP entityID from the metadata."),
     STATUS_NOT_SUCCESS("status_not_success", "The IdP reported a failure status (the log shows which)."),
-    INVALID_SUBJECT("invalid_subject", "The Assertion has no usable NameID."),
+    INVALID_SUBJECT("invalid_subject", "The Assertion (or LogoutRequest) has no usable NameID: none, empty, longer"
+            + " than 1024 characters, with control characters, or made for another SP (its SPNameQualifier)."),
     INVALID_SUBJECT_CONFIRMATION("invalid_subject_confirmation", "No bearer SubjectConfirmation is valid"
             + " (method, NotOnOrAfter, InResponseTo)."),
     INVALID_RECIPIENT("invalid_recipient", "SubjectConfirmationData Recipient differs from this SP's ACS URL."),
     ASSERTION_EXPIRED("assertion_expired", "The Assertion's NotOnOrAfter has passed (check the clocks, or clockSkew)."),
     ASSERTION_NOT_YET_VALID("assertion_not_yet_valid", "The Assertion's NotBefore is in the future (check the clocks)."),
-    INVALID_AUDIENCE("invalid_audience", "The AudienceRestriction does not name this SP's entityID."),
+    INVALID_AUDIENCE("invalid_audience", "The AudienceRestriction does not name this SP's entityID, or there is none"
+            + " (the detail says when the Assertion has no Conditions at all)."),
     MISSING_AUTHN_STATEMENT("missing_authn_statement", "The Assertion has no AuthnStatement."),
     SESSION_NOT_ON_OR_AFTER_PASSED("session_not_on_or_after_passed", "The IdP's SessionNotOnOrAfter has already passed."),
     REPLAYED_ASSERTION("replayed_assertion", "This Assertion ID was used before."),

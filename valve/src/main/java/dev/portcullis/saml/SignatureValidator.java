@@ -85,31 +85,99 @@ public final class SignatureValidator {
         }
         String keyAlgorithm = policy.keyAlgorithmFor(signatureAlgorithm);
         boolean verified = false;
+        int tried = 0;
+        int refused = 0;
+        Exception unusable = null;
+        PublicKey unusableWith = null;
         for (PublicKey key : trustedKeys) {
             if (!keyAlgorithm.equals(key.getAlgorithm())) {
                 continue;
             }
+            tried++;
             try {
                 if (xmlSignature.checkSignatureValue(key)) {
                     verified = true;
                     break;
                 }
-            } catch (XMLSecurityException e) {
-                throw new SamlValidationException(SamlErrorCode.INVALID_SIGNATURE, what + " signature check failed ["
-                        + SecureXml.truncate(e.getMessage()) + "]");
-            } catch (RuntimeException e) {
-                // Santuario and the JCA throw unchecked exceptions on malformed signature values
-                // (for example an ECDSA value of the wrong length); that is a bad signature, not a 500.
-                throw new SamlValidationException(SamlErrorCode.INVALID_SIGNATURE, what + " signature value is malformed ["
-                        + e.getClass().getSimpleName() + "]");
+                refused++;
+            } catch (XMLSecurityException | RuntimeException e) {
+                // Santuario and the JCA throw on a SignatureValue that does not fit a key (not base64, the wrong
+                // length for this key's size, an ECDSA value that is no point pair). During a rollover from a
+                // 2048-bit to a 3072-bit key that is the other key's signature, so the next key is still tried;
+                // if none fits, it is a bad signature, never a 500, described in words, not by exception name.
+                if (unusable == null) {
+                    unusable = e;
+                    unusableWith = key;
+                }
             }
         }
+        if (!verified && refused == 0 && unusable != null) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_SIGNATURE, what + " signature cannot be checked: "
+                    + damage(signature, unusableWith, unusable) + " [algorithm " + signatureAlgorithm + "]");
+        }
+        if (tried == 0) {
+            throw new SamlValidationException(SamlErrorCode.INVALID_SIGNATURE, what + " is signed with " + keyAlgorithm
+                    + " but none of the IdP's " + trustedKeys.size() + " signing key(s) from its metadata is an "
+                    + keyAlgorithm + " key [algorithm " + signatureAlgorithm + "]");
+        }
         if (!verified) {
-            throw new SamlValidationException(SamlErrorCode.INVALID_SIGNATURE, what + " signature does not verify with"
-                    + " any of the IdP's " + trustedKeys.size() + " signing key(s) [algorithm " + signatureAlgorithm + "]");
+            throw new SamlValidationException(SamlErrorCode.INVALID_SIGNATURE, what + (digestsMatch(xmlSignature)
+                    ? " signature value does not verify with the IdP's " + tried + " " + keyAlgorithm + " signing key(s)"
+                    + " from its metadata, although the content matches its digest: it was signed with another key (an"
+                    + " IdP key rollover? compare the IdP's current metadata), or the SignedInfo or SignatureValue was altered"
+                    : " content does not match the digest in its signature: the " + what + " was changed after the IdP"
+                    + " signed it (or re-serialized on the way)") + " [algorithm " + signatureAlgorithm + "]");
         }
         checkReferencedNode(what, xmlSignature, signed);
         return true;
+    }
+
+    /**
+     * Whether the references' digests match the content, asked only after the signature failed: it tells
+     * "content changed" from "signed with another key". Santuario checks the SignatureValue over SignedInfo
+     * first and the digests only when that passes, so this recomputes them.
+     */
+    private static boolean digestsMatch(XMLSignature signature) {
+        try {
+            return signature.getSignedInfo().verifyReferences();
+        } catch (XMLSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** What is wrong with a SignatureValue that could not even be checked, in words. */
+    private static String damage(Element signature, PublicKey key, Exception e) {
+        String text;
+        try {
+            text = Dom.text(Dom.requiredChild(signature, SamlConstants.DSIG_NS, "SignatureValue", SamlErrorCode.INVALID_SIGNATURE),
+                    SamlErrorCode.INVALID_SIGNATURE);
+        } catch (SamlValidationException unreadable) {
+            return "its SignatureValue cannot be read";
+        }
+        byte[] value;
+        try {
+            value = java.util.Base64.getMimeDecoder().decode(text.strip());
+        } catch (IllegalArgumentException notBase64) {
+            return "its SignatureValue is not base64 (it was altered or cut short)";
+        }
+        if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+            int expected = (rsa.getModulus().bitLength() + 7) / 8;
+            if (value.length != expected) {
+                return "its SignatureValue has " + value.length + " bytes where a signature by the IdP's "
+                        + rsa.getModulus().bitLength() + "-bit RSA key has " + expected + " (it was altered or cut short)";
+            }
+        }
+        if (key instanceof java.security.interfaces.ECPublicKey ec) {
+            int expected = 2 * ((ec.getParams().getCurve().getField().getFieldSize() + 7) / 8);
+            if (value.length != expected) {
+                return "its SignatureValue has " + value.length + " bytes where an ECDSA signature by the IdP's "
+                        + ec.getParams().getCurve().getField().getFieldSize() + "-bit key has " + expected
+                        + " (it was altered or cut short)";
+            }
+        }
+        String reason = e.getMessage() == null ? null : SecureXml.truncate(e.getMessage());
+        return "its SignatureValue is not a well-formed " + key.getAlgorithm() + " signature value (it was altered)"
+                + (reason == null || reason.isBlank() ? "" : "; the verifier says: " + reason);
     }
 
     /** Checks the Signature's structure and algorithms; returns the signature algorithm URI. */

@@ -19,11 +19,13 @@ import java.util.Map;
  * @param sessionNotOnOrAfter  AuthnStatement SessionNotOnOrAfter, or null
  * @param attributes           attribute values by Name, in document order
  * @param inResponseTo         the AuthnRequest ID answered, or null for an unsolicited response
+ * @param principal            the user name: the NameID, or the first non-blank value of principalAttribute
  */
 public record ValidatedAssertion(String issuer, String assertionId, String nameId, String nameIdFormat,
                                  String nameQualifier, String spNameQualifier, String sessionIndex,
                                  Instant authnInstant, String authnContextClassRef, Instant sessionNotOnOrAfter,
-                                 Map<String, List<String>> attributes, String inResponseTo) {
+                                 Map<String, List<String>> attributes, String inResponseTo,
+                                 String principal) {
 
     public ValidatedAssertion {
         java.util.LinkedHashMap<String, List<String>> copy = new java.util.LinkedHashMap<>();

@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.portcullis.saml.MessageEnvelope;
 import dev.portcullis.saml.RedirectDecoder;
 import dev.portcullis.saml.SamlConstants;
+import dev.portcullis.saml.SamlErrorCode;
 import dev.portcullis.saml.SamlValidationException;
 
 /**
@@ -26,9 +28,12 @@ import dev.portcullis.saml.SamlValidationException;
  *       {@code Signature} are picked up too;</li>
  *   <li>a bare base64 value.</li>
  * </ol>
- * A base64 value is the XML itself when it decodes to something starting with {@code <} (the
- * HTTP-POST binding); otherwise it must be raw DEFLATE (the HTTP-Redirect binding), inflated by the
- * valve's own {@link RedirectDecoder}, which refuses deflate bombs. Nothing is parsed as XML here.
+ * A base64 value is decoded by the valve's own {@link MessageEnvelope#decodePost} (strict base64,
+ * the valve's size limit), so that the tool reads exactly what the ACS would: it is the XML itself
+ * when {@link MessageEnvelope#looksLikeXml} says so (a UTF-8 byte-order mark and whitespace may come
+ * first, as the valve's parser allows; the HTTP-POST binding); otherwise it must be raw DEFLATE (the
+ * HTTP-Redirect binding), inflated by the valve's own {@link RedirectDecoder}, which refuses deflate
+ * bombs. Nothing is parsed as XML here.
  */
 final class InputDecoder {
 
@@ -40,15 +45,19 @@ final class InputDecoder {
     private static final Pattern HAR_PARAMETER = Pattern.compile(
             "\"name\"\\s*:\\s*\"(SAMLResponse|SAMLRequest|RelayState|SigAlg|Signature)\"\\s*,\\s*\"value\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=\\s_-]+");
+    /** A HAR entry's start time, which comes before its request: when the browser sent it. */
+    private static final Pattern HAR_STARTED = Pattern.compile("\"startedDateTime\"\\s*:\\s*\"([^\"]+)\"");
 
     private static final String NOT_RECOGNISED = "the input is neither XML, nor base64, nor a URL or form with"
             + " SAMLResponse= or SAMLRequest=";
 
     private final RedirectDecoder redirectDecoder;
+    private final int maxSize;
 
-    /** @param maxSize largest inflated message (the valve's maxResponseSize) */
+    /** @param maxSize largest decoded or inflated message (the valve's maxResponseSize) */
     InputDecoder(int maxSize) {
         this.redirectDecoder = new RedirectDecoder(maxSize);
+        this.maxSize = maxSize;
     }
 
     /**
@@ -61,9 +70,10 @@ final class InputDecoder {
      *                     for the HTTP-POST binding, else the XML bytes encoded here
      * @param parameters   the binding parameters found (RelayState, SigAlg, Signature ...), as given
      * @param notes        remarks on how it was read
+     * @param sent         when the browser sent it, if the input says (a HAR entry's startedDateTime), else null
      */
     record Decoded(String form, byte[] xml, String binding, String postField, Map<String, String> parameters,
-                   List<String> notes) {
+                   List<String> notes, java.time.Instant sent) {
     }
 
     /** The input could not be turned into XML bytes. */
@@ -98,7 +108,7 @@ final class InputDecoder {
         }
         if (trimmed.startsWith("<")) {
             byte[] xml = stripOuterWhitespace(input);
-            return new Decoded("raw XML", xml, null, Base64.getEncoder().encodeToString(xml), Map.of(), List.of());
+            return new Decoded("raw XML", xml, null, Base64.getEncoder().encodeToString(xml), Map.of(), List.of(), null);
         }
         Map<String, String> parameters = parameters(trimmed);
         if (parameters.containsKey(SamlConstants.SAML_RESPONSE) || parameters.containsKey(SamlConstants.SAML_REQUEST)) {
@@ -106,7 +116,7 @@ final class InputDecoder {
         }
         String compact = trimmed.replaceAll("\\s+", "");
         if (BASE64.matcher(trimmed).matches()) {
-            return fromBase64(compact, null, Map.of(), new ArrayList<>());
+            return fromBase64(compact, null, Map.of(), new ArrayList<>(), null);
         }
         throw new UnreadableInput(NOT_RECOGNISED, null);
     }
@@ -128,7 +138,11 @@ final class InputDecoder {
                 : text.startsWith("{") ? "a HAR file"
                 : text.toLowerCase(Locale.ROOT).matches("^https?://.*") ? "a URL"
                 : "a query or form string";
-        return fromBase64(value, where + " with " + name + "=", parameters, notes);
+        java.time.Instant sent = text.startsWith("{") ? harStarted(text, name) : null;
+        if (sent != null) {
+            notes.add("the HAR entry carrying it was sent at " + sent + " (its startedDateTime)");
+        }
+        return fromBase64(value, where + " with " + name + "=", parameters, notes, sent);
     }
 
     private static String form(String where, String what) {
@@ -136,21 +150,23 @@ final class InputDecoder {
     }
 
     /** @param where how the value was found, or null for a bare base64 input */
-    private Decoded fromBase64(String value, String where, Map<String, String> parameters, List<String> notes)
-            throws UnreadableInput {
+    private Decoded fromBase64(String value, String where, Map<String, String> parameters, List<String> notes,
+                               java.time.Instant sent) throws UnreadableInput {
         byte[] decoded;
         try {
-            decoded = Base64.getMimeDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new UnreadableInput(where == null ? NOT_RECOGNISED : where + ": the value is not base64", null);
+            // The ACS's own decoding, so that the tool refuses and accepts exactly what the valve does.
+            decoded = MessageEnvelope.decodePost(value, SamlConstants.SAML_RESPONSE, maxSize);
+        } catch (SamlValidationException e) {
+            boolean urlSafe = value.indexOf('-') >= 0 || value.indexOf('_') >= 0;
+            throw new UnreadableInput(form(where, e.code() == SamlErrorCode.RESPONSE_TOO_LARGE
+                    ? "larger than the valve's maxResponseSize"
+                    : urlSafe ? "not base64 as the valve decodes it (strict: A-Z a-z 0-9 + / = and line breaks only;"
+                    + " this looks like URL-safe base64)"
+                    : where == null ? NOT_RECOGNISED : "the value is not base64"), e);
         }
-        int start = 0;
-        while (start < decoded.length && Character.isWhitespace(decoded[start])) {
-            start++;
-        }
-        if (start < decoded.length && decoded[start] == '<') {
+        if (MessageEnvelope.looksLikeXml(decoded)) {
             return new Decoded(form(where, "base64 of XML (HTTP-POST binding)"), decoded, SamlConstants.POST_BINDING, value,
-                    parameters, notes);
+                    parameters, notes, sent);
         }
         byte[] inflated;
         try {
@@ -160,7 +176,28 @@ final class InputDecoder {
         }
         notes.add("inflated by the valve's RedirectDecoder (bounded, so a deflate bomb is refused)");
         return new Decoded(form(where, "base64 of raw DEFLATE (HTTP-Redirect binding)"), inflated, SamlConstants.REDIRECT_BINDING,
-                Base64.getEncoder().encodeToString(inflated), parameters, notes);
+                Base64.getEncoder().encodeToString(inflated), parameters, notes, sent);
+    }
+
+    /** The startedDateTime of the HAR entry holding the message: the last one before it in the file, or null. */
+    private static java.time.Instant harStarted(String text, String name) {
+        int at = text.indexOf("\"" + name + "\"");
+        if (at < 0) {
+            return null;
+        }
+        Matcher matcher = HAR_STARTED.matcher(text);
+        String last = null;
+        while (matcher.find() && matcher.start() < at) {
+            last = matcher.group(1);
+        }
+        if (last == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(last).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Binding parameters by name, first occurrence each, still URL-encoded. */

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param contextPath  the context path of a valve in a Context, when it cannot be told from the file, or null
  * @param sets         {@code --set name=value} pairs, in order
  * @param idpMetadata  {@code --idp-metadata}: overrides the idpMetadata setting, or null
- * @param at           the instant to validate at, or null for now
+ * @param at           when the Response arrived, to validate at, or null (then a HAR's own record, or now)
  * @param inResponseTo the AuthnRequest ID the Response must answer, or null for an unsolicited one
  * @param stepUp       the sign-in was a step-up: stepUpAuthnContext is required rather than requestedAuthnContext
  * @param withoutSpKey leave the SP key settings out
@@ -62,14 +62,16 @@ record InspectOptions(String input, Path serverXml, String contextPath, List<Map
 
             Settings (giving any of these validates a Response):
               --server-xml PATH      take the attributes of the first <Valve className="dev.portcullis.SsoValve">
-                                     in this server.xml or context file (${...} replaced as Tomcat does)
+                                     in this server.xml or context file (${...} replaced as Tomcat does); URL
+                                     metadata is the running valve's saved copy, the URL is checked beside it
               --set NAME=VALUE       set one valve attribute, as in server.xml (repeatable; wins over --server-xml)
               --idp-metadata FILE    the IdP metadata to trust (file or URL), instead of the idpMetadata setting
               --context-path PATH    context path of a valve in a Context, when the file does not tell it (/app)
               --without-sp-key       leave out the SP key settings (encrypted assertions then cannot be read)
 
             Validation:
-              --at INSTANT           validate as if it were INSTANT (ISO-8601, 2026-11-27T11:08:49Z); default now
+              --at INSTANT           when the Response arrived (ISO-8601, 2026-11-27T11:08:49Z), from the browser's
+                                     network log or Tomcat's access log; default: a HAR's startedDateTime, else now
               --in-response-to ID    the ID of the AuthnRequest the Response answers; without it the Response
                                      is validated as unsolicited (IdP-initiated), as the valve does when the
                                      RelayState names no pending sign-in
@@ -89,7 +91,7 @@ record InspectOptions(String input, Path serverXml, String contextPath, List<Map
               # A Response copied from the browser's developer tools, checked against the live configuration:
               saml-inspect --server-xml $CATALINA_BASE/conf/server.xml --in-response-to _a98ec03357cd0f72 response.b64
 
-              # A golden capture, checked at the instant it was captured, with its own IdP metadata:
+              # A golden capture, checked as of the moment it arrived, with its own IdP metadata:
               d=valve/src/test/resources/golden/keycloak-default
               saml-inspect --set externalBaseUrl=http://localhost:8080 --idp-metadata $d/idp-metadata.xml \\
                   --at 2026-11-27T11:08:49.958Z --in-response-to _a98ec03357cd0f72bbe27f375d0fe61d $d/response.b64

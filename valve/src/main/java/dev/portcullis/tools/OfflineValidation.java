@@ -1,15 +1,20 @@
 package dev.portcullis.tools;
 
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.portcullis.config.Durations;
 import dev.portcullis.config.Settings;
+import dev.portcullis.engine.ServiceProviderFactory;
 import dev.portcullis.saml.IdpMetadata;
+import dev.portcullis.saml.ResponseInput;
 import dev.portcullis.saml.ResponseValidator;
 import dev.portcullis.saml.ResponseValidator.Diagnosis;
 import dev.portcullis.saml.ResponseValidator.Outcome;
@@ -20,75 +25,76 @@ import dev.portcullis.saml.SecureXml;
 import dev.portcullis.saml.ValidatedAssertion;
 
 /**
- * Validates a Response offline with the valve's own {@link ResponseValidator#diagnose}, at a chosen
- * instant and against a chosen AuthnRequest ID, then applies the two checks the valve makes after
- * the validator (the required AuthnContextClassRef, and {@code principalAttribute}), and prints
- * every step: PASS, FAIL with the error code, its meaning and the precise detail, or SKIP.
- *
- * <p>Once a signature step has failed, nothing later in the message is trusted: the steps after it
- * describe what the message claims, and the report marks them so.
+ * Validates a Response offline with the valve's own {@link ResponseValidator#diagnose}: the same
+ * {@code ResponseStep}s the valve's ACS runs, built from the same settings by the same
+ * {@link ServiceProviderFactory}, at a chosen instant and against a chosen AuthnRequest ID. It prints
+ * every step (PASS, FAIL with the error code, its meaning and the precise detail, SKIP, or not
+ * checked with the reason) and adds nothing to the verdict: which steps exist, in which order, what
+ * they check and whether the content is still the IdP's word after a signature failed all come from
+ * the validator. What is added here is presentation: the settings used, hints, and the time
+ * difference between the IdP's IssueInstant and the check instant.
  */
 final class OfflineValidation {
 
-    /** Steps whose failure leaves the rest of the message unauthenticated. */
-    private static final List<String> SIGNATURE_STEPS = List.of("response-signature", "assertion-signature");
     private static final int STEP_WIDTH = 21;
-    /** Codes that mean "checked at the wrong moment" when a capture is checked later. */
-    private static final List<SamlErrorCode> TIMING = List.of(SamlErrorCode.INVALID_ISSUE_INSTANT,
-            SamlErrorCode.ASSERTION_EXPIRED, SamlErrorCode.ASSERTION_NOT_YET_VALID, SamlErrorCode.SESSION_NOT_ON_OR_AFTER_PASSED);
+    /** Codes that mean "the clocks disagree" (or "checked at the wrong moment"). */
+    private static final Set<SamlErrorCode> TIMING = Set.of(SamlErrorCode.INVALID_ISSUE_INSTANT,
+            SamlErrorCode.ASSERTION_EXPIRED, SamlErrorCode.ASSERTION_NOT_YET_VALID, SamlErrorCode.SESSION_NOT_ON_OR_AFTER_PASSED,
+            SamlErrorCode.IDP_METADATA_EXPIRED);
 
     private final Report report;
+    private final ValveSetup setup;
     private final Settings settings;
-    private final ValveSetup.LoadedIdp loaded;
     private final SecureXml xml;
 
-    OfflineValidation(Report report, Settings settings, ValveSetup.LoadedIdp loaded, SecureXml xml) {
+    OfflineValidation(Report report, ValveSetup setup, SecureXml xml) {
         this.report = report;
-        this.settings = settings;
-        this.loaded = loaded;
+        this.setup = setup;
+        this.settings = setup.settings();
         this.xml = xml;
     }
 
     /**
-     * The validator the valve would build from these settings and this metadata; the same
-     * construction as the valve's {@code ServiceProviderFactory.create}, with a fixed clock and a
-     * replay cache of this run only.
+     * The validator the valve would build from these settings and this metadata: the valve's own
+     * construction, with a fixed clock and a replay cache of this run only; without decryption (reported
+     * as not checked) when the SP key cannot be used here.
      */
-    static ResponseValidator validator(Settings settings, IdpMetadata idp, SecureXml xml, Instant at) {
-        return dev.portcullis.engine.ServiceProviderFactory.responseValidator(settings, idp,
-                dev.portcullis.engine.ServiceProviderFactory.decrypter(settings, xml), xml, Clock.fixed(at, ZoneOffset.UTC),
-                new MemoryReplayCache());
+    ResponseValidator validator(IdpMetadata idp, Instant at) {
+        ResponseValidator validator = ServiceProviderFactory.responseValidator(setup.responseOptions(), settings, idp,
+                ServiceProviderFactory.decrypter(settings, xml), xml, Clock.fixed(at, ZoneOffset.UTC), new MemoryReplayCache());
+        return setup.decryptionUnavailable() == null ? validator : validator.withoutDecryption(setup.decryptionUnavailable());
     }
 
     /**
      * What to validate against, and what the message says about itself (for hints only).
      *
-     * @param at           the check instant
-     * @param atGiven      the instant came from {@code --at} rather than the clock
+     * @param at           the check instant: when the Response arrived, or now
+     * @param atSource     where the check instant came from, in words ({@code now}, {@code --at}, ...)
+     * @param atGiven      the instant is the Response's arrival, not merely now
      * @param inResponseTo the expected AuthnRequest ID, or null (unsolicited)
-     * @param stepUp       require stepUpAuthnContext instead of requestedAuthnContext
+     * @param stepUp       the sign-in was a step-up
      * @param carried      the InResponseTo the Response carries, or null
      * @param issued       the IssueInstant the Response carries, or null
-     * @param responseSigned the Response carries a signature of its own
      */
-    record Check(Instant at, boolean atGiven, String inResponseTo, boolean stepUp, String carried, Instant issued,
-                 boolean responseSigned) {
+    record Check(Instant at, String atSource, boolean atGiven, String inResponseTo, boolean stepUp, String carried,
+                 Instant issued) {
     }
 
     /**
      * Runs and prints the validation.
      *
      * @param samlResponse the SAMLResponse form field
+     * @param loaded       the IdP metadata the running valve trusts
+     * @param fresh        the IdP's metadata fetched now, to check beside it, or null
      * @return whether the valve would accept the sign-in
      */
-    boolean run(String samlResponse, Check check) {
+    boolean run(String samlResponse, Check check, ValveSetup.LoadedIdp loaded, ValveSetup.Fresh fresh) {
         Instant at = check.at();
-        String inResponseTo = check.inResponseTo();
-        String carried = check.carried();
-        boolean stepUp = check.stepUp();
         IdpMetadata idp = loaded.idp();
+        ResponseInput input = new ResponseInput(samlResponse, check.inResponseTo(), check.stepUp());
+        ResponseValidator.Options policy = setup.responseOptions();
         report.line("Checked against");
-        report.field(1, "check instant", at.toString());
+        report.field(1, "check instant", at + " (" + check.atSource() + ")");
         report.field(1, "ACS URL", settings.acsUrl());
         report.field(1, "SP entityID", settings.spEntityId());
         report.field(1, "IdP entityID", idp.entityId());
@@ -96,106 +102,110 @@ final class OfflineValidation {
         for (X509Certificate certificate : idp.signingCertificates()) {
             MetadataSummary.describe(report, 1, "IdP signing key", certificate, at);
         }
-        report.field(1, "policy", "wantAssertionsSigned=" + settings.wantAssertionsSigned()
-                + " wantAssertionsEncrypted=" + settings.wantAssertionsEncrypted()
-                + " allowUnsolicitedResponses=" + settings.allowUnsolicitedResponses()
+        report.field(1, "policy", "wantAssertionsSigned=" + policy.wantAssertionsSigned()
+                + " wantResponsesSigned=" + policy.wantResponsesSigned()
+                + " wantAssertionsEncrypted=" + policy.wantAssertionsEncrypted()
+                + " allowUnsolicitedResponses=" + policy.allowUnsolicited()
                 + " allowSha1=" + settings.allowSha1()
-                + " clockSkew=" + Durations.format(settings.clockSkew())
-                + " maxResponseAge=" + Durations.format(settings.maxResponseAge()));
-        report.field(1, "SP keys", settings.decryptionCredentials().isEmpty() ? "none (encrypted content cannot be read)"
+                + " clockSkew=" + Durations.format(policy.clockSkew())
+                + " maxResponseAge=" + Durations.format(policy.maxResponseAge()));
+        report.field(1, "SP keys", setup.decryptionUnavailable() != null ? "not used: " + setup.decryptionUnavailable()
+                : settings.decryptionCredentials().isEmpty() ? "none (encrypted content cannot be read)"
                 : settings.decryptionCredentials().size() + " for decryption (never printed)");
-        if (inResponseTo != null) {
-            report.field(1, "InResponseTo", "must be " + Text.quoted(inResponseTo) + " (--in-response-to)");
+        if (check.inResponseTo() != null) {
+            report.field(1, "InResponseTo", "must be " + Text.quoted(check.inResponseTo()) + " (--in-response-to)");
         } else {
             report.field(1, "InResponseTo", "none expected: validated as an unsolicited (IdP-initiated) response, as the"
                     + " valve does when the RelayState names no pending sign-in");
-            if (carried != null) {
-                report.indented(1, "(this Response carries InResponseTo " + Text.quoted(carried) + ")");
+            if (check.carried() != null) {
+                report.indented(1, "(this Response carries InResponseTo " + Text.quoted(check.carried()) + ")");
             }
         }
+        report.field(1, "AuthnContext", required(policy, check));
         report.line("Steps");
 
-        SignatureLog signatureLog = new SignatureLog();
-        Diagnosis diagnosis;
-        try {
-            diagnosis = validator(settings, idp, xml, at).diagnose(samlResponse, inResponseTo);
-        } finally {
-            signatureLog.close();
-        }
-        List<StepResult> steps = new ArrayList<>(diagnosis.steps());
-        steps.addAll(valveSteps(diagnosis.result(), inResponseTo == null, stepUp));
-
-        boolean untrusted = false;
-        StepResult first = null;
-        for (StepResult step : steps) {
-            String name = step.step();
+        Diagnosis diagnosis = validator(idp, at).diagnose(input);
+        boolean warned = false;
+        for (StepResult step : diagnosis.steps()) {
+            String name = pad(step.step().key());
+            String what = step.step().what();
             switch (step.outcome()) {
-                case PASSED -> report.indented(1, "PASS  " + pad(name) + " " + step.what()
-                        + (untrusted ? "  [untrusted: as the message claims]" : ""));
-                case SKIPPED -> report.indented(1, "SKIP  " + pad(name) + " " + step.what()
-                        + "  [skipped: it needs a step that failed]");
+                case PASSED -> report.indented(1, "PASS  " + name + " " + what
+                        + (step.untrusted() ? "  [untrusted: as the message claims]" : ""));
+                case SKIPPED -> report.indented(1, "SKIP  " + name + " " + what + "  [skipped: " + step.note() + "]");
+                case NOT_CHECKED -> report.indented(1, "----  " + name + " " + what + "  [not checked: "
+                        + Text.safe(step.note()) + "]");
                 case FAILED -> {
                     SamlValidationException failure = step.failure();
                     SamlErrorCode code = failure.code();
-                    report.indented(1, "FAIL  " + pad(name) + " " + step.what());
+                    report.indented(1, "FAIL  " + name + " " + what + (step.untrusted() ? "  [untrusted: as the message claims]" : ""));
                     report.indented(4, code.code() + ": " + code.description());
                     report.indented(4, "detail: " + Text.safe(failure.detail()));
-                    if (code == SamlErrorCode.INVALID_SIGNATURE && failure.detail().contains("does not verify")) {
-                        report.indented(4, "why: " + (signatureLog.digestMismatch()
-                                ? "the signed element's digest does not match: its content was changed after the IdP signed it"
-                                : "the content matches its digest, but the signature value does not verify with the metadata"
-                                + " key(s): it was signed with another key (an IdP key rollover? check the IdP's current"
-                                + " metadata)"));
-                    }
-                    if (SIGNATURE_STEPS.contains(name) && !untrusted) {
-                        if (coveredByResponseSignature(name, code, steps, check)) {
-                            report.indented(4, "note: the Response signature verified, so the content is the IdP's; only"
-                                    + " wantAssertionsSigned=true refuses an Assertion that is not signed itself");
-                        } else {
-                            untrusted = true;
-                            report.warning(4, "a signature failed: nothing after this step comes from the IdP; later"
-                                    + " steps check what the message claims");
-                        }
-                    }
-                    if (first == null) {
-                        first = step;
+                    if (step.note() != null) {
+                        report.indented(4, "note: " + step.note());
+                    } else if (step.step().verifiesSignature() && !warned) {
+                        warned = true;
+                        report.warning(4, "a signature failed: nothing after this step comes from the IdP; later"
+                                + " steps check what the message claims");
                     }
                 }
                 default -> throw new IllegalStateException(step.outcome().toString());
             }
         }
         report.line("");
-        if (first == null) {
-            ValidatedAssertion result = diagnosis.result();
-            report.line("Result: VALID - the valve would accept this sign-in.");
-            report.field(1, "principal", principal(result));
-            report.field(1, "roles", settings.roleMapper().roles(result.attributes()).toString());
-            report.field(1, "NameID", Text.quoted(result.nameId()) + " (" + Text.shortUri(result.nameIdFormat()) + ")");
-            report.field(1, "AuthnContext", result.authnContextClassRef());
-            report.field(1, "attributes", result.attributes().toString());
-            return true;
+        boolean valid = verdict(diagnosis);
+        if (!valid) {
+            hints(diagnosis, check);
         }
-        report.line("Result: INVALID - the valve would refuse this sign-in with " + first.failure().code().code()
-                + " (step " + first.step() + ").");
-        hints(steps, check);
-        return false;
+        timing(diagnosis, check);
+        if (fresh != null) {
+            freshCheck(fresh, idp, input, at);
+        }
+        return valid;
     }
 
-    /** An unsigned Assertion inside a Response whose own signature verified: refused by policy, not forged. */
-    private static boolean coveredByResponseSignature(String step, SamlErrorCode code, List<StepResult> steps, Check check) {
-        return step.equals("assertion-signature") && code == SamlErrorCode.MISSING_SIGNATURE && check.responseSigned()
-                && steps.stream().anyMatch(s -> s.step().equals("response-signature") && s.outcome() == Outcome.PASSED);
+    private boolean verdict(Diagnosis diagnosis) {
+        StepResult first = diagnosis.firstFailure();
+        if (first != null) {
+            report.line("Result: INVALID - the valve would refuse this sign-in with " + first.failure().code().code()
+                    + " (step " + first.step().key() + ").");
+            return false;
+        }
+        if (!diagnosis.notChecked().isEmpty()) {
+            report.line("Result: NOT DECIDED - every step that could run passed, but "
+                    + diagnosis.notChecked().stream().map(s -> s.step().key()).collect(Collectors.joining(", "))
+                    + " could not be checked here (" + Text.safe(setup.decryptionUnavailable()) + ").");
+            return false;
+        }
+        ValidatedAssertion result = diagnosis.result();
+        boolean keyRefused = setup.decryptionUnavailable() != null && !setup.decryptionUnavailable().startsWith("--without-sp-key");
+        report.line(keyRefused ? "Result: VALID - every step passed; the valve would accept this sign-in once it has an SP key"
+                + " it starts with." : "Result: VALID - the valve would accept this sign-in.");
+        report.field(1, "principal", result.principal());
+        report.field(1, "roles", settings.roleMapper().roles(result.attributes()).toString());
+        report.field(1, "NameID", Text.quoted(result.nameId()) + " (" + Text.shortUri(result.nameIdFormat()) + ")");
+        report.field(1, "AuthnContext", result.authnContextClassRef());
+        report.field(1, "attributes", result.attributes().toString());
+        if (keyRefused) {
+            report.warning(1, "the valve itself would not start with this SP key: " + setup.decryptionUnavailable());
+        }
+        return true;
+    }
+
+    /** Which AuthnContextClassRefs the validator will require for this input, as it decides it. */
+    private static String required(ResponseValidator.Options policy, Check check) {
+        boolean stepUp = check.stepUp() && check.inResponseTo() != null;
+        List<String> required = stepUp ? policy.stepUpAuthnContext() : policy.requestedAuthnContext();
+        return (required.isEmpty() ? "any" : "one of " + required) + " ("
+                + (stepUp ? "stepUpAuthnContext, --step-up" : "requestedAuthnContext"
+                + (check.stepUp() ? "; --step-up needs --in-response-to: an unsolicited Response is never a step-up" : ""))
+                + ")";
     }
 
     /** Suggestions for the usual reasons a check made offline fails where the live one would not. */
-    private void hints(List<StepResult> steps, Check check) {
-        List<SamlErrorCode> codes = steps.stream().filter(s -> s.outcome() == Outcome.FAILED).map(s -> s.failure().code()).toList();
-        boolean timing = codes.stream().anyMatch(TIMING::contains);
-        if (timing && !check.atGiven() && check.issued() != null) {
-            report.indented(1, "hint: the Response was issued " + Text.human(java.time.Duration.between(check.issued(), check.at()).abs())
-                    + (check.issued().isBefore(check.at()) ? " before" : " after") + " now; to check a capture as of the"
-                    + " moment it arrived, add --at " + check.issued());
-        }
+    private void hints(Diagnosis diagnosis, Check check) {
+        List<SamlErrorCode> codes = diagnosis.steps().stream().filter(s -> s.outcome() == Outcome.FAILED)
+                .map(s -> s.failure().code()).toList();
         boolean answer = codes.contains(SamlErrorCode.UNSOLICITED_RESPONSE) || codes.contains(SamlErrorCode.INVALID_IN_RESPONSE_TO);
         if (answer && check.inResponseTo() == null && check.carried() != null) {
             report.indented(1, "hint: the Response answers AuthnRequest " + Text.quoted(check.carried()) + "; add --in-response-to "
@@ -212,91 +222,61 @@ final class OfflineValidation {
     }
 
     /**
-     * The checks the valve makes after the validator: the AuthnContextClassRef a sign-in must use
-     * (SamlResponseAuthenticator) and the principal attribute (SamlProfileCreator). They need a
-     * validated assertion, so they are skipped after any failure.
+     * How far the IdP's IssueInstant is from the check instant, and which steps that decided. Never a
+     * suggestion to check "as of the IssueInstant": that is the IdP's clock, and when it is wrong, moving
+     * the check there hides exactly what the valve refused.
      */
-    private List<StepResult> valveSteps(ValidatedAssertion result, boolean unsolicited, boolean stepUp) {
-        // A step-up always has a pending sign-in; an unsolicited response gets the every-sign-in requirement.
-        boolean asStepUp = stepUp && !unsolicited;
-        List<String> required = asStepUp ? settings.stepUpAuthnContext() : settings.requestedAuthnContext();
-        String contextWhat = "the sign-in used an authentication method the valve requires ("
-                + (asStepUp ? "stepUpAuthnContext" : "requestedAuthnContext") + ")";
-        String principalWhat = "the user name can be taken (" + settings.principalAttribute().map(a -> "attribute " + a)
-                .orElse("the NameID") + ")";
-        List<StepResult> steps = new ArrayList<>();
-        if (result == null) {
-            steps.add(new StepResult("authn-context", contextWhat, Outcome.SKIPPED, null));
-            steps.add(new StepResult("principal", principalWhat, Outcome.SKIPPED, null));
-            return steps;
+    private void timing(Diagnosis diagnosis, Check check) {
+        if (check.issued() == null) {
+            return;
         }
-        if (!required.isEmpty() && !required.contains(result.authnContextClassRef())) {
-            steps.add(new StepResult("authn-context", contextWhat, Outcome.FAILED, new SamlValidationException(
-                    SamlErrorCode.AUTHN_CONTEXT_NOT_SATISFIED, "AuthnContextClassRef [" + result.authnContextClassRef()
-                    + "] is not one of the required " + required)));
+        Duration gap = Duration.between(check.issued(), check.at());
+        List<String> timed = diagnosis.steps().stream().filter(s -> s.outcome() == Outcome.FAILED
+                && TIMING.contains(s.failure().code())).map(s -> s.step().key()).toList();
+        Duration tolerance = settings.maxResponseAge().plus(settings.clockSkew());
+        if (timed.isEmpty()) {
+            return;
+        }
+        report.indented(1, "time: the IdP's IssueInstant " + check.issued() + " is " + Text.human(gap.abs())
+                + (gap.isNegative() ? " after" : " before") + " the check instant " + check.at() + " (" + check.atSource()
+                + "); the valve accepts an IssueInstant from " + Durations.format(settings.clockSkew()) + " ahead (clockSkew)"
+                + " to " + Durations.format(tolerance) + " behind (maxResponseAge + clockSkew) the moment the Response arrives");
+        report.indented(1, "time: steps that failed on time: " + String.join(", ", timed) + " (IssueInstant, NotBefore"
+                + " and NotOnOrAfter are all written by the IdP's clock)");
+        if (check.atGiven()) {
+            report.indented(1, "time: if " + check.at() + " is when the Response reached the valve, the IdP's clock is about "
+                    + Text.human(gap.abs()) + (gap.isNegative() ? " ahead" : " behind") + " (plus the time the user took to"
+                    + " be sent on); check the IdP's NTP before changing clockSkew or maxResponseAge");
         } else {
-            steps.add(new StepResult("authn-context", contextWhat + (required.isEmpty() ? ": none required" : ""),
-                    Outcome.PASSED, null));
+            report.indented(1, "time: checked now, not when it arrived: to check it as of its arrival, give --at with that"
+                    + " moment (the POST to /sso/acs in the browser's network log, or Tomcat's access log); not the"
+                    + " IssueInstant, which is the IdP's clock and would hide a clock that is wrong");
         }
-        if (principal(result) == null) {
-            String attribute = settings.principalAttribute().orElseThrow();
-            steps.add(new StepResult("principal", principalWhat, Outcome.FAILED, new SamlValidationException(
-                    SamlErrorCode.MISSING_PRINCIPAL, "attribute [" + attribute + "] is absent or empty; attributes present "
-                    + result.attributes().keySet())));
-        } else {
-            steps.add(new StepResult("principal", principalWhat, Outcome.PASSED, null));
-        }
-        return steps;
     }
 
-    /** The user name the valve would set, as SamlProfileCreator takes it; null when it cannot. */
-    private String principal(ValidatedAssertion result) {
-        String attribute = settings.principalAttribute().orElse(null);
-        if (attribute == null) {
-            return result.nameId();
+    /** The same Response against the metadata fetched now, its verdict printed beside the valve's. */
+    private void freshCheck(ValveSetup.Fresh fresh, IdpMetadata current, ResponseInput input, Instant at) {
+        report.line("");
+        report.line("Beside it: the IdP's metadata as its URL serves it now (the valve switches to it at its next"
+                + " successful refresh, within idpMetadataRefreshInterval=" + Durations.format(settings.idpMetadataRefreshInterval())
+                + ")");
+        if (fresh.loaded() == null) {
+            report.field(1, "verdict", "not checked: " + Text.safe(fresh.problem()));
+            return;
         }
-        List<String> values = result.attributes().get(attribute);
-        return values == null ? null : values.stream().filter(v -> !v.isBlank()).findFirst().orElse(null);
-    }
-
-    /**
-     * Captures what Santuario logs while the signatures are checked, instead of letting it reach the
-     * console: whether a Reference's digest failed is what tells "content altered" from "other key".
-     * Santuario logs through {@code System.Logger}, which the JDK routes to java.util.logging.
-     */
-    private static final class SignatureLog extends java.util.logging.Handler {
-
-        private final java.util.logging.Logger logger =
-                java.util.logging.Logger.getLogger(org.apache.xml.security.Init.class.getPackageName());
-        private final boolean parentHandlers = logger.getUseParentHandlers();
-        private boolean digestMismatch;
-
-        SignatureLog() {
-            logger.addHandler(this);
-            logger.setUseParentHandlers(false);
-        }
-
-        @Override
-        public void publish(java.util.logging.LogRecord record) {
-            String message = record.getMessage();
-            if (message != null && message.startsWith("Verification failed for URI")) {
-                digestMismatch = true;
-            }
-        }
-
-        boolean digestMismatch() {
-            return digestMismatch;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-            logger.setUseParentHandlers(parentHandlers);
-        }
+        IdpMetadata idp = fresh.loaded().idp();
+        report.field(1, "IdP metadata", fresh.loaded().source() + (fresh.loaded().signatureChecked() ? " (signature verified)" : ""));
+        List<PublicKey> before = current.signingKeys();
+        List<PublicKey> after = idp.signingKeys();
+        long added = after.stream().filter(k -> !before.contains(k)).count();
+        long removed = before.stream().filter(k -> !after.contains(k)).count();
+        report.field(1, "signing keys", added == 0 && removed == 0 ? "the same as in the copy the valve trusts"
+                : "changed: " + added + " added, " + removed + " removed since the copy the valve trusts");
+        Diagnosis diagnosis = validator(idp, at).diagnose(input);
+        StepResult first = diagnosis.firstFailure();
+        report.field(1, "verdict", first != null ? "INVALID - " + first.failure().code().code() + " (step " + first.step().key()
+                + "): " + Text.safe(first.failure().detail())
+                : diagnosis.notChecked().isEmpty() ? "VALID" : "NOT DECIDED (" + Text.safe(setup.decryptionUnavailable()) + ")");
     }
 
     private static String pad(String name) {

@@ -39,14 +39,17 @@ import dev.portcullis.saml.SecureXml;
  * <p>The run, in order:
  * <ol>
  *   <li>parse the options ({@link InspectOptions}); with settings, build them through the valve's
- *       {@code SettingsBuilder} and load the IdP metadata as the valve would ({@link ValveSetup});
- *       any problem there ends the run with status 2 before the input is read;</li>
+ *       {@code SettingsBuilder} and load the IdP metadata the running valve trusts: its saved copy
+ *       for URL metadata from {@code --server-xml}, else as the valve would load it at start
+ *       ({@link ValveSetup}); any problem there ends the run with status 2 before the input is read
+ *       (an SP key the valve would refuse is left out instead, and said so);</li>
  *   <li>read the file or standard input and work out what it is ({@link InputDecoder}; the
  *       HTTP-Redirect binding goes through the valve's bounded {@code RedirectDecoder});</li>
  *   <li>parse it with {@link SecureXml}, the valve's only XML parser (no DTD, no entities);</li>
  *   <li>print the XML ({@link XmlView}, labelled as a reformatted view and not the signed bytes)
  *       and the summary ({@link MessageSummary}, {@link MetadataSummary});</li>
- *   <li>for a Response with settings, validate ({@link OfflineValidation}).</li>
+ *   <li>for a Response with settings, validate with the valve's own steps ({@link OfflineValidation}), as of
+ *       the moment it arrived; for a saved copy, check the URL's current metadata beside it.</li>
  * </ol>
  * Exit status ({@link ExitStatus}): 0 valid, or decoded and described when there is nothing to
  * validate; 1 invalid, refused or unreadable input; 2 usage or configuration error, in one line on
@@ -78,12 +81,18 @@ public final class SamlInspect {
     }
 
     public static void main(String[] args) {
+        // Santuario logs a WARNING through java.util.logging for every signature that does not verify; the
+        // report says it in words, so its console line would only interleave with the report.
+        java.util.logging.Logger santuario = java.util.logging.Logger.getLogger(
+                org.apache.xml.security.Init.class.getPackageName());
+        santuario.setLevel(java.util.logging.Level.OFF);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         SamlInspect inspect = new SamlInspect(Clock.systemUTC(), System.getProperties(), System::getenv, System.console() != null);
         ExitStatus status = inspect.run(args, System.in, out, err);
         out.flush();
         err.flush();
+        java.lang.ref.Reference.reachabilityFence(santuario);
         System.exit(status.code());
     }
 
@@ -176,7 +185,7 @@ public final class SamlInspect {
     }
 
     private ExitStatus validate(Report report, InspectOptions options, ValveSetup setup, ValveSetup.LoadedIdp idp,
-                                InputDecoder.Decoded decoded, Element response, Instant at) {
+                                InputDecoder.Decoded decoded, Element response, Instant now) {
         settings(report, setup);
         if (decoded.binding() == null) {
             report.indented(1, "note: the raw XML is validated from these exact bytes, base64-encoded as HTTP-POST would"
@@ -185,10 +194,15 @@ public final class SamlInspect {
             report.indented(1, "note: the valve's ACS takes Responses by HTTP-POST only; this one is validated from the"
                     + " inflated XML, base64-encoded as HTTP-POST would carry it");
         }
-        OfflineValidation.Check check = new OfflineValidation.Check(at, options.at() != null, options.inResponseTo(),
-                options.stepUp(), Elements.attribute(response, "InResponseTo"), Elements.instant(response, "IssueInstant"),
-                !Elements.children(response, SamlConstants.DSIG_NS, "Signature").isEmpty());
-        boolean valid = new OfflineValidation(report, setup.settings(), idp, xml).run(decoded.postField(), check);
+        // The moment the Response arrived decides the time checks: --at, else the HAR's own record, else now.
+        Instant at = options.at() != null ? options.at() : decoded.sent() != null ? decoded.sent() : now;
+        String atSource = options.at() != null ? "--at: when the Response arrived"
+                : decoded.sent() != null ? "the HAR's startedDateTime: when the browser posted it" : "now";
+        OfflineValidation.Check check = new OfflineValidation.Check(at, atSource, options.at() != null || decoded.sent() != null,
+                options.inResponseTo(), options.stepUp(), Elements.attribute(response, "InResponseTo"),
+                Elements.instant(response, "IssueInstant"));
+        ValveSetup.Fresh fresh = idp.savedCopy() ? setup.freshIdp(now, xml) : null;
+        boolean valid = new OfflineValidation(report, setup, xml).run(decoded.postField(), check, idp, fresh);
         return valid ? ExitStatus.OK : ExitStatus.INVALID;
     }
 

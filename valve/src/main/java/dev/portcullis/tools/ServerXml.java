@@ -49,7 +49,7 @@ final class ServerXml {
      *                    context file's name), {@code ""} at Host or Engine level, null when it cannot be told
      * @param notes       what the reader did that the operator should know
      */
-    record ValveElement(Map<String, String> attributes, String contextPath, List<String> notes) {
+    record ValveElement(Map<String, String> attributes, String contextPath, List<String> notes, String catalinaBase) {
     }
 
     private final Properties system;
@@ -95,7 +95,7 @@ final class ServerXml {
             }
             attributes.put(name, substitute(name, attribute.getValue(), properties, guessed, notes));
         }
-        return new ValveElement(attributes, contextPath(valve, file), notes);
+        return new ValveElement(attributes, contextPath(valve, file), notes, properties.getProperty("catalina.base"));
     }
 
     private static Element findValve(Document document) {

@@ -37,7 +37,7 @@ class FuzzOraclesTest {
     private static ValidatedAssertion withNameId(ValidatedAssertion a, String nameId) {
         return new ValidatedAssertion(a.issuer(), a.assertionId(), nameId, a.nameIdFormat(), a.nameQualifier(),
                 a.spNameQualifier(), a.sessionIndex(), a.authnInstant(), a.authnContextClassRef(), a.sessionNotOnOrAfter(),
-                a.attributes(), a.inResponseTo());
+                a.attributes(), a.inResponseTo(), nameId);
     }
 
     // ------------------------------------------------------------------ validator oracles

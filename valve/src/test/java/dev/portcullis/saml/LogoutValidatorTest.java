@@ -29,7 +29,7 @@ class LogoutValidatorTest {
     private static final MessageEncoder IDP_SIGNS = new MessageEncoder(IDP_KEY.privateKey(), IDP_KEY.certificate(), new SecureXml());
 
     private final SamlFixtures.MemoryReplayCache replay = new SamlFixtures.MemoryReplayCache();
-    private final LogoutValidator validator = new LogoutValidator(new LogoutValidator.Options(SLO, Duration.ofMinutes(2),
+    private final LogoutValidator validator = new LogoutValidator(new LogoutValidator.Options(SLO, SamlFixtures.SP, Duration.ofMinutes(2),
             Duration.ofMinutes(5), 64 * 1024), SamlFixtures.idp(IDP_KEY), new AlgorithmPolicy(false), null, replay,
             new SecureXml(), Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -195,5 +195,47 @@ class LogoutValidatorTest {
         validator.validateRequest(redirect(request(x -> x), IDP_SIGNS, null));
         assertThat(replay.entries.values()).containsExactly(NOW.plus(Duration.ofMinutes(7)));
         assertThat(List.copyOf(replay.entries.keySet()).get(0)).startsWith("logout\n");
+    }
+
+    // ------------------------------------------------------------------ the envelope shared with the ACS (issue 11)
+
+    private static String signedPostField(String xml) throws Exception {
+        Document doc = Xml.parse(xml);
+        XmlSigning.sign(doc.getDocumentElement(), IDP_KEY);
+        return Xml.base64(doc);
+    }
+
+    private static InboundMessage postField(String field) {
+        return new InboundMessage(SamlConstants.POST_BINDING, "SAMLRequest", field, null, null);
+    }
+
+    @Test
+    void decodesThePostFieldAsStrictlyAsTheAcs() throws Exception {
+        String field = signedPostField(request(x -> x));
+        // A MIME decoder skips characters outside the alphabet; the ACS's strict decoder refuses them, and so does SLO now.
+        String dirty = field.substring(0, 40) + "*" + field.substring(40);
+        refused(postField(dirty), SamlErrorCode.MALFORMED_RESPONSE_DATA);
+        String wrapped = field.replaceAll("(.{76})", "$1\r\n");
+        assertThat(validator.validateRequest(postField(wrapped)).nameId()).isEqualTo("alice");
+    }
+
+    @Test
+    void refusesAnIssuerInAnotherFormatAsTheAcsDoes() throws Exception {
+        String email = "<saml:Issuer Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">";
+        refused(redirect(request(x -> x.replace("<saml:Issuer>", email)), IDP_SIGNS, null), SamlErrorCode.INVALID_ISSUER);
+        String entity = "<saml:Issuer Format=\"" + SamlConstants.ENTITY_FORMAT + "\">";
+        assertThat(validator.validateRequest(redirect(request(x -> x.replace("<saml:Issuer>", entity)), IDP_SIGNS, null))
+                .nameId()).isEqualTo("alice");
+    }
+
+    @Test
+    void appliesTheNameIdRulesOfTheAcs() throws Exception {
+        refused(redirect(request(x -> x.replace(">alice<", ">ali&#x7f;ce<")), IDP_SIGNS, null), SamlErrorCode.INVALID_SUBJECT);
+        refused(redirect(request(x -> x.replace(">alice<", ">" + "a".repeat(MessageEnvelope.MAX_NAME_ID_LENGTH + 1) + "<")),
+                IDP_SIGNS, null), SamlErrorCode.INVALID_SUBJECT);
+        refused(redirect(request(x -> x.replace("<saml:NameID ", "<saml:NameID SPNameQualifier=\"https://other.example.com/sp\" ")),
+                IDP_SIGNS, null), SamlErrorCode.INVALID_SUBJECT);
+        assertThat(validator.validateRequest(redirect(request(x -> x.replace("<saml:NameID ", "<saml:NameID SPNameQualifier=\""
+                + SamlFixtures.SP + "\" ")), IDP_SIGNS, null)).nameId()).isEqualTo("alice");
     }
 }

@@ -104,4 +104,46 @@ class InputDecoderTest {
         assertThatThrownBy(() -> decode("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"))
                 .hasMessageContaining("never prints keys").hasMessageNotContaining("MIIE");
     }
+
+    @Test
+    void aByteOrderMarkBeforeTheXmlIsStillThePostBindingAsAtTheAcs() throws Exception {
+        byte[] xml = XML.getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[xml.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(xml, 0, withBom, 3, xml.length);
+        String field = Base64.getEncoder().encodeToString(withBom);
+
+        InputDecoder.Decoded decoded = decode(field);
+
+        assertThat(decoded.binding()).isEqualTo(SamlConstants.POST_BINDING);
+        assertThat(decoded.postField()).isEqualTo(field);
+        assertThat(decoded.xml()).isEqualTo(withBom);
+        // Without the mark, the same: the mark changes nothing but the bytes.
+        assertThat(decode(Base64.getEncoder().encodeToString(xml)).binding()).isEqualTo(SamlConstants.POST_BINDING);
+    }
+
+    @Test
+    void base64IsDecodedAsStrictlyAsTheAcsDecodesIt() throws Exception {
+        String field = Base64.getEncoder().encodeToString(XML.getBytes(StandardCharsets.UTF_8));
+        // URL-safe base64 is no form field the ACS accepts, so the tool refuses it with the ACS's own code.
+        String urlSafe = Base64.getUrlEncoder().encodeToString(("<x>" + "\u00ff".repeat(30) + "</x>").getBytes(StandardCharsets.UTF_8));
+        assertThat(urlSafe).containsAnyOf("-", "_");
+        assertThatThrownBy(() -> decode(urlSafe)).isInstanceOfSatisfying(InputDecoder.UnreadableInput.class,
+                e -> assertThat(e.refusal().code()).isEqualTo(SamlErrorCode.MALFORMED_RESPONSE_DATA))
+                .hasMessageContaining("not base64 as the valve decodes it");
+        assertThat(decode(field).binding()).isEqualTo(SamlConstants.POST_BINDING);
+    }
+
+    @Test
+    void aHarEntrySaysWhenTheBrowserSentTheResponse() throws Exception {
+        String har = "{\"log\": {\"entries\": [{\"startedDateTime\": \"2026-11-27T11:08:40.100Z\", \"request\": {}},"
+                + "{\"startedDateTime\": \"2026-11-27T12:08:49.958+01:00\", \"request\": {\"method\": \"POST\","
+                + " \"postData\": {\"params\": [{\"name\": \"SAMLResponse\", \"value\": \"" + Xml.base64(XML) + "\"}]}}},"
+                + "{\"startedDateTime\": \"2026-11-27T11:09:00Z\", \"request\": {}}]}}";
+
+        assertThat(decode(har).sent()).isEqualTo(java.time.Instant.parse("2026-11-27T11:08:49.958Z"));
+        assertThat(decode(Xml.base64(XML)).sent()).isNull();
+    }
 }

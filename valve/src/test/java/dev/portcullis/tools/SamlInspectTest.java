@@ -159,7 +159,8 @@ class SamlInspectTest {
 
         assertThat(run.status()).isEqualTo(ExitStatus.INVALID);
         assertThat(run.out()).contains("FAIL  assertion-signature", "invalid_signature: " + "A signature does not verify",
-                        "its content was changed after the IdP signed it", "nothing after this step comes from the IdP",
+                        "does not match the digest in its signature: the Assertion was changed after the IdP signed it",
+                        "nothing after this step comes from the IdP",
                         "[untrusted: as the message claims]")
                 .contains("Result: INVALID - the valve would refuse this sign-in with invalid_signature");
     }
@@ -218,7 +219,11 @@ class SamlInspectTest {
         assertThat(run.status()).isEqualTo(ExitStatus.INVALID);
         assertThat(run.out()).contains("FAIL  issue-instant", "invalid_issue_instant: The Response IssueInstant")
                 .contains("Result: INVALID - the valve would refuse this sign-in with invalid_issue_instant (step issue-instant)")
-                .contains("add --at " + golden.get("responseIssueInstant"));
+                .contains("time: the IdP's IssueInstant " + Instant.parse(golden.get("responseIssueInstant")) + " is ")
+                .contains("time: steps that failed on time: issue-instant")
+                .contains("give --at with that moment (the POST to /sso/acs")
+                // Never the hint that makes a Response valid by checking it on the IdP's (possibly wrong) clock.
+                .doesNotContain("--at " + golden.get("responseIssueInstant"));
     }
 
     @Test
@@ -338,7 +343,8 @@ class SamlInspectTest {
         assertThat(decrypted.out() + decrypted.err()).doesNotContain(encodedKey.substring(0, 40))
                 .doesNotContain(encodedKey.substring(encodedKey.length() - 40));
         assertThat(withoutKey.status()).isEqualTo(ExitStatus.INVALID);
-        assertThat(withoutKey.out()).contains("FAIL  decryption", "decryption_failed: ");
+        assertThat(withoutKey.out()).contains("----  decryption", "[not checked: an EncryptedAssertion cannot be decrypted"
+                + " here: --without-sp-key leaves the SP key out]", "Result: NOT DECIDED").doesNotContain("FAIL ");
     }
 
     // ------------------------------------------------------------------ settings
@@ -543,5 +549,163 @@ class SamlInspectTest {
 
         assertThat(run.status()).isEqualTo(ExitStatus.INVALID);
         assertThat(run.out() + run.err()).doesNotContain("MIIEvQ").contains("never prints keys");
+    }
+
+    // ------------------------------------------------------------------ the tool agrees with the running valve (issues 10, 11)
+
+    @Test
+    void aResponseWhoseXmlStartsWithAByteOrderMarkIsValidAsAtTheAcs() throws Exception {
+        Golden golden = golden("keycloak-default");
+        byte[] xml = Base64.getDecoder().decode(golden.responseText());
+        byte[] withBom = new byte[xml.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(xml, 0, withBom, 3, xml.length);
+
+        Run bom = run(Base64.getEncoder().encodeToString(withBom), with(golden.asCaptured(), "--no-xml", "-"));
+        Run plain = run(golden.responseText(), with(golden.asCaptured(), "--no-xml", "-"));
+
+        assertThat(bom.status()).as(bom.out()).isEqualTo(ExitStatus.OK);
+        assertThat(bom.out()).contains("base64 of XML (HTTP-POST binding)", "Result: VALID");
+        assertThat(plain.status()).isEqualTo(ExitStatus.OK);
+    }
+
+    @Test
+    void checkedAsOfItsArrivalTheTimeIsNotMentioned() throws Exception {
+        Golden golden = golden("keycloak-default");
+        Run run = run(with(golden.asCaptured(), "--no-xml", golden.response().toString()));
+        assertThat(run.status()).isEqualTo(ExitStatus.OK);
+        assertThat(run.out()).contains(field(1, "check instant", Instant.parse(golden.get("validateAt"))
+                + " (--at: when the Response arrived)")).doesNotContain("time: ");
+    }
+
+    @Test
+    void anIdpClockBehindIsMeasuredAgainstTheArrivalNotHiddenByIt() throws Exception {
+        Golden golden = golden("keycloak-default");
+        // Arrived 20 minutes after the IdP says it issued it: the IdP's clock is behind, the valve refused it.
+        Instant arrival = Instant.parse(golden.get("responseIssueInstant")).plusSeconds(1200);
+        Run run = run(List.of("--set", "externalBaseUrl=" + ACS_BASE, "--idp-metadata", golden.metadata().toString(),
+                "--at", arrival.toString(), "--in-response-to", golden.get("requestId"), "--no-xml", golden.response().toString()));
+
+        assertThat(run.status()).isEqualTo(ExitStatus.INVALID);
+        assertThat(run.out()).contains("FAIL  issue-instant", "time: the IdP's IssueInstant", " is 20m before the check instant "
+                + arrival + " (--at: when the Response arrived)", "the IdP's clock is about 20m behind")
+                .contains("time: steps that failed on time: issue-instant, subject-confirmation, conditions");
+    }
+
+    /** An SP key the valve would refuse: a 1024-bit RSA key. */
+    private List<String> settingsWithShortKey(Path metadata, Instant now) throws Exception {
+        TestCredentials shortKey = TestCredentials.rsa("old-sp.example.com", 1024);
+        Path key = Files.writeString(temp.resolve("short.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(shortKey.privateKey().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Path certificate = Files.writeString(temp.resolve("short.crt"), "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(shortKey.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        return List.of("--set", "externalBaseUrl=https://apps.example.com", "--set", "spPrivateKey=" + key,
+                "--set", "spCertificate=" + certificate, "--idp-metadata", metadata.toString(), "--at", now.toString(),
+                "--in-response-to", "_request1", "--no-xml");
+    }
+
+    @Test
+    void anSpKeyBelowTheValvesMinimumStillLetsAResponseBeCheckedAndSaysWhatCouldNotBe() throws Exception {
+        String idpEntityId = "https://idp.example.org/metadata";
+        String base = "https://apps.example.com";
+        Instant now = Instant.parse("2026-11-27T10:00:00Z");
+        TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
+        Path metadata = Files.writeString(temp.resolve("idp.xml"), new IdpMetadataWriter(idpEntityId).signingCertificate(idpKey)
+                .singleSignOnService(SamlConstants.POST_BINDING, "https://idp.example.org/sso").toString());
+        Document plain = SamlResponseBuilder.valid(now, idpEntityId, base + "/sso/metadata", base + "/sso/acs", "_request1",
+                "alice@example.com").build();
+        XmlSigning.sign(Xml.first(plain, SamlConstants.ASSERTION_NS, "Assertion"), idpKey);
+        Document encrypted = SamlResponseBuilder.valid(now, idpEntityId, base + "/sso/metadata", base + "/sso/acs", "_request1",
+                "alice@example.com").build();
+        Element assertion = Xml.first(encrypted, SamlConstants.ASSERTION_NS, "Assertion");
+        XmlSigning.sign(assertion, idpKey);
+        XmlEncryption.encrypt(assertion, "EncryptedAssertion", TestCredentials.rsa("apps.example.com").certificate(),
+                XmlEncryption.AES256_GCM, XmlEncryption.RSA_OAEP);
+        List<String> settings = settingsWithShortKey(metadata, now);
+
+        Run nothingEncrypted = run(Xml.base64(plain), with(settings, "-"));
+        Run somethingEncrypted = run(Xml.base64(encrypted), with(settings, "-"));
+
+        assertThat(nothingEncrypted.status()).as(nothingEncrypted.out() + nothingEncrypted.err()).isEqualTo(ExitStatus.OK);
+        assertThat(nothingEncrypted.out()).contains("Result: VALID", "PASS  decryption",
+                "the valve itself would not start with this SP key: Portcullis setting 'spPrivateKey'", "at least 2048");
+        assertThat(somethingEncrypted.status()).isEqualTo(ExitStatus.INVALID);
+        assertThat(somethingEncrypted.out()).contains("----  decryption", "[not checked: an EncryptedAssertion cannot be"
+                + " decrypted here: Portcullis setting 'spPrivateKey'", "Result: NOT DECIDED").doesNotContain("FAIL ");
+    }
+
+    @Test
+    void withServerXmlTheValvesSavedCopyIsTrustedAndTheFreshUrlIsCheckedBesideIt() throws Exception {
+        String idpEntityId = "https://idp.example.org/metadata";
+        String base = "https://apps.example.com";
+        Instant now = Instant.parse("2026-11-27T10:00:00Z");
+        TestCredentials oldKey = TestCredentials.rsa("idp.example.org (old)");
+        TestCredentials newKey = TestCredentials.rsa("idp.example.org (new)");
+        String oldMetadata = new IdpMetadataWriter(idpEntityId).signingCertificate(oldKey)
+                .singleSignOnService(SamlConstants.POST_BINDING, "https://idp.example.org/sso").toString();
+        String newMetadata = new IdpMetadataWriter(idpEntityId).signingCertificate(newKey)
+                .singleSignOnService(SamlConstants.POST_BINDING, "https://idp.example.org/sso").toString();
+        com.sun.net.httpserver.HttpServer idp = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        idp.createContext("/metadata", exchange -> {
+            byte[] body = newMetadata.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        idp.start();
+        try {
+            String url = "http://localhost:" + idp.getAddress().getPort() + "/metadata";
+            Path catalinaBase = temp.resolve("tomcat");
+            Path conf = Files.createDirectories(catalinaBase.resolve("conf"));
+            Files.writeString(conf.resolve("server.xml"), "<Server><Service><Engine><Host>"
+                    + "<Valve className=\"dev.portcullis.SsoValve\" externalBaseUrl=\"" + base + "\" idpMetadata=\"" + url + "\"/>"
+                    + "</Host></Engine></Service></Server>");
+            // Where the running valve keeps its copy: the same default the valve computes.
+            dev.portcullis.config.SettingsBuilder builder = new dev.portcullis.config.SettingsBuilder();
+            builder.set("externalBaseUrl", base);
+            builder.set("idpMetadata", url);
+            builder.set("signAuthnRequests", "false");
+            Path saved = builder.build("").idpMetadataBackup(catalinaBase.toString()).orElseThrow();
+            assertThat(saved.toString()).startsWith(catalinaBase.resolve("work/portcullis/idp-metadata-").toString());
+            Files.createDirectories(saved.getParent());
+            Files.writeString(saved, oldMetadata);
+            Files.setLastModifiedTime(saved, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600)));
+
+            List<String> args = List.of("--server-xml", conf.resolve("server.xml").toString(), "--in-response-to", "_request1",
+                    "--no-xml", "-");
+            Run byOldKey = run(Clock.fixed(now, ZoneOffset.UTC), Map.of(), signedBy(oldKey, idpEntityId, base, now), args);
+            Run byNewKey = run(Clock.fixed(now, ZoneOffset.UTC), Map.of(), signedBy(newKey, idpEntityId, base, now), args);
+
+            // The running valve still trusts the old key: the tool says what the valve says, and shows the URL's verdict beside.
+            assertThat(byOldKey.status()).as(byOldKey.out() + byOldKey.err()).isEqualTo(ExitStatus.OK);
+            assertThat(byOldKey.out()).contains(field(1, "IdP metadata", "the valve's saved copy " + saved + ", written "
+                            + now.minusSeconds(3600) + " (1h before the check instant)"))
+                    .contains("Result: VALID", "Beside it: the IdP's metadata as its URL serves it now")
+                    .contains(field(1, "IdP metadata", url + " (fetched now)"))
+                    .contains(field(1, "signing keys", "changed: 1 added, 1 removed since the copy the valve trusts"))
+                    .contains(field(1, "verdict", "INVALID - invalid_signature (step assertion-signature)"));
+            assertThat(byNewKey.status()).isEqualTo(ExitStatus.INVALID);
+            assertThat(byNewKey.out()).contains("Result: INVALID - the valve would refuse this sign-in with invalid_signature")
+                    .contains(field(1, "verdict", "VALID"));
+
+            // Once the valve has refreshed (its copy is the URL's), the two agree.
+            Files.writeString(saved, newMetadata);
+            Run refreshed = run(Clock.fixed(now, ZoneOffset.UTC), Map.of(), signedBy(newKey, idpEntityId, base, now), args);
+            assertThat(refreshed.status()).isEqualTo(ExitStatus.OK);
+            assertThat(refreshed.out()).contains(field(1, "signing keys", "the same as in the copy the valve trusts"),
+                    field(1, "verdict", "VALID"));
+        } finally {
+            idp.stop(0);
+        }
+    }
+
+    private static String signedBy(TestCredentials key, String idpEntityId, String base, Instant now) {
+        Document doc = SamlResponseBuilder.valid(now, idpEntityId, base + "/sso/metadata", base + "/sso/acs", "_request1",
+                "alice@example.com").build();
+        XmlSigning.sign(Xml.first(doc, SamlConstants.ASSERTION_NS, "Assertion"), key);
+        return Xml.base64(doc);
     }
 }
