@@ -31,7 +31,8 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
         captured.start0();
         config.addAppender(captured, Level.ALL, null);
         LoggerConfig audit = configuration.getLoggerConfig("dev.portcullis.audit");
-        if (audit != config) {
+        // An additive audit logger already reaches the appender through dev.portcullis: once is enough.
+        if (audit != config && !audit.isAdditive()) {
             audit.addAppender(captured, Level.ALL, null);
         }
         context.updateLoggers();

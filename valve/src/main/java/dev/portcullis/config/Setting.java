@@ -58,7 +58,13 @@ public enum Setting {
     ROLE_ATTRIBUTES("roleAttributes", "", Setting::list,
             "SAML attribute(s) whose values become roles for isUserInRole and auth-constraints, comma separated."),
     ROLE_MAPPING("roleMapping", "", RoleMapper::parseMapping,
-            "Renames IdP values to role names: idpValue=role, comma separated; unmapped values are kept."),
+            "Renames IdP values to role names: idpValue=role, comma separated. The only way to grant one of Tomcat's"
+                    + " administrative roles (manager-gui, manager-script, manager-jmx, manager-status, admin-gui,"
+                    + " admin-script): unmapped values with those names are dropped and audited."),
+    ALLOWED_ROLES("allowedRoles", "*", AllowedRoles::parse,
+            "Which unmapped IdP values become roles as they are, comma separated: * for every value except"
+                    + " Tomcat's administrative roles; a list for only those; empty for none (only roleMapping"
+                    + " grants roles). Dropped values are audited."),
     CLOCK_SKEW("clockSkew", "2m", Setting::boundedDuration,
             "Tolerance for clock differences with the IdP on every time check (at most 10m)."),
     MAX_RESPONSE_AGE("maxResponseAge", "5m", Setting::positiveDuration,

@@ -71,7 +71,7 @@ public final class Settings {
         Map<String, List<String>> mapping = (Map<String, List<String>>) values.get(Setting.ROLE_MAPPING);
         @SuppressWarnings("unchecked")
         List<String> roleAttributes = (List<String>) values.get(Setting.ROLE_ATTRIBUTES);
-        this.roleMapper = new RoleMapper(roleAttributes, mapping);
+        this.roleMapper = new RoleMapper(roleAttributes, mapping, get(Setting.ALLOWED_ROLES, AllowedRoles.class));
     }
 
     private SpCredentials loadCredentials() {

@@ -191,7 +191,7 @@ public final class SsoEngine implements AutoCloseable {
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
                     new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures, stepUp, clock),
                     new SamlProfileCreator(settings.principalAttribute().orElse(null), settings.roleMapper(),
-                            settings.sessionMaxLifetime(), clock, failures),
+                            settings.sessionMaxLifetime(), clock, failures, new dev.portcullis.pac4j.RoleReport(audit)),
                     new SamlLogoutActionBuilder(current, pending, clock));
             Clients clients = new Clients(settings.acsUrl(), client);
 

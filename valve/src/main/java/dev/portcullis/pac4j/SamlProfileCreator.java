@@ -19,7 +19,8 @@ import dev.portcullis.session.SsoSession;
 
 /**
  * Builds the session a validated assertion grants: the principal (NameID, or the configured
- * attribute), the roles mapped from the role attributes, and the deadline, which is the earlier of
+ * attribute), the roles the role policy grants from the role attributes ({@link RoleMapper}; what it
+ * drops is reported by {@link RoleReport}), and the deadline, which is the earlier of
  * sessionMaxLifetime and the IdP's SessionNotOnOrAfter.
  */
 public final class SamlProfileCreator implements ProfileCreator {
@@ -29,14 +30,16 @@ public final class SamlProfileCreator implements ProfileCreator {
     private final Duration maxLifetime;
     private final Clock clock;
     private final LoginFailures failures;
+    private final RoleReport roleReport;
 
     public SamlProfileCreator(String principalAttribute, RoleMapper roles, Duration maxLifetime, Clock clock,
-                              LoginFailures failures) {
+                              LoginFailures failures, RoleReport roleReport) {
         this.principalAttribute = principalAttribute;
         this.roles = roles;
         this.maxLifetime = maxLifetime;
         this.clock = clock;
         this.failures = failures;
+        this.roleReport = roleReport;
     }
 
     @Override
@@ -58,7 +61,12 @@ public final class SamlProfileCreator implements ProfileCreator {
         if (assertion.sessionNotOnOrAfter() != null && assertion.sessionNotOnOrAfter().isBefore(expiresAt)) {
             expiresAt = assertion.sessionNotOnOrAfter();
         }
-        SsoSession session = new SsoSession(principal, roles.roles(assertion.attributes()), assertion.attributes(),
+        // The role policy (RoleMapper) decides here, where roles are made; identity headers and the principal
+        // both carry only what it granted. What it dropped, and absent role attributes, are logged and audited.
+        RoleMapper.Roles granted = roles.map(assertion.attributes());
+        roleReport.report(granted, principal, assertion.issuer(), assertion.attributes().keySet(),
+                ctx.webContext().getRemoteAddr(), saml.correlationId());
+        SsoSession session = new SsoSession(principal, granted.granted(), assertion.attributes(),
                 assertion.issuer(), assertion.nameId(), assertion.nameIdFormat(), assertion.nameQualifier(),
                 assertion.spNameQualifier(), assertion.sessionIndex(), assertion.authnContextClassRef(),
                 assertion.authnInstant(), now, now, expiresAt);
