@@ -36,7 +36,7 @@ import dev.portcullis.testkit.XmlSigning;
  *       the valve read from a file), then prints {@code cookie=PORTCULLIS=...} and {@code ready}, and
  *       serves until killed. {@code /app/public/*} is an excluded path. System properties
  *       {@code portcullis.bench.ehcacheConfig} and {@code portcullis.bench.logConfig} set those valve
- *       attributes.</li>
+ *       attributes, {@code portcullis.bench.set.NAME} any valve attribute NAME.</li>
  *   <li>{@code startup valve|plain}: prints how long {@code Tomcat.start()} took, in milliseconds, in this
  *       fresh JVM; for {@code valve} the timed part also creates and configures the valve (its class
  *       initialisation included), with IdP metadata from a file. Then stops.</li>
@@ -46,6 +46,7 @@ import dev.portcullis.testkit.XmlSigning;
 public final class TomcatHarness {
 
     static final String IDP_SSO = "https://idp.example.org/sso";
+    private static final String SET_PREFIX = "portcullis.bench.set.";
 
     private TomcatHarness() {
     }
@@ -109,6 +110,12 @@ public final class TomcatHarness {
         String expose = System.getProperty("portcullis.bench.exposeAttributes");
         if (expose != null) {
             valve.setExposeAttributes(expose);
+        }
+        // Any other valve attribute, as Tomcat sets one from server.xml: -Dportcullis.bench.set.NAME=VALUE.
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(SET_PREFIX)) {
+                valve.setProperty(name.substring(SET_PREFIX.length()), System.getProperty(name));
+            }
         }
         return valve;
     }
