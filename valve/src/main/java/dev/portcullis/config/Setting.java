@@ -47,6 +47,10 @@ public enum Setting {
     IDP_METADATA_BACKUP("idpMetadataBackup", null, Setting::path,
             "Where the last good copy of URL metadata is kept, used when the URL is down at start. Default:"
                     + " $CATALINA_BASE/work/portcullis/idp-metadata-HASH.xml."),
+    IDP_CERTIFICATE_EXPIRY("idpCertificateExpiry", "warn", Setting::certificateExpiry,
+            "What an expired IdP signing certificate means. warn: its key is still trusted, with a warning at start (the"
+                    + " SAML metadata interoperability profile; Shibboleth SP does the same). refuse: a key is trusted only"
+                    + " until its certificate's notAfter; metadata with no such key left is refused."),
     IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
             "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
     PROTECTED_PATHS("protectedPaths", "/*", PathPatterns::parse,
@@ -297,6 +301,14 @@ public enum Setting {
                     + " accepted, since a wide tolerance keeps expired assertions usable.");
         }
         return duration;
+    }
+
+    private static Boolean certificateExpiry(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("warn") && !v.equals("refuse")) {
+            throw new ConfigurationException(name, "'" + value + "' is neither warn nor refuse.");
+        }
+        return v.equals("refuse");
     }
 
     private static String comparison(String name, String value) {

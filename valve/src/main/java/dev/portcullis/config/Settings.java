@@ -278,6 +278,11 @@ public final class Settings {
         return Optional.of(Path.of(base, "work", "portcullis", "idp-metadata-" + hash + ".xml"));
     }
 
+    /** Whether an IdP signing key stops being trusted when its certificate expires (idpCertificateExpiry=refuse). */
+    public boolean refuseExpiredIdpCertificates() {
+        return get(Setting.IDP_CERTIFICATE_EXPIRY, Boolean.class);
+    }
+
     public Optional<String> idpEntityId() {
         return Optional.ofNullable(get(Setting.IDP_ENTITY_ID, String.class));
     }

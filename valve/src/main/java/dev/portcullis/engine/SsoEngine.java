@@ -172,7 +172,8 @@ public final class SsoEngine implements AutoCloseable {
             trust = IdpTrust.start(settings.idpMetadataLocation(), settings.idpEntityId().orElse(null),
                     settings.idpMetadataBackup().orElse(null), settings.idpMetadataRefreshInterval(), clock,
                     new MetadataFetcher(Duration.ofSeconds(10)), new IdpMetadataParser(xml),
-                    settings.idpMetadataSigningCertificate().orElse(null), factory::create);
+                    settings.idpMetadataSigningCertificate().orElse(null),
+                    settings.refuseExpiredIdpCertificates() ? IdpKeyExpiry.REFUSE : IdpKeyExpiry.WARN, factory::create);
             IdpMetadata idp = trust.current().idp();
             if (idp.wantAuthnRequestsSigned() && !settings.signAuthnRequests()) {
                 LOG.warn("The IdP {} wants signed AuthnRequests (WantAuthnRequestsSigned) but signAuthnRequests is"
