@@ -24,6 +24,14 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
     }
 
     static CapturedLogs capture() {
+        // Portcullis sets up its logging on a thread of its own when the valve class loads; a capture made before
+        // that finished would be replaced by it. So wait for it first (at once when it is done).
+        try {
+            Class.forName(SsoValve.class.getName(), true, SsoValve.class.getClassLoader());
+            SsoValve.Preparation.awaitLogging();
+        } catch (ClassNotFoundException | org.apache.catalina.LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
         LoggerContext context = (LoggerContext) LogManager.getContext(SsoValve.class.getClassLoader(), false);
         Configuration configuration = context.getConfiguration();
         LoggerConfig config = configuration.getLoggerConfig("dev.portcullis");

@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.portcullis.testkit.TestCredentials;
@@ -30,14 +29,6 @@ class ProtectedWebappsTest {
         if (server != null) {
             server.close();
         }
-    }
-
-    @BeforeAll
-    static void loggingReady() throws Exception {
-        // Logs are captured before the valve starts: Portcullis's logging must be set up first, or its set-up
-        // would replace the configuration the capture hooks into.
-        new SsoValve();
-        SsoValve.Preparation.awaitLogging();
     }
 
     private static List<String> lines(CapturedLogs logs, String containing) {

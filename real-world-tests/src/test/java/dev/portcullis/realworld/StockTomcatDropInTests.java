@@ -205,6 +205,9 @@ abstract class StockTomcatDropInTests {
                 && l.contains("\"mallory\"")).toList())
                 .anySatisfy(l -> assertThat(l).contains("\"manager-gui\"").contains("tomcat_admin_role"))
                 .anySatisfy(l -> assertThat(l).contains("\"admin-gui\""));
+        // INSTALL.md step 3: with portcullis-log4j2.xml installed, warnings still reach catalina.out.
+        assertThat(tomcat.log("catalina.out")).contains("the IdP value [manager-gui] of attribute [roles] is one of"
+                + " Tomcat's administrative roles and was dropped");
 
         Browser oscar = new Browser();
         SignIn.signIn(oscar, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), "oscar", "oscar");

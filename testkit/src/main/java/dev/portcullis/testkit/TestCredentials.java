@@ -45,9 +45,18 @@ public record TestCredentials(PrivateKey privateKey, X509Certificate certificate
 
     /** An RSA-2048 key with the given validity. */
     public static TestCredentials rsa(String commonName, Instant notBefore, Instant notAfter) {
+        return rsa(commonName, 2048, notBefore, notAfter);
+    }
+
+    /** An RSA key of {@code bits} bits valid from an hour ago for a year. */
+    public static TestCredentials rsa(String commonName, int bits) {
+        return rsa(commonName, bits, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+    }
+
+    private static TestCredentials rsa(String commonName, int bits, Instant notBefore, Instant notAfter) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, RANDOM);
+            generator.initialize(bits, RANDOM);
             return selfSigned(generator.generateKeyPair(), "SHA256withRSA", commonName, notBefore, notAfter);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate an RSA key", e);
@@ -56,9 +65,14 @@ public record TestCredentials(PrivateKey privateKey, X509Certificate certificate
 
     /** An ECDSA P-256 key valid from an hour ago for a year. */
     public static TestCredentials ec(String commonName) {
+        return ec(commonName, "secp256r1");
+    }
+
+    /** An ECDSA key on the named curve (secp256r1, secp384r1, secp521r1), valid from an hour ago for a year. */
+    public static TestCredentials ec(String commonName, String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            generator.initialize(new ECGenParameterSpec(curve), RANDOM);
             return selfSigned(generator.generateKeyPair(), "SHA256withECDSA", commonName,
                     Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
         } catch (GeneralSecurityException e) {

@@ -77,6 +77,16 @@ public final class AuditLog {
                 .with("correlation", correlationId));
     }
 
+    /**
+     * A client address went over signInRateLimit and gets 429 (at most one line per address and period);
+     * {@code counted} is the address as counted (an IPv6 /64), {@code refused} how many starts were refused
+     * since the previous line for it.
+     */
+    public void signInRateLimited(String client, String counted, int refused) {
+        log.warn(event("sign_in_rate_limited").with("client", clean(client)).with("counted_as", clean(counted))
+                .with("refused", refused));
+    }
+
     /** A session ended because it expired ({@code cause}: idle or lifetime). */
     public void sessionExpired(String user, String idp, String sessionHash, String client, String cause) {
         log.info(event("session_expired").with("user", clean(user)).with("idp", clean(idp))

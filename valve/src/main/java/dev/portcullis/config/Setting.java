@@ -38,7 +38,8 @@ public enum Setting {
     SP_SECONDARY_CERTIFICATE("spSecondaryCertificate", null, Setting::path,
             "The certificate of spSecondaryPrivateKey."),
     IDP_METADATA("idpMetadata", null, Setting::metadataLocation,
-            "The IdP's SAML metadata: a file path, or an https:// URL (http:// only for localhost). Required."),
+            "The IdP's SAML metadata: a file path, or an https:// URL (plain http:// only from this machine: localhost,"
+                    + " 127.0.0.1 or any 127.x.y.z address, or [::1]). Required."),
     IDP_METADATA_REFRESH_INTERVAL("idpMetadataRefreshInterval", "1h", Setting::positiveDuration,
             "How often the IdP metadata is read again (sooner when its cacheDuration or validUntil say so). A failed"
                     + " refresh keeps the previous metadata."),
@@ -83,8 +84,13 @@ public enum Setting {
                     + " than this is refused."),
     COOKIE_NAME("cookieName", "PORTCULLIS", Setting::cookieName,
             "Name of the session cookie (HttpOnly, SameSite=Lax, Secure on https)."),
-    SIGN_AUTHN_REQUESTS("signAuthnRequests", "true", Setting::bool,
-            "Sign AuthnRequests with the SP key (RSA-SHA256 or ECDSA-SHA256)."),
+    SIGN_AUTHN_REQUESTS("signAuthnRequests", "auto", AuthnRequestSigning::parse,
+            "Sign AuthnRequests with the SP key (RSA-SHA256, or ECDSA-SHA256/384 for a P-256/P-384 key): auto when the"
+                    + " IdP's metadata asks for it (WantAuthnRequestsSigned), true always, false never."),
+    SIGN_IN_RATE_LIMIT("signInRateLimit", "100/10s", RateLimit::parse,
+            "How many sign-ins one client address (an IPv6 /64) may start: N/duration, refilled evenly, or off. Past it"
+                    + " the client gets 429 with Retry-After. Behind a proxy it needs RemoteIpValve, or every user"
+                    + " shares the proxy's address."),
     WANT_ASSERTIONS_SIGNED("wantAssertionsSigned", "true", Setting::bool,
             "Require the Assertion itself to be signed; false also accepts an assertion covered only by a signed Response."),
     WANT_ASSERTIONS_ENCRYPTED("wantAssertionsEncrypted", "false", Setting::bool,
@@ -149,6 +155,7 @@ public enum Setting {
 
     private static final Pattern COOKIE_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private final String attribute;
     private final String defaultValue;
@@ -254,7 +261,8 @@ public enum Setting {
                 // Metadata carries the keys we trust; fetched over plain HTTP from another machine, anyone on
                 // the path could substitute their own key and sign assertions for any user.
                 throw new ConfigurationException(name, "'" + location + "' must use https:// (plain http:// is"
-                        + " accepted only for localhost, since metadata carries the keys Portcullis trusts).");
+                        + " accepted only from this machine: localhost, 127.x.y.z or [::1], since metadata carries the keys"
+                        + " Portcullis trusts).");
             }
             return uri;
         }
@@ -264,9 +272,14 @@ public enum Setting {
         return path(name, location);
     }
 
+    /**
+     * Whether plain-http metadata may come from this host: {@code localhost}, an IPv4 literal in 127.0.0.0/8
+     * (127.0.0.1 and the rest of the loopback block), or {@code [::1]}. A name that merely starts with "127."
+     * (127.attacker.example) is a DNS name like any other, resolved by whoever answers, and does not count.
+     */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        return h.equals("localhost") || LOOPBACK_V4.matcher(h).matches() || h.equals("[::1]") || h.equals("::1");
     }
 
     private static List<String> list(String name, String value) {
