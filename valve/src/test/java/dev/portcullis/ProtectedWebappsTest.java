@@ -81,6 +81,18 @@ class ProtectedWebappsTest {
     }
 
     @Test
+    void atContextLevelNamesThatWebappAlone() throws Exception {
+        server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
+        org.apache.catalina.Context manager = server.addApp("/manager", "/html/*", "manager-gui");
+        manager.getPipeline().addValve(server.valve());
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            server.tomcat.start();
+            assertThat(lines(logs, "Portcullis protects")).singleElement().satisfies(line -> assertThat(line)
+                    .contains("Portcullis protects webapp [/manager]; [/manager] check Tomcat's administrative roles"));
+        }
+    }
+
+    @Test
     void aWebappOutsideProtectedPathsIsNotNamedAsProtected() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
