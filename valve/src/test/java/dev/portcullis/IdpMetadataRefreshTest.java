@@ -140,6 +140,25 @@ class IdpMetadataRefreshTest {
     }
 
     @Test
+    void anIdpThatStartsAskingForSignedAuthnRequestsGetsThemAfterARefresh() throws Exception {
+        startValve(v -> { });
+        String unsigned = new Browser().get(server.url("/app/")).location();
+        assertThat(unsigned).doesNotContain("Signature=");
+
+        Document asking = Xml.parse(metadata(null, KEY_A));
+        asking.getDocumentElement().getElementsByTagNameNS("*", "IDPSSODescriptor").item(0).getAttributes()
+                .getNamedItem("WantAuthnRequestsSigned").setNodeValue("true");
+        served.set(Xml.toString(asking));
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            assertThat(valve.engine().refreshIdpMetadata()).isTrue();
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("now asks for signed AuthnRequests"));
+        }
+        String signed = new Browser().get(server.url("/app/")).location();
+        assertThat(RedirectBinding.verify(signed, server.spKey.certificate().getPublicKey())).isTrue();
+        assertThat(signInWith(KEY_A)).isEqualTo(303);
+    }
+
+    @Test
     void aFailedRefreshKeepsThePreviousMetadataAndSaysWhy() throws Exception {
         startValve(v -> { });
         status.set(500);

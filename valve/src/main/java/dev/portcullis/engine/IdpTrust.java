@@ -212,6 +212,10 @@ final class IdpTrust implements AutoCloseable {
                 || !before.singleLogoutServices().equals(after.singleLogoutServices())) {
             LOG.info("IdP [{}] endpoints changed", after.entityId());
         }
+        if (before.wantAuthnRequestsSigned() != after.wantAuthnRequestsSigned()) {
+            LOG.info("IdP [{}] {} asks for signed AuthnRequests (WantAuthnRequestsSigned)", after.entityId(),
+                    after.wantAuthnRequestsSigned() ? "now" : "no longer");
+        }
     }
 
     /** How long to keep metadata: the interval, or sooner as its cacheDuration or validUntil require. */
