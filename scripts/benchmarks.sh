@@ -4,13 +4,15 @@
 #      OpenSAML 3.4.6 and java-saml 2.9.0 baselines, in one JMH run;
 #   2. request overhead: two embedded Tomcats with/without the valve, wrk in alternating rounds, chart;
 #   3. memory: heap per cached session, a flood of 1,000,000 pending logins;
-#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of.
-# Takes about 20 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
+#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of;
+#   5. anonymous floods: what an anonymous navigation costs the server (before issue 10, RSA-3072, ECDSA,
+#      unsigned, rate-limited) and signed-in users' median latency with and without a bounded flood.
+# Takes about 30 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
 # the chart also to docs/performance-overhead.png.
 #
 #   scripts/benchmarks.sh                     everything
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
-#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
+#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar, flood
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
 #   scripts/benchmarks.sh --results DIR       add to (or redo parts of) an earlier results directory
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
@@ -22,7 +24,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
+quick=0; only="acs,overhead,memory,startup,jar,flood"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -31,7 +33,7 @@ while (($#)); do
     --jmh-args) jmh_extra="$2"; shift ;;
     --quiet-load) quiet_load="$2"; shift ;;
     --results) results="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -49,6 +51,9 @@ await_quiet() {
 for tool in java mvn python3 taskset curl; do
   command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is not installed" >&2; exit 1; }
 done
+if wants flood; then
+  command -v wrk >/dev/null || { echo "benchmarks.sh: 'wrk' is missing (apt-get install wrk)" >&2; exit 1; }
+fi
 if wants overhead; then
   for tool in wrk gnuplot; do
     command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is missing (apt-get install wrk gnuplot-nox)" >&2; exit 1; }
@@ -122,6 +127,13 @@ if wants overhead; then
   await_quiet overhead
   if [ "$quick" = 1 ]; then export ROUNDS=1 DURATION=2s WARMUP=3s; fi
   scripts/bench/overhead.sh "$out"
+fi
+
+if wants flood; then
+  echo "== 5. anonymous floods (wrk)" >&2
+  await_quiet flood
+  if [ "$quick" = 1 ]; then export ROUNDS=1 COST_DURATION=2s QUIET=2s FLOOD_DURATION=4s WARMUP=2s; fi
+  scripts/bench/flood.sh "$out"
 fi
 
 if wants startup; then

@@ -31,6 +31,7 @@
 #   PORTCULLIS_IDP_METADATA         (start, required) the IdP metadata URL or file
 #   PORTCULLIS_EXTERNAL_BASE_URL    (start) externalBaseUrl (default http://localhost:PORT)
 #   PORTCULLIS_ROLE_ATTRIBUTES      (start) roleAttributes (default roles)
+#   PORTCULLIS_ROLE_MAPPING         (start) roleMapping (default: none), e.g. tomcat-operators=manager-status
 #   PORTCULLIS_BEHIND_PROXY         (start) true: add the RemoteIpValve of step 6 (default false)
 #   PORTCULLIS_WARS                 (start) CONTEXT=WAR pairs, space separated (default: sample=the
 #                                   sample WAR, clash=the clash WAR, from their target folders)
@@ -158,11 +159,17 @@ install() {
 
 # The <Valve> elements of INSTALL.md steps 5 and 6, inserted before </Host>.
 configure() {
-    local port external metadata roles valves
+    local port external metadata roles mapping valves
     port=$(< "$BASE/.port")
     external=$(xml_value PORTCULLIS_EXTERNAL_BASE_URL "${PORTCULLIS_EXTERNAL_BASE_URL:-http://localhost:$port}")
     metadata=$(xml_value PORTCULLIS_IDP_METADATA "${PORTCULLIS_IDP_METADATA:-}")
     roles=$(xml_value PORTCULLIS_ROLE_ATTRIBUTES "${PORTCULLIS_ROLE_ATTRIBUTES:-roles}")
+    # Optional (README "Roles from the IdP"): which IdP groups grant Tomcat's administrative roles.
+    mapping=""
+    if [ -n "${PORTCULLIS_ROLE_MAPPING:-}" ]; then
+        mapping="
+               roleMapping=\"$(xml_value PORTCULLIS_ROLE_MAPPING "$PORTCULLIS_ROLE_MAPPING")\""
+    fi
     valves=""
     if [ "${PORTCULLIS_BEHIND_PROXY:-false}" = true ]; then
         # Step 6: trust X-Forwarded-* from the proxy on 127.0.0.1 only.
@@ -181,7 +188,7 @@ configure() {
                spPrivateKey=\"\${catalina.base}/conf/portcullis-sp.key\"
                spCertificate=\"\${catalina.base}/conf/portcullis-sp.crt\"
                ehcacheConfig=\"\${catalina.base}/conf/portcullis-ehcache.xml\"
-               roleAttributes=\"$roles\"/>
+               roleAttributes=\"$roles\"$mapping/>
 "
     replace_once "$BASE/conf/server.xml" '</Host>' "$valves
       </Host>"

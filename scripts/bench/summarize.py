@@ -125,8 +125,8 @@ if os.path.exists(path):
     for line in open(path).read().splitlines()[1:]:
         fields = line.split("\t")
         r, server, p, mode = fields[:4]
-        values = [float(x) for x in fields[4:]] + [0.0] * (7 - len(fields))
-        data.setdefault((server, p, mode), {})[r] = values  # rps, p50, cpu per request
+        values = [float(x) for x in fields[4:]] + [0.0] * (8 - len(fields))
+        data.setdefault((server, p, mode), {})[r] = values  # rps, p50, cpu per request, 4xx answers
 
     def med(server, p, mode, i):
         return statistics.median(v[i] for v in data[(server, p, mode)].values())
@@ -164,6 +164,19 @@ if os.path.exists(path):
         chart.append((label, spread("plain", "throughput", 0), spread("valve", "throughput", 0),
                       spread("plain", "throughput", 2), spread("valve", "throughput", 2),
                       spread("plain", "latency", 1), spread("valve", "latency", 1)))
+    anonymous = "anonymous:/app/hello"
+    if ("valve", anonymous, "throughput") in data and ("plain", anonymous, "throughput") in data:
+        plain, valve = med("plain", anonymous, "throughput", 0), med("valve", anonymous, "throughput", 0)
+        cp, cv = med("plain", anonymous, "throughput", 2), med("valve", anonymous, "throughput", 2)
+        rows.append(("Anonymous navigation to a protected path: throughput with / without valve, wall clock",
+                     f"{valve:,.0f} / {plain:,.0f} req/s; per-round ratio median "
+                     f"{round_ratio(anonymous, 'throughput', 0):.3f}", "info", ""))
+        rows.append(("Anonymous navigation: server CPU per request with / without valve",
+                     f"{cv:,.1f} / {cp:,.1f} us = **{cv / cp:,.1f} x** "
+                     f"({statistics.median(v[3] for v in data[('valve', anonymous, 'throughput')].values()):,.0f} "
+                     f"answers 4xx per {os.environ.get('DURATION', '5s')} round, median)", "info", ""))
+        lp, lv = med("plain", anonymous, "latency", 1), med("valve", anonymous, "latency", 1)
+        rows.append(("Anonymous navigation: median latency (1 connection)", f"{lv:,.0f} vs {lp:,.0f} us", "info", ""))
     flood = kv(os.path.join(out, "overhead-flood.txt"))
     if "unauthenticated_navigations_per_s" in flood:
         rows.append(("Unauthenticated navigations (pending login + signed redirect)",

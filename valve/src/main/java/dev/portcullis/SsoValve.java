@@ -33,6 +33,7 @@ import dev.portcullis.config.Settings;
 import dev.portcullis.config.SettingsBuilder;
 import dev.portcullis.session.Caches;
 import dev.portcullis.tomcat.AuthenticatorCaching;
+import dev.portcullis.tomcat.ProtectedWebapps;
 
 /**
  * SAML 2.0 single sign-on for every webapp behind this valve. Placed in a {@code <Host>}, one sign-in
@@ -74,6 +75,7 @@ public class SsoValve extends ValveBase {
     private volatile SsoEngine engine;
     private volatile String startFailure;
     private AuthenticatorCaching authenticators;
+    private ProtectedWebapps webapps;
     private Clock clock = Clock.systemUTC();
 
     public SsoValve() {
@@ -562,6 +564,7 @@ public class SsoValve extends ValveBase {
             LogConfiguration.apply(built.logConfig().orElse(null), SsoValve.class.getClassLoader());
             engine = SsoEngine.start(built, clock, SsoValve.class.getClassLoader(), container);
             authenticators = AuthenticatorCaching.watch(container);
+            webapps = ProtectedWebapps.watch(container, built.protectedPaths(), built.excludedPaths(), built.roleMapper());
         } catch (ConfigurationException e) {
             startFailure = e.getMessage();
             LogManager.getLogger(SsoValve.class).error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
@@ -577,6 +580,10 @@ public class SsoValve extends ValveBase {
         if (authenticators != null) {
             authenticators.release();
             authenticators = null;
+        }
+        if (webapps != null) {
+            webapps.release();
+            webapps = null;
         }
         SsoEngine running = engine;
         engine = null;

@@ -24,6 +24,14 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
     }
 
     static CapturedLogs capture() {
+        // Portcullis sets up its logging on a thread of its own when the valve class loads; a capture made before
+        // that finished would be replaced by it. So wait for it first (at once when it is done).
+        try {
+            Class.forName(SsoValve.class.getName(), true, SsoValve.class.getClassLoader());
+            SsoValve.Preparation.awaitLogging();
+        } catch (ClassNotFoundException | org.apache.catalina.LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
         LoggerContext context = (LoggerContext) LogManager.getContext(SsoValve.class.getClassLoader(), false);
         Configuration configuration = context.getConfiguration();
         LoggerConfig config = configuration.getLoggerConfig("dev.portcullis");
@@ -31,7 +39,8 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
         captured.start0();
         config.addAppender(captured, Level.ALL, null);
         LoggerConfig audit = configuration.getLoggerConfig("dev.portcullis.audit");
-        if (audit != config) {
+        // An additive audit logger already reaches the appender through dev.portcullis: once is enough.
+        if (audit != config && !audit.isAdditive()) {
             audit.addAppender(captured, Level.ALL, null);
         }
         context.updateLoggers();

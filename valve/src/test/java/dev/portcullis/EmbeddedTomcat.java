@@ -98,23 +98,38 @@ final class EmbeddedTomcat implements AutoCloseable {
     }
 
     private void addApp(String path, boolean constrained) throws IOException {
+        if (constrained) {
+            addApp(path, "/admin/*", "admin", "user");
+        } else {
+            addApp(path, null);
+        }
+    }
+
+    /**
+     * Adds a webapp (before {@link #start}) answering like the others, whose web.xml would require
+     * {@code roles[0]} for {@code constrainedPattern} (none when null) and declare every role in
+     * {@code roles}, as Tomcat's Manager does with manager-gui for {@code /html/*}.
+     */
+    Context addApp(String path, String constrainedPattern, String... roles) throws IOException {
         File docBase = Files.createDirectories(dir.resolve("docbase" + path)).toFile();
         Context context = tomcat.addContext(path, docBase.getAbsolutePath());
         Tomcat.addServlet(context, "identity", new IdentityServlet());
         context.addServletMappingDecoded("/", "identity");
-        if (constrained) {
+        if (constrainedPattern != null) {
             SecurityConstraint constraint = new SecurityConstraint();
-            constraint.addAuthRole("admin");
+            constraint.addAuthRole(roles[0]);
             constraint.setAuthConstraint(true);
             SecurityCollection collection = new SecurityCollection();
-            collection.addPatternDecoded("/admin/*");
+            collection.addPatternDecoded(constrainedPattern);
             constraint.addCollection(collection);
             context.addConstraint(constraint);
-            context.addSecurityRole("admin");
-            context.addSecurityRole("user");
+            for (String role : roles) {
+                context.addSecurityRole(role);
+            }
             // What ContextConfig installs for a web.xml with constraints but no <login-config>.
             context.getPipeline().addValve(new NonLoginAuthenticator());
         }
+        return context;
     }
 
     @Override

@@ -140,6 +140,25 @@ class IdpMetadataRefreshTest {
     }
 
     @Test
+    void anIdpThatStartsAskingForSignedAuthnRequestsGetsThemAfterARefresh() throws Exception {
+        startValve(v -> { });
+        String unsigned = new Browser().get(server.url("/app/")).location();
+        assertThat(unsigned).doesNotContain("Signature=");
+
+        Document asking = Xml.parse(metadata(null, KEY_A));
+        asking.getDocumentElement().getElementsByTagNameNS("*", "IDPSSODescriptor").item(0).getAttributes()
+                .getNamedItem("WantAuthnRequestsSigned").setNodeValue("true");
+        served.set(Xml.toString(asking));
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            assertThat(valve.engine().refreshIdpMetadata()).isTrue();
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("now asks for signed AuthnRequests"));
+        }
+        String signed = new Browser().get(server.url("/app/")).location();
+        assertThat(RedirectBinding.verify(signed, server.spKey.certificate().getPublicKey())).isTrue();
+        assertThat(signInWith(KEY_A)).isEqualTo(303);
+    }
+
+    @Test
     void aFailedRefreshKeepsThePreviousMetadataAndSaysWhy() throws Exception {
         startValve(v -> { });
         status.set(500);
@@ -204,6 +223,99 @@ class IdpMetadataRefreshTest {
         served.set(signed(metadata(null, KEY_A, KEY_B), FEDERATION));
         assertThat(valve.engine().refreshIdpMetadata()).isTrue();
         assertThat(signInWith(KEY_B)).isEqualTo(303);
+    }
+
+    // ---------------------------------------------------------------- expired IdP signing certificates (issue 10)
+
+    private static final TestCredentials EXPIRED = TestCredentials.rsa("idp-key-expired",
+            Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(1)));
+
+    @Test
+    void anExpiredIdpCertificateKeepsItsKeyTrustedByDefaultAfterOneWarning() throws Exception {
+        served.set(metadata(null, EXPIRED));
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            startValve(v -> { });
+            assertThat(logs.lines().stream().filter(l -> l.contains("CN=idp-key-expired") && l.contains("expired on")))
+                    .singleElement().satisfies(l -> assertThat(l).contains("WARN").contains("still trusts its key")
+                            .contains("idpCertificateExpiry=refuse"));
+        }
+        assertThat(signInWith(EXPIRED)).isEqualTo(303);
+    }
+
+    @Test
+    void withIdpCertificateExpiryRefuseAnExpiredKeyIsNoLongerTrustedAndACurrentOneStillIs() throws Exception {
+        served.set(metadata(null, EXPIRED, KEY_A));
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            startValve(v -> v.setProperty("idpCertificateExpiry", "refuse"));
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("WARN").contains("CN=idp-key-expired")
+                    .contains("no longer trusted").contains("1 signing key(s)"));
+        }
+        assertThat(signInWith(EXPIRED)).isEqualTo(403);
+        assertThat(signInWith(KEY_A)).isEqualTo(303);
+    }
+
+    @Test
+    void withIdpCertificateExpiryRefuseMetadataWhoseKeysHaveAllExpiredStopsTheStart() throws Exception {
+        served.set(metadata(null, EXPIRED));
+        valve = server.valve();
+        valve.setIdpMetadata(metadataUrl());
+        valve.setIdpMetadataBackup(backup.toString());
+        valve.setProperty("idpCertificateExpiry", "refuse");
+        try {
+            server.start(valve);
+        } catch (LifecycleException e) {
+            // the valve's state says it
+        }
+        assertThat(valve.startFailure()).contains("'idpMetadata'").contains("every signing certificate")
+                .contains("idpCertificateExpiry=refuse");
+    }
+
+    @Test
+    void withIdpCertificateExpiryRefuseAKeyIsDroppedAtTheMomentItExpiresWithoutARefresh() throws Exception {
+        TestCredentials soon = TestCredentials.rsa("idp-key-soon", clock.instant().minus(Duration.ofDays(1)),
+                clock.instant().plus(Duration.ofHours(1)));
+        served.set(metadata(null, soon));
+        startValve(v -> v.setProperty("idpCertificateExpiry", "refuse"));
+        assertThat(signInWith(soon)).isEqualTo(303);
+
+        status.set(503);
+        clock.advance(Duration.ofMinutes(61));
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            assertThat(signInWith(soon)).isEqualTo(403);
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("ERROR").contains("every signing certificate")
+                    .contains("refused (idp_metadata_expired)"));
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("Sign-in refused [idp_metadata_expired]"));
+        }
+
+        status.set(200);
+        served.set(metadata(null, KEY_A));
+        assertThat(valve.engine().refreshIdpMetadata()).isTrue();
+        assertThat(signInWith(KEY_A)).isEqualTo(303);
+    }
+
+    @Test
+    void noLogoutRequestIsAcceptedOnceTheMetadataHasExpiredWithoutRefresh() throws Exception {
+        Document withSlo = new IdpMetadataWriter(EmbeddedTomcat.IDP_ENTITY).signingCertificate(KEY_A)
+                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, EmbeddedTomcat.IDP_SSO)
+                .singleLogoutService(IdpMetadataWriter.REDIRECT_BINDING, EmbeddedTomcat.IDP_SLO).toDocument();
+        withSlo.getDocumentElement().setAttribute("validUntil",
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().plus(Duration.ofHours(2))));
+        served.set(Xml.toString(withSlo));
+        startValve(v -> { });
+        dev.portcullis.saml.MessageEncoder idp = new dev.portcullis.saml.MessageEncoder(KEY_A.privateKey(),
+                KEY_A.certificate(), new dev.portcullis.saml.SecureXml());
+        java.util.function.Supplier<Integer> logoutAlice = () -> new Browser().get(idp.redirectUrl(server.url("/sso/slo"),
+                "SAMLRequest", dev.portcullis.saml.LogoutMessages.logoutRequest(dev.portcullis.testkit.Ids.newId(),
+                        clock.instant(), server.url("/sso/slo"), EmbeddedTomcat.IDP_ENTITY, "alice",
+                        SamlResponseBuilder.NAMEID_UNSPECIFIED, null, null, null), null)).status();
+        assertThat(logoutAlice.get()).as("accepted while the metadata is valid").isEqualTo(302);
+
+        status.set(503);
+        clock.advance(Duration.ofHours(3));
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            assertThat(logoutAlice.get()).isEqualTo(403);
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("Logout message refused [idp_metadata_expired]"));
+        }
     }
 
     @Test

@@ -167,6 +167,7 @@ class SsoValveConfigurationTest {
         SsoValve valve = new SsoValve();
         valve.setExternalBaseUrl(server.url(""));
         valve.setIdpMetadata(server.idpMetadata.toString());
+        valve.setSignAuthnRequests("true");
         assertThat(refusalOf(valve)).contains("'spKeystore'").contains("signAuthnRequests");
     }
 
@@ -206,12 +207,19 @@ class SsoValveConfigurationTest {
     }
 
     @Test
-    void everySettingHasASetterAndAGetterOnTheValve() throws Exception {
+    void everySettingCanBeSetTheWayTomcatSetsServerXmlAttributes() {
+        // Tomcat's digester calls a setter when there is one, else setProperty(name, value): both reach the settings.
+        SsoValve valve = new SsoValve();
         for (dev.portcullis.config.Setting setting : dev.portcullis.config.Setting.values()) {
-            String name = Character.toUpperCase(setting.attribute().charAt(0)) + setting.attribute().substring(1);
-            SsoValve.class.getMethod("set" + name, String.class);
-            SsoValve.class.getMethod("get" + name);
+            assertThat(org.apache.tomcat.util.IntrospectionUtils.setProperty(valve, setting.attribute(), "x"))
+                    .as(setting.attribute()).isTrue();
         }
+    }
+
+    @Test
+    void refusesATomcatAdministrativeRoleInAllowedRolesSetAsTomcatSetsAnAttributeWithoutSetter() {
+        assertThat(refusal(v -> set(v, "allowedRoles", "user, manager-script"))).contains("'allowedRoles'")
+                .contains("roleMapping");
     }
 
     @Test

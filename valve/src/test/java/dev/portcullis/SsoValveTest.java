@@ -45,6 +45,8 @@ class SsoValveTest {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
         valve.setClock(CLOCK);
+        // The operator forces signing (the test IdP's metadata does not ask for it): AuthnRequestSigningTest has the rest.
+        valve.setSignAuthnRequests("true");
         server.start(valve);
     }
 

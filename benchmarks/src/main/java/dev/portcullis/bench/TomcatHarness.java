@@ -36,7 +36,8 @@ import dev.portcullis.testkit.XmlSigning;
  *       the valve read from a file), then prints {@code cookie=PORTCULLIS=...} and {@code ready}, and
  *       serves until killed. {@code /app/public/*} is an excluded path. System properties
  *       {@code portcullis.bench.ehcacheConfig} and {@code portcullis.bench.logConfig} set those valve
- *       attributes.</li>
+ *       attributes, {@code portcullis.bench.set.NAME} any valve attribute NAME, {@code portcullis.bench.spKey}
+ *       the SP key (rsa2048, rsa3072, ec256, ec384).</li>
  *   <li>{@code startup valve|plain}: prints how long {@code Tomcat.start()} took, in milliseconds, in this
  *       fresh JVM; for {@code valve} the timed part also creates and configures the valve (its class
  *       initialisation included), with IdP metadata from a file. Then stops.</li>
@@ -46,6 +47,7 @@ import dev.portcullis.testkit.XmlSigning;
 public final class TomcatHarness {
 
     static final String IDP_SSO = "https://idp.example.org/sso";
+    private static final String SET_PREFIX = "portcullis.bench.set.";
 
     private TomcatHarness() {
     }
@@ -67,7 +69,7 @@ public final class TomcatHarness {
     private static Setup prepare(int port) throws IOException {
         Path dir = Files.createTempDirectory("portcullis-bench-tomcat");
         TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
-        TestCredentials spKey = TestCredentials.rsa("sp.example.com");
+        TestCredentials spKey = spKey(System.getProperty("portcullis.bench.spKey", "rsa2048"));
         Path metadata = dir.resolve("idp-metadata.xml");
         Files.writeString(metadata, new IdpMetadataWriter(Fixtures.IDP).signingCertificate(idpKey)
                 .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO).toString());
@@ -86,6 +88,17 @@ public final class TomcatHarness {
         Tomcat.addServlet(context, "ok", new OkServlet());
         context.addServletMappingDecoded("/", "ok");
         return new Setup(tomcat, dir, idpKey, metadata, spKeyFile, spCertFile);
+    }
+
+    /** The SP key kind: rsa2048 (default), rsa3072 (what the README's openssl command makes), ec256, ec384. */
+    private static TestCredentials spKey(String kind) {
+        return switch (kind) {
+            case "rsa2048" -> TestCredentials.rsa("sp.example.com");
+            case "rsa3072" -> TestCredentials.rsa("sp.example.com", 3072);
+            case "ec256" -> TestCredentials.ec("sp.example.com", "secp256r1");
+            case "ec384" -> TestCredentials.ec("sp.example.com", "secp384r1");
+            default -> throw new IllegalArgumentException("portcullis.bench.spKey: rsa2048 | rsa3072 | ec256 | ec384");
+        };
     }
 
     private static SsoValve valve(Setup setup, int port) {
@@ -109,6 +122,12 @@ public final class TomcatHarness {
         String expose = System.getProperty("portcullis.bench.exposeAttributes");
         if (expose != null) {
             valve.setExposeAttributes(expose);
+        }
+        // Any other valve attribute, as Tomcat sets one from server.xml: -Dportcullis.bench.set.NAME=VALUE.
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(SET_PREFIX)) {
+                valve.setProperty(name.substring(SET_PREFIX.length()), System.getProperty(name));
+            }
         }
         return valve;
     }

@@ -25,20 +25,22 @@ import dev.portcullis.testkit.XmlSigning;
 /**
  * Checks the signature of a message from the SP (AuthnRequest, LogoutRequest, LogoutResponse) against
  * the one SP certificate the IdP is configured with. The key in a signature's KeyInfo is never used:
- * anyone can sign with a key of their own and put its certificate there. Only RSA-SHA256 and ECDSA-SHA256 are accepted, SHA-1 never. Thread-safe.
+ * anyone can sign with a key of their own and put its certificate there. Only RSA-SHA256 and ECDSA-SHA256/384 are accepted, SHA-1 never. Thread-safe.
  */
 final class RequestSignatures {
 
     static final String RSA_SHA256 = XmlSigning.RSA_SHA256;
     static final String ECDSA_SHA256 = XmlSigning.ECDSA_SHA256;
+    static final String ECDSA_SHA384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
     static final String DSIG_NS = Constants.SignatureSpecNS;
 
     /** SigAlg URI to the JCA algorithm and the key type it needs. XML DSig's ECDSA value is r||s (P1363). */
     private static final Map<String, String[]> REDIRECT_ALGORITHMS = Map.of(
             RSA_SHA256, new String[] {"SHA256withRSA", "RSA"},
-            ECDSA_SHA256, new String[] {"SHA256withECDSAinP1363Format", "EC"});
+            ECDSA_SHA256, new String[] {"SHA256withECDSAinP1363Format", "EC"},
+            ECDSA_SHA384, new String[] {"SHA384withECDSAinP1363Format", "EC"});
 
-    private static final Set<String> XML_SIGNATURE_ALGORITHMS = Set.of(RSA_SHA256, ECDSA_SHA256);
+    private static final Set<String> XML_SIGNATURE_ALGORITHMS = Set.of(RSA_SHA256, ECDSA_SHA256, ECDSA_SHA384);
     private static final Set<String> XML_DIGEST_ALGORITHMS = Set.of(XmlSigning.SHA256,
             "http://www.w3.org/2001/04/xmldsig-more#sha384", "http://www.w3.org/2001/04/xmlenc#sha512");
     private static final Set<String> XML_TRANSFORMS = Set.of(Transforms.TRANSFORM_ENVELOPED_SIGNATURE,

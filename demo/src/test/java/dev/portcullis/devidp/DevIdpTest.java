@@ -189,6 +189,18 @@ class DevIdpTest {
     }
 
     @Test
+    void ecdsaSha384SignedRedirectRequestIsServedWhenTheSpKeyIsP384() {
+        TestCredentials p384 = TestCredentials.ec("EC P-384 SP", "secp384r1");
+        DevIdp ecIdp = start(b -> b.spCertificate(p384.certificate()));
+        AuthnRequests request = request(ecIdp);
+        String sha384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
+
+        assertLoginForm(new Browser().get(request.signedRedirectUrl(ecIdp.ssoUrl(), p384.privateKey(), sha384)));
+        assertRefused(new Browser().get(request.signedRedirectUrl(ecIdp.ssoUrl(), TestCredentials.ec("other", "secp384r1")
+                .privateKey(), sha384)), Rejection.INVALID_SIGNATURE);
+    }
+
+    @Test
     void redirectRequestWithTheSamlRequestTwiceIsRefused() {
         AuthnRequests request = request(idp);
         String signed = request.signedRedirectUrl(idp.ssoUrl(), spKey);

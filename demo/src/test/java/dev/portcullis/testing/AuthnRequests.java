@@ -103,7 +103,8 @@ public final class AuthnRequests {
     /** The Base64 signature value over these query octets, as the Redirect binding computes it. */
     public static String sign(String queryOctets, PrivateKey key, String sigAlg) {
         try {
-            Signature signer = Signature.getInstance(ECDSA_SHA256.equals(sigAlg) ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
+            Signature signer = Signature.getInstance(ECDSA_SHA256.equals(sigAlg) ? "SHA256withECDSAinP1363Format"
+                    : sigAlg.endsWith("#ecdsa-sha384") ? "SHA384withECDSAinP1363Format" : "SHA256withRSA");
             signer.initSign(key);
             signer.update(queryOctets.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signer.sign());

@@ -89,8 +89,21 @@ final class StockTomcat implements AutoCloseable {
         return DevIdp.start(DevIdpConfig.builder()
                 .serviceProvider(directUrl("/sso/metadata"), acsUrl())
                 .spCertificate(spCertificate())
-                .users(DevUser.demoUsers())
+                .users(users())
                 .build());
+    }
+
+    /**
+     * The demo users, and two whose IdP groups meet Tomcat's own administrative roles: {@code mallory}, whose
+     * groups are named like them (manager-gui, admin-gui), and {@code oscar}, in a group the operator may map
+     * to one ({@code tomcat-operators}).
+     */
+    static java.util.List<DevUser> users() {
+        java.util.List<DevUser> users = new java.util.ArrayList<>(DevUser.demoUsers());
+        users.add(DevUser.of("mallory", "mallory", "mallory@example.com", "Mallory Example", "user", "manager-gui",
+                "admin-gui"));
+        users.add(DevUser.of("oscar", "oscar", "oscar@example.com", "Oscar Example", "tomcat-operators"));
+        return users;
     }
 
     /** The CATALINA_BASE. */

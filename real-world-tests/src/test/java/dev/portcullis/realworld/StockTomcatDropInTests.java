@@ -53,7 +53,8 @@ abstract class StockTomcatDropInTests {
     @BeforeAll
     void signInOnce() {
         int port = RealWorld.freePort();
-        tomcat = StockTomcat.install(version(), port);
+        // The one optional setting on top of INSTALL.md: an IdP group that may see Tomcat's server status.
+        tomcat = StockTomcat.install(version(), port, Map.of("PORTCULLIS_ROLE_MAPPING", "tomcat-operators=manager-status"));
         idp = tomcat.startDevIdp();
         tomcat.start(idp.metadataUrl(), null, false);
 
@@ -179,6 +180,41 @@ abstract class StockTomcatDropInTests {
         assertThat(metadata.body()).contains("entityID=\"" + tomcat.directUrl("/sso/metadata") + "\"")
                 .contains("Location=\"" + tomcat.directUrl("/sso/acs") + "\"")
                 .contains(certificate);
+    }
+
+    /**
+     * Issue 10: the stock webapps stay on the Host, so the Manager and Host Manager come under sign-in.
+     * The start-up log names them, and an IdP group named like Tomcat's administrative roles opens
+     * neither; only the group the operator mapped (roleMapping) gets what it was mapped to.
+     */
+    @Test
+    @Order(10)
+    void theStockManagerIsNamedAtStartAndOpensOnlyForTheGroupTheOperatorMapped() {
+        assertThat(tomcat.log("portcullis.log"))
+                .contains("Portcullis protects 7 webapp(s) on Host [localhost]: [/, /clash, /docs, /examples, /host-manager,"
+                        + " /manager, /sample]")
+                .contains("[/host-manager, /manager] check Tomcat's administrative roles, which the IdP grants only"
+                        + " through roleMapping (now: manager-status)");
+
+        Browser mallory = new Browser();
+        SignIn.signIn(mallory, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), "mallory", "mallory");
+        for (String path : List.of("/manager/html", "/manager/status", "/manager/text/list", "/host-manager/html")) {
+            assertThat(mallory.get(tomcat.directUrl(path)).status()).as(path).isEqualTo(403);
+        }
+        assertThat(tomcat.log("portcullis-audit.log").lines().filter(l -> l.contains("role_dropped")
+                && l.contains("\"mallory\"")).toList())
+                .anySatisfy(l -> assertThat(l).contains("\"manager-gui\"").contains("tomcat_admin_role"))
+                .anySatisfy(l -> assertThat(l).contains("\"admin-gui\""));
+        // INSTALL.md step 3: with portcullis-log4j2.xml installed, warnings still reach catalina.out.
+        assertThat(tomcat.log("catalina.out")).contains("the IdP value [manager-gui] of attribute [roles] is one of"
+                + " Tomcat's administrative roles and was dropped");
+
+        Browser oscar = new Browser();
+        SignIn.signIn(oscar, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), "oscar", "oscar");
+        Page status = oscar.get(tomcat.directUrl("/manager/status"));
+        assertThat(status.status()).isEqualTo(200);
+        assertThat(status.body()).contains("Server Status");
+        assertThat(oscar.get(tomcat.directUrl("/manager/html")).status()).isEqualTo(403);
     }
 
     @Test

@@ -63,7 +63,9 @@ public final class RedirectBinding {
             return false;
         }
         String signed = message + (relay == null ? "" : "&" + relay) + "&" + sigAlg;
-        String algorithm = sigAlg.contains("ecdsa") ? "SHA256withECDSAinP1363Format" : "SHA256withRSA";
+        String algorithm = sigAlg.contains("ecdsa-sha384") ? "SHA384withECDSAinP1363Format"
+                : sigAlg.contains("ecdsa-sha256") ? "SHA256withECDSAinP1363Format"
+                : sigAlg.contains("rsa-sha256") ? "SHA256withRSA" : "unknown";
         try {
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(key);

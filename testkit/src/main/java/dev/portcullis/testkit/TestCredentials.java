@@ -65,9 +65,14 @@ public record TestCredentials(PrivateKey privateKey, X509Certificate certificate
 
     /** An ECDSA P-256 key valid from an hour ago for a year. */
     public static TestCredentials ec(String commonName) {
+        return ec(commonName, "secp256r1");
+    }
+
+    /** An ECDSA key on the named curve (secp256r1, secp384r1, secp521r1), valid from an hour ago for a year. */
+    public static TestCredentials ec(String commonName, String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            generator.initialize(new ECGenParameterSpec(curve), RANDOM);
             return selfSigned(generator.generateKeyPair(), "SHA256withECDSA", commonName,
                     Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
         } catch (GeneralSecurityException e) {

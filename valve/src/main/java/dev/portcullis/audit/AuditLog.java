@@ -51,6 +51,42 @@ public final class AuditLog {
                 .with("correlation", correlationId));
     }
 
+    /**
+     * An IdP value of a role attribute that did not become a role at sign-in. {@code role} is the value
+     * for one of Tomcat's administrative role names (a fixed list, never free text from the IdP), else
+     * null; {@code count} is how many values of the attribute were dropped for this reason.
+     */
+    public void roleDropped(String user, String idp, String attribute, String reason, String role, int count,
+                            String client, String correlationId) {
+        StringMapMessage message = event("role_dropped").with("user", clean(user)).with("idp", clean(idp))
+                .with("attribute", clean(attribute)).with("reason", reason);
+        if (role != null) {
+            message.with("role", clean(role));
+        }
+        log.warn(message.with("count", count).with("client", clean(client)).with("correlation", correlationId));
+    }
+
+    /**
+     * A role attribute was absent from the assertion, so the user has no roles from it. Names the
+     * attributes that were present (names only, never their values).
+     */
+    public void roleAttributeMissing(String user, String idp, String attribute, String present, String client,
+                                     String correlationId) {
+        log.warn(event("role_attribute_missing").with("user", clean(user)).with("idp", clean(idp))
+                .with("attribute", clean(attribute)).with("present", clean(present)).with("client", clean(client))
+                .with("correlation", correlationId));
+    }
+
+    /**
+     * A client address went over signInRateLimit and gets 429 (at most one line per address and period);
+     * {@code counted} is the address as counted (an IPv6 /64), {@code refused} how many starts were refused
+     * since the previous line for it.
+     */
+    public void signInRateLimited(String client, String counted, int refused) {
+        log.warn(event("sign_in_rate_limited").with("client", clean(client)).with("counted_as", clean(counted))
+                .with("refused", refused));
+    }
+
     /** A session ended because it expired ({@code cause}: idle or lifetime). */
     public void sessionExpired(String user, String idp, String sessionHash, String client, String cause) {
         log.info(event("session_expired").with("user", clean(user)).with("idp", clean(idp))

@@ -99,6 +99,41 @@ public final class PathPatterns {
         return false;
     }
 
+    /**
+     * Whether every path of a webapp at {@code contextPath} ({@code ""} for ROOT) matches: {@code /*}, or a
+     * prefix pattern that is the context path or above it.
+     */
+    public boolean matchesAllUnder(String contextPath) {
+        if (all) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (!contextPath.isEmpty() && (contextPath.equals(prefix) || contextPath.startsWith(prefix + "/"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some path of a webapp at {@code contextPath} ({@code ""} for ROOT) may match. */
+    public boolean mayMatchUnder(String contextPath) {
+        if (matchesAllUnder(contextPath) || !extensions.isEmpty()) {
+            return true;
+        }
+        String below = contextPath + "/";
+        for (String prefix : prefixes) {
+            if (prefix.equals(contextPath) || prefix.startsWith(below)) {
+                return true;
+            }
+        }
+        for (String path : exact) {
+            if (path.equals(contextPath) || path.startsWith(below)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return source;

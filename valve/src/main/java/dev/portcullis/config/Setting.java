@@ -38,7 +38,8 @@ public enum Setting {
     SP_SECONDARY_CERTIFICATE("spSecondaryCertificate", null, Setting::path,
             "The certificate of spSecondaryPrivateKey."),
     IDP_METADATA("idpMetadata", null, Setting::metadataLocation,
-            "The IdP's SAML metadata: a file path, or an https:// URL (http:// only for localhost). Required."),
+            "The IdP's SAML metadata: a file path, or an https:// URL (plain http:// only from this machine: localhost,"
+                    + " 127.0.0.1 or any 127.x.y.z address, or [::1]). Required."),
     IDP_METADATA_REFRESH_INTERVAL("idpMetadataRefreshInterval", "1h", Setting::positiveDuration,
             "How often the IdP metadata is read again (sooner when its cacheDuration or validUntil say so). A failed"
                     + " refresh keeps the previous metadata."),
@@ -48,6 +49,10 @@ public enum Setting {
             "Where the last good copy of URL metadata is kept, used when the URL is down at start, and read by"
                     + " saml-inspect --server-xml as what the running valve trusts. Default:"
                     + " $CATALINA_BASE/work/portcullis/idp-metadata-HASH.xml."),
+    IDP_CERTIFICATE_EXPIRY("idpCertificateExpiry", "warn", Setting::certificateExpiry,
+            "What an expired IdP signing certificate means. warn: its key is still trusted, with a warning at start (the"
+                    + " SAML metadata interoperability profile; Shibboleth SP does the same). refuse: a key is trusted only"
+                    + " until its certificate's notAfter; metadata with no such key left is refused."),
     IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
             "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
     PROTECTED_PATHS("protectedPaths", "/*", PathPatterns::parse,
@@ -59,7 +64,13 @@ public enum Setting {
     ROLE_ATTRIBUTES("roleAttributes", "", Setting::list,
             "SAML attribute(s) whose values become roles for isUserInRole and auth-constraints, comma separated."),
     ROLE_MAPPING("roleMapping", "", RoleMapper::parseMapping,
-            "Renames IdP values to role names: idpValue=role, comma separated; unmapped values are kept."),
+            "Renames IdP values to role names: idpValue=role, comma separated. The only way to grant one of Tomcat's"
+                    + " administrative roles (manager-gui, manager-script, manager-jmx, manager-status, admin-gui,"
+                    + " admin-script): unmapped values with those names are dropped and audited."),
+    ALLOWED_ROLES("allowedRoles", "*", AllowedRoles::parse,
+            "Which unmapped IdP values become roles as they are, comma separated: * for every value except"
+                    + " Tomcat's administrative roles; a list for only those; empty for none (only roleMapping"
+                    + " grants roles). Dropped values are audited."),
     CLOCK_SKEW("clockSkew", "2m", Setting::boundedDuration,
             "Tolerance for clock differences with the IdP on every time check (at most 10m)."),
     MAX_RESPONSE_AGE("maxResponseAge", "5m", Setting::positiveDuration,
@@ -74,8 +85,13 @@ public enum Setting {
                     + " than this is refused."),
     COOKIE_NAME("cookieName", "PORTCULLIS", Setting::cookieName,
             "Name of the session cookie (HttpOnly, SameSite=Lax, Secure on https)."),
-    SIGN_AUTHN_REQUESTS("signAuthnRequests", "true", Setting::bool,
-            "Sign AuthnRequests with the SP key (RSA-SHA256 or ECDSA-SHA256)."),
+    SIGN_AUTHN_REQUESTS("signAuthnRequests", "auto", AuthnRequestSigning::parse,
+            "Sign AuthnRequests with the SP key (RSA-SHA256, or ECDSA-SHA256/384 for a P-256/P-384 key): auto when the"
+                    + " IdP's metadata asks for it (WantAuthnRequestsSigned), true always, false never."),
+    SIGN_IN_RATE_LIMIT("signInRateLimit", "100/10s", RateLimit::parse,
+            "How many sign-ins one client address (an IPv6 /64) may start: N/duration, refilled evenly, or off. Past it"
+                    + " the client gets 429 with Retry-After. Behind a proxy it needs RemoteIpValve, or every user"
+                    + " shares the proxy's address."),
     WANT_ASSERTIONS_SIGNED("wantAssertionsSigned", "true", Setting::bool,
             "Require the Assertion itself to be signed; false also accepts an assertion covered only by a signed Response."),
     WANT_RESPONSES_SIGNED("wantResponsesSigned", "false", Setting::bool,
@@ -143,6 +159,7 @@ public enum Setting {
 
     private static final Pattern COOKIE_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private final String attribute;
     private final String defaultValue;
@@ -248,7 +265,8 @@ public enum Setting {
                 // Metadata carries the keys we trust; fetched over plain HTTP from another machine, anyone on
                 // the path could substitute their own key and sign assertions for any user.
                 throw new ConfigurationException(name, "'" + location + "' must use https:// (plain http:// is"
-                        + " accepted only for localhost, since metadata carries the keys Portcullis trusts).");
+                        + " accepted only from this machine: localhost, 127.x.y.z or [::1], since metadata carries the keys"
+                        + " Portcullis trusts).");
             }
             return uri;
         }
@@ -258,9 +276,14 @@ public enum Setting {
         return path(name, location);
     }
 
+    /**
+     * Whether plain-http metadata may come from this host: {@code localhost}, an IPv4 literal in 127.0.0.0/8
+     * (127.0.0.1 and the rest of the loopback block), or {@code [::1]}. A name that merely starts with "127."
+     * (127.attacker.example) is a DNS name like any other, resolved by whoever answers, and does not count.
+     */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        return h.equals("localhost") || LOOPBACK_V4.matcher(h).matches() || h.equals("[::1]") || h.equals("::1");
     }
 
     private static List<String> list(String name, String value) {
@@ -295,6 +318,14 @@ public enum Setting {
                     + " accepted, since a wide tolerance keeps expired assertions usable.");
         }
         return duration;
+    }
+
+    private static Boolean certificateExpiry(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("warn") && !v.equals("refuse")) {
+            throw new ConfigurationException(name, "'" + value + "' is neither warn nor refuse.");
+        }
+        return v.equals("refuse");
     }
 
     private static String comparison(String name, String value) {

@@ -55,10 +55,13 @@ public final class Settings {
                     + " primary key (spKeystore, or spPrivateKey and spCertificate).");
         }
         if (wantAssertionsEncrypted() && decryptionCredentials().stream().noneMatch(c -> "RSA".equals(c.privateKey().getAlgorithm()))) {
+            // SAML encryption transports the content key with RSA (RSA-OAEP); an EC key can sign but not decrypt it.
             throw new ConfigurationException(Setting.WANT_ASSERTIONS_ENCRYPTED.attribute(), "is true but there is no RSA SP"
-                    + " key to decrypt with (spKeystore, or spPrivateKey and spCertificate).");
+                    + " key to decrypt with: encrypted assertions carry their key for RSA, and an EC key cannot decrypt"
+                    + " it. Use an RSA key (spKeystore, or spPrivateKey and spCertificate), or add one as"
+                    + " spSecondaryPrivateKey/spSecondaryCertificate, which decrypts and is published for encryption.");
         }
-        if (signAuthnRequests() && spCredentials == null) {
+        if (authnRequestSigning() == AuthnRequestSigning.ALWAYS && spCredentials == null) {
             throw new ConfigurationException(Setting.SP_KEYSTORE.attribute(), "is required (or spPrivateKey and"
                     + " spCertificate) because signAuthnRequests is true; the key signs AuthnRequests and its"
                     + " certificate goes into SP metadata.");
@@ -71,7 +74,7 @@ public final class Settings {
         Map<String, List<String>> mapping = (Map<String, List<String>>) values.get(Setting.ROLE_MAPPING);
         @SuppressWarnings("unchecked")
         List<String> roleAttributes = (List<String>) values.get(Setting.ROLE_ATTRIBUTES);
-        this.roleMapper = new RoleMapper(roleAttributes, mapping);
+        this.roleMapper = new RoleMapper(roleAttributes, mapping, get(Setting.ALLOWED_ROLES, AllowedRoles.class));
     }
 
     private SpCredentials loadCredentials() {
@@ -188,7 +191,10 @@ public final class Settings {
         return configured != null ? configured : metadataUrl();
     }
 
-    /** The SP key, or empty when none is configured (only allowed with signAuthnRequests=false). */
+    /**
+     * The SP key, or empty when none is configured (not with signAuthnRequests=true; with auto, the start
+     * stops if the IdP's metadata asks for signed requests).
+     */
     public Optional<SpCredentials> spCredentials() {
         return Optional.ofNullable(spCredentials);
     }
@@ -287,6 +293,11 @@ public final class Settings {
         return Optional.of(Path.of(base, "work", "portcullis", "idp-metadata-" + hash + ".xml"));
     }
 
+    /** Whether an IdP signing key stops being trusted when its certificate expires (idpCertificateExpiry=refuse). */
+    public boolean refuseExpiredIdpCertificates() {
+        return get(Setting.IDP_CERTIFICATE_EXPIRY, Boolean.class);
+    }
+
     public Optional<String> idpEntityId() {
         return Optional.ofNullable(get(Setting.IDP_ENTITY_ID, String.class));
     }
@@ -336,8 +347,12 @@ public final class Settings {
         return contextPath.isEmpty() ? "/" : contextPath;
     }
 
-    public boolean signAuthnRequests() {
-        return get(Setting.SIGN_AUTHN_REQUESTS, Boolean.class);
+    public RateLimit signInRateLimit() {
+        return get(Setting.SIGN_IN_RATE_LIMIT, RateLimit.class);
+    }
+
+    public AuthnRequestSigning authnRequestSigning() {
+        return get(Setting.SIGN_AUTHN_REQUESTS, AuthnRequestSigning.class);
     }
 
     public boolean wantAssertionsSigned() {

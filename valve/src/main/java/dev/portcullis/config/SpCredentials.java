@@ -34,6 +34,24 @@ public record SpCredentials(PrivateKey privateKey, X509Certificate certificate) 
         return "EC".equals(privateKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
     }
 
+    /** "P-256" or "P-384" for those curves' parameters, else null. */
+    static String curve(java.security.spec.ECParameterSpec params) {
+        for (String[] named : new String[][] {{"secp256r1", "P-256"}, {"secp384r1", "P-384"}}) {
+            try {
+                java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
+                parameters.init(new java.security.spec.ECGenParameterSpec(named[0]));
+                java.security.spec.ECParameterSpec spec = parameters.getParameterSpec(java.security.spec.ECParameterSpec.class);
+                if (spec.getCurve().equals(params.getCurve()) && spec.getOrder().equals(params.getOrder())
+                        && spec.getGenerator().equals(params.getGenerator())) {
+                    return named[1];
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK does not know curve " + named[0], e);
+            }
+        }
+        return null;
+    }
+
     public static SpCredentials fromPkcs12(Path file, char[] password, String alias) {
         String setting = "spKeystore";
         if (!Files.isReadable(file)) {
@@ -145,6 +163,13 @@ public record SpCredentials(PrivateKey privateKey, X509Certificate certificate) 
         } catch (GeneralSecurityException e) {
             throw new ConfigurationException(setting, "the private key does not belong to the certificate ("
                     + e.getMessage() + ").", e);
+        }
+        if (credentials.privateKey() instanceof java.security.interfaces.ECPrivateKey ec && curve(ec.getParams()) == null) {
+            // Only the NIST curves IdPs verify (XML DSig's ECDSA URIs name the hash, not the curve; P-256 and P-384
+            // are what SAML products support); another curve would fail at every IdP, and silently.
+            throw new ConfigurationException(setting, "the EC key is on a curve other than P-256 (secp256r1) or P-384"
+                    + " (secp384r1), which IdPs do not verify; make it with 'openssl req -x509 -newkey ec -pkeyopt"
+                    + " ec_paramgen_curve:P-256 ...'.");
         }
         if ("RSA".equals(credentials.privateKey().getAlgorithm())
                 && credentials.certificate().getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa

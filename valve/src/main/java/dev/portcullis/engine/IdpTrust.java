@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +36,9 @@ import dev.portcullis.saml.SignatureValidator;
  * {@code idpMetadataRefreshInterval}, sooner when the metadata's own {@code cacheDuration} says so or
  * half-way to its {@code validUntil}. A refresh that fails keeps the previous metadata and logs why;
  * one that succeeds replaces the whole {@link ServiceProvider} at once (keys, endpoints, validator).
- * Optionally the metadata must be signed by a configured certificate.
+ * Optionally the metadata must be signed by a configured certificate. With
+ * {@code idpCertificateExpiry=refuse} ({@link IdpKeyExpiry}) a signing key whose certificate has expired
+ * is dropped when the metadata is read, and at the instant it expires while the metadata is in use.
  *
  * <p>The timer runs on one daemon thread owned by this object, whose context class loader is the
  * valve's own (never a webapp's), and which {@link #close} stops.
@@ -55,12 +58,20 @@ final class IdpTrust implements AutoCloseable {
     private final IdpMetadataParser parser;
     private final SignatureValidator metadataSigner;
     private final Function<IdpMetadata, ServiceProvider> build;
-    private final AtomicReference<ServiceProvider> current = new AtomicReference<>();
+    private final IdpKeyExpiry keyExpiry;
+    private final AtomicReference<Trusted> current = new AtomicReference<>();
     private final ScheduledExecutorService timer;
     private ScheduledFuture<?> next;
 
+    /**
+     * The SAML side in use, and when its next trusted signing key expires (only with
+     * idpCertificateExpiry=refuse, else null): from then on {@link #current} drops that key.
+     */
+    private record Trusted(ServiceProvider provider, Instant nextKeyExpiry) {
+    }
+
     private IdpTrust(Object location, String entityId, Path backup, Duration interval, Clock clock, MetadataFetcher fetcher,
-                     IdpMetadataParser parser, X509Certificate metadataSigningCertificate,
+                     IdpMetadataParser parser, X509Certificate metadataSigningCertificate, IdpKeyExpiry keyExpiry,
                      Function<IdpMetadata, ServiceProvider> build) {
         this.location = location;
         this.entityId = entityId;
@@ -73,6 +84,7 @@ final class IdpTrust implements AutoCloseable {
                 : new SignatureValidator(List.of(metadataSigningCertificate.getPublicKey()),
                         new dev.portcullis.saml.AlgorithmPolicy(false));
         this.build = build;
+        this.keyExpiry = keyExpiry;
         ClassLoader own = IdpTrust.class.getClassLoader();
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "portcullis-idp-metadata");
@@ -91,12 +103,12 @@ final class IdpTrust implements AutoCloseable {
      */
     static IdpTrust start(Object location, String entityId, Path backup, Duration interval, Clock clock,
                           MetadataFetcher fetcher, IdpMetadataParser parser, X509Certificate metadataSigningCertificate,
-                          Function<IdpMetadata, ServiceProvider> build) {
+                          IdpKeyExpiry keyExpiry, Function<IdpMetadata, ServiceProvider> build) {
         IdpTrust trust = new IdpTrust(location, entityId, location instanceof URI ? backup : null, interval, clock, fetcher,
-                parser, metadataSigningCertificate, build);
+                parser, metadataSigningCertificate, keyExpiry, build);
         try {
             trust.current.set(trust.initial());
-            trust.schedule(trust.delayAfterSuccess(trust.current.get().idp()));
+            trust.schedule(trust.delayAfterSuccess(trust.current.get().provider().idp()));
             return trust;
         } catch (RuntimeException e) {
             trust.close();
@@ -106,19 +118,49 @@ final class IdpTrust implements AutoCloseable {
 
     /** The SAML side as it is now. */
     ServiceProvider current() {
-        return current.get();
+        Trusted trusted = current.get();
+        Instant expiry = trusted.nextKeyExpiry();
+        if (expiry != null && !clock.instant().isBefore(expiry)) {
+            trusted = keyExpired(trusted);
+        }
+        return trusted.provider();
     }
 
-    private ServiceProvider initial() {
+    /**
+     * idpCertificateExpiry=refuse: a trusted key's certificate has just expired while its metadata is in use.
+     * The key is dropped at once (without waiting for the next refresh); with no key left, the metadata is
+     * kept as unusable, so that sign-ins are refused until a refresh brings a current certificate.
+     */
+    private synchronized Trusted keyExpired(Trusted seen) {
+        Trusted trusted = current.get();
+        if (trusted != seen) {
+            return trusted;
+        }
+        IdpMetadata idp = trusted.provider().idp();
+        Instant now = clock.instant();
+        Trusted next;
+        try {
+            IdpMetadata kept = keyExpiry.apply(idp, now);
+            next = new Trusted(build.apply(kept), keyExpiry.nextExpiry(kept));
+        } catch (MetadataException e) {
+            LOG.error("{}. Sign-ins are refused (idp_metadata_expired) until a refresh of the IdP metadata brings one.",
+                    e.getMessage());
+            next = new Trusted(build.apply(IdpKeyExpiry.unusable(idp, now)), null);
+        }
+        // A refresh that replaced the metadata meanwhile wins: it was read (and filtered) at a later instant.
+        return current.compareAndSet(trusted, next) ? next : current.get();
+    }
+
+    private Trusted initial() {
         try {
             byte[] bytes = fetcher.fetch(location);
-            ServiceProvider provider = build(bytes);
+            Trusted provider = build(bytes);
             saveBackup(bytes);
             return provider;
         } catch (MetadataException e) {
             if (backup != null && Files.isReadable(backup)) {
                 try {
-                    ServiceProvider provider = build(Files.readAllBytes(backup));
+                    Trusted provider = build(Files.readAllBytes(backup));
                     LOG.warn("IdP metadata from [{}] is unavailable ({}); using the last good copy saved at [{}] until a refresh"
                             + " succeeds", location, e.getMessage(), backup);
                     return provider;
@@ -131,10 +173,11 @@ final class IdpTrust implements AutoCloseable {
         }
     }
 
-    private ServiceProvider build(byte[] bytes) throws MetadataException {
-        IdpMetadata idp = parser.parse(bytes, entityId, clock.instant(), metadataSigner);
+    private Trusted build(byte[] bytes) throws MetadataException {
+        Instant now = clock.instant();
+        IdpMetadata idp = keyExpiry.apply(parser.parse(bytes, entityId, now, metadataSigner), now);
         try {
-            return build.apply(idp);
+            return new Trusted(build.apply(idp), keyExpiry.nextExpiry(idp));
         } catch (IllegalArgumentException e) {
             throw new MetadataException(e.getMessage(), e);
         }
@@ -142,14 +185,14 @@ final class IdpTrust implements AutoCloseable {
 
     /** Reads the metadata again now; returns whether it worked. Also what the timer runs. */
     boolean refresh() {
-        ServiceProvider previous = current.get();
+        ServiceProvider previous = current.get().provider();
         try {
             byte[] bytes = fetcher.fetch(location);
-            ServiceProvider fresh = build(bytes);
+            Trusted fresh = build(bytes);
             current.set(fresh);
             saveBackup(bytes);
-            reportChanges(previous.idp(), fresh.idp());
-            schedule(delayAfterSuccess(fresh.idp()));
+            reportChanges(previous.idp(), fresh.provider().idp());
+            schedule(delayAfterSuccess(fresh.provider().idp()));
             return true;
         } catch (MetadataException | RuntimeException e) {
             Duration retry = interval.compareTo(RETRY_DELAY) < 0 ? interval : RETRY_DELAY;
@@ -168,6 +211,10 @@ final class IdpTrust implements AutoCloseable {
         if (!before.singleSignOnServices().equals(after.singleSignOnServices())
                 || !before.singleLogoutServices().equals(after.singleLogoutServices())) {
             LOG.info("IdP [{}] endpoints changed", after.entityId());
+        }
+        if (before.wantAuthnRequestsSigned() != after.wantAuthnRequestsSigned()) {
+            LOG.info("IdP [{}] {} asks for signed AuthnRequests (WantAuthnRequestsSigned)", after.entityId(),
+                    after.wantAuthnRequestsSigned() ? "now" : "no longer");
         }
     }
 

@@ -152,6 +152,14 @@ final class LogoutEndpoints {
             return;
         }
         String correlationId = correlationIds.next();
+        java.time.Instant validUntil = sp.idp().validUntil();
+        if (validUntil != null && !clock.instant().isBefore(validUntil)) {
+            // Metadata that has expired (validUntil, or idpCertificateExpiry=refuse with every key expired) verifies
+            // no IdP message: a logout message is refused as a sign-in is, since it too ends or reports sessions.
+            refuse(request, response, sp, new SamlValidationException(dev.portcullis.saml.SamlErrorCode.IDP_METADATA_EXPIRED,
+                    "IdP metadata validUntil [" + validUntil + "] has passed"), correlationId);
+            return;
+        }
         InboundMessage message;
         try {
             message = inbound(request);

@@ -4,6 +4,7 @@ import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.List;
 
+import dev.portcullis.config.AuthnRequestSigning;
 import dev.portcullis.config.Settings;
 import dev.portcullis.config.SpCredentials;
 import dev.portcullis.saml.AlgorithmPolicy;
@@ -19,7 +20,7 @@ import dev.portcullis.saml.ServiceProvider;
 
 /**
  * Builds the SAML side for one version of the IdP metadata: the response validator (keys, entityID)
- * and the AuthnRequest factory, from the settings that do not change while the valve runs. Called at
+ * and the AuthnRequest factory (signing or not, as signAuthnRequests says for that metadata), from the settings that do not change while the valve runs. Called at
  * start and after every successful metadata refresh, and by the offline inspection tool through
  * {@link #responseValidator}, so that the tool validates exactly as the valve does. Thread-safe.
  */
@@ -30,7 +31,8 @@ public final class ServiceProviderFactory {
     private final Clock clock;
     private final ReplayCache replayCache;
     private final Decrypter decrypter;
-    private final AuthnRequestFactory requests;
+    private final AuthnRequestFactory signedRequests;
+    private final AuthnRequestFactory unsignedRequests;
     private final MessageEncoder encoder;
 
     /** The decrypter for the SP's keys (current and rollover). */
@@ -65,12 +67,29 @@ public final class ServiceProviderFactory {
         this.clock = clock;
         this.replayCache = replayCache;
         this.decrypter = decrypter(settings, xml);
-        SpCredentials signer = settings.signAuthnRequests() ? settings.spCredentials().orElseThrow() : null;
-        this.encoder = new MessageEncoder(signer == null ? settings.spCredentials().map(SpCredentials::privateKey).orElse(null)
-                : signer.privateKey(), signer == null ? settings.spCredentials().map(SpCredentials::certificate).orElse(null)
-                : signer.certificate(), xml);
-        this.requests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(), settings.nameIdFormat().orElse(null),
-                signer == null ? null : signer.privateKey(), signer == null ? null : signer.certificate(), xml);
+        SpCredentials key = settings.spCredentials().orElse(null);
+        this.encoder = new MessageEncoder(key == null ? null : key.privateKey(), key == null ? null : key.certificate(), xml);
+        this.signedRequests = key == null ? null : new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(),
+                settings.nameIdFormat().orElse(null), key.privateKey(), key.certificate(), xml);
+        this.unsignedRequests = new AuthnRequestFactory(settings.spEntityId(), settings.acsUrl(),
+                settings.nameIdFormat().orElse(null), null, null, xml);
+    }
+
+    /**
+     * The AuthnRequest factory for this IdP: signing when signAuthnRequests says so for its metadata
+     * ({@link AuthnRequestSigning#signsFor}).
+     *
+     * @throws IllegalArgumentException when the IdP asks for signed requests and there is no SP key
+     */
+    AuthnRequestFactory requestsFor(IdpMetadata idp) {
+        if (!settings.authnRequestSigning().signsFor(idp.wantAuthnRequestsSigned())) {
+            return unsignedRequests;
+        }
+        if (signedRequests == null) {
+            throw new IllegalArgumentException("the IdP's metadata asks for signed AuthnRequests (WantAuthnRequestsSigned)"
+                    + " but no SP key is configured (spPrivateKey and spCertificate, or spKeystore)");
+        }
+        return signedRequests;
     }
 
     /**
@@ -81,6 +100,6 @@ public final class ServiceProviderFactory {
         LogoutValidator logout = settings.singleLogout() ? new LogoutValidator(new LogoutValidator.Options(settings.sloUrl(),
                 settings.spEntityId(), settings.clockSkew(), settings.maxResponseAge(), settings.maxResponseSize()), idp,
                 new AlgorithmPolicy(settings.allowSha1()), decrypter, replayCache, xml, clock) : null;
-        return new ServiceProvider(idp, validator, requests, logout, encoder, settings.spEntityId());
+        return new ServiceProvider(idp, validator, requestsFor(idp), logout, encoder, settings.spEntityId());
     }
 }

@@ -26,6 +26,7 @@ import org.pac4j.core.profile.factory.ProfileManagerFactory;
 
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.audit.CorrelationIds;
+import dev.portcullis.config.AuthnRequestSigning;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
 import dev.portcullis.config.SpCredentials;
@@ -172,9 +173,10 @@ public final class SsoEngine implements AutoCloseable {
             trust = IdpTrust.start(settings.idpMetadataLocation(), settings.idpEntityId().orElse(null),
                     settings.idpMetadataBackup().orElse(null), settings.idpMetadataRefreshInterval(), clock,
                     new MetadataFetcher(Duration.ofSeconds(10)), new IdpMetadataParser(xml),
-                    settings.idpMetadataSigningCertificate().orElse(null), factory::create);
+                    settings.idpMetadataSigningCertificate().orElse(null),
+                    settings.refuseExpiredIdpCertificates() ? IdpKeyExpiry.REFUSE : IdpKeyExpiry.WARN, factory::create);
             IdpMetadata idp = trust.current().idp();
-            if (idp.wantAuthnRequestsSigned() && !settings.signAuthnRequests()) {
+            if (idp.wantAuthnRequestsSigned() && settings.authnRequestSigning() == AuthnRequestSigning.NEVER) {
                 LOG.warn("The IdP {} wants signed AuthnRequests (WantAuthnRequestsSigned) but signAuthnRequests is"
                         + " false; it will probably refuse every sign-in", idp.entityId());
             }
@@ -187,10 +189,12 @@ public final class SsoEngine implements AutoCloseable {
 
             WebappSessions webappSessions = new WebappSessions(container, settings.invalidateWebappSessions());
             SamlClient client = new SamlClient(settings.acsUrl(),
-                    new SamlRedirectionActionBuilder(current, pending, settings.defaultLandingPath(), clock, stepUp),
+                    new SamlRedirectionActionBuilder(current, pending, settings.defaultLandingPath(), clock, stepUp,
+                            new dev.portcullis.session.SignInLimiter(settings.signInRateLimit(), clock, audit)),
                     new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
                     new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures),
-                    new SamlProfileCreator(settings.roleMapper(), settings.sessionMaxLifetime(), clock),
+                    new SamlProfileCreator(settings.roleMapper(), settings.sessionMaxLifetime(), clock,
+                            new dev.portcullis.pac4j.RoleReport(audit)),
                     new SamlLogoutActionBuilder(current, pending, clock));
             Clients clients = new Clients(settings.acsUrl(), client);
 
@@ -226,8 +230,8 @@ public final class SsoEngine implements AutoCloseable {
                     .filter(c -> "RSA".equals(c.privateKey().getAlgorithm())).map(SpCredentials::certificate).toList();
             String spMetadata = SpMetadataWriter.write(settings.spEntityId(), settings.acsUrl(),
                     settings.singleLogout() ? settings.sloUrl() : null,
-                    settings.signAuthnRequests() ? spCertificates : List.of(), encryptionCertificates,
-                    settings.signAuthnRequests(), settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
+                    spCertificates, encryptionCertificates, trust.current().signsAuthnRequests(),
+                    settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
 
             for (SpCredentials credentials : settings.decryptionCredentials()) {
                 StartupChecks.checkExpiry("SP", credentials.certificate(), clock.instant());
@@ -235,9 +239,12 @@ public final class SsoEngine implements AutoCloseable {
             for (java.security.cert.X509Certificate certificate : idp.signingCertificates()) {
                 StartupChecks.checkExpiry("IdP signing", certificate, clock.instant());
             }
-            LOG.info("Portcullis started: SP entityID [{}], ACS [{}], IdP [{}] with {} signing key(s), sign-in via {}",
+            LOG.info("Portcullis started: SP entityID [{}], ACS [{}], IdP [{}] with {} signing key(s), sign-in via {}"
+                    + " with {} AuthnRequests (signAuthnRequests={}, the IdP's WantAuthnRequestsSigned={})",
                     settings.spEntityId(), settings.acsUrl(), idp.entityId(), idp.signingCertificates().size(),
-                    idp.preferredSingleSignOnService().map(e -> e.getValue()).orElse("?"));
+                    idp.preferredSingleSignOnService().map(e -> e.getValue()).orElse("?"),
+                    trust.current().signsAuthnRequests() ? "signed" : "unsigned", settings.authnRequestSigning().value(),
+                    idp.wantAuthnRequestsSigned());
             if (!settings.externalUrl().secure()) {
                 LOG.warn("externalBaseUrl [{}] is plain http: the session cookie is not marked Secure. Use https outside"
                         + " a test setup.", settings.externalUrl());

@@ -37,8 +37,9 @@ final class StartupChecks {
         if (!now.isBefore(notAfter)) {
             LOG.warn("The {} certificate [{}] expired on {}. {}", what, certificate.getSubjectX500Principal().getName(),
                     notAfter, what.startsWith("IdP")
-                            ? "Portcullis still trusts its key (as the SAML metadata interoperability profile says), but"
-                            + " replace it at the IdP and refresh the metadata."
+                            ? "Portcullis still trusts its key (as the SAML metadata interoperability profile says, and"
+                            + " Shibboleth SP does), but replace it at the IdP and refresh the metadata;"
+                            + " idpCertificateExpiry=refuse stops trusting expired keys."
                             : "Create a new key pair and publish it (spSecondary* settings allow a rollover).");
         } else if (now.plus(EXPIRY_WARNING).isAfter(notAfter)) {
             LOG.warn("The {} certificate [{}] expires on {} (in {} days).", what,

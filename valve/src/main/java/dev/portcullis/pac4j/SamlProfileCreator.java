@@ -16,20 +16,23 @@ import dev.portcullis.session.SsoSession;
 
 /**
  * Builds the session a validated assertion grants: the principal the validator took (its
- * {@code principal} step: the NameID, or principalAttribute), the roles mapped from the role
- * attributes, and the deadline, which is the earlier of sessionMaxLifetime and the IdP's
- * SessionNotOnOrAfter. It refuses nothing: every rule is the validator's.
+ * {@code principal} step: the NameID, or principalAttribute), the roles the role policy grants from
+ * the role attributes ({@link RoleMapper}; what it drops is reported by {@link RoleReport}), and the
+ * deadline, which is the earlier of sessionMaxLifetime and the IdP's SessionNotOnOrAfter. It refuses
+ * nothing: every rule a Response must pass is the validator's.
  */
 public final class SamlProfileCreator implements ProfileCreator {
 
     private final RoleMapper roles;
     private final Duration maxLifetime;
     private final Clock clock;
+    private final RoleReport roleReport;
 
-    public SamlProfileCreator(RoleMapper roles, Duration maxLifetime, Clock clock) {
+    public SamlProfileCreator(RoleMapper roles, Duration maxLifetime, Clock clock, RoleReport roleReport) {
         this.roles = roles;
         this.maxLifetime = maxLifetime;
         this.clock = clock;
+        this.roleReport = roleReport;
     }
 
     @Override
@@ -41,7 +44,12 @@ public final class SamlProfileCreator implements ProfileCreator {
         if (assertion.sessionNotOnOrAfter() != null && assertion.sessionNotOnOrAfter().isBefore(expiresAt)) {
             expiresAt = assertion.sessionNotOnOrAfter();
         }
-        SsoSession session = new SsoSession(assertion.principal(), roles.roles(assertion.attributes()), assertion.attributes(),
+        // The role policy (RoleMapper) decides here, where roles are made; identity headers and the principal
+        // both carry only what it granted. What it dropped, and absent role attributes, are logged and audited.
+        RoleMapper.Roles granted = roles.map(assertion.attributes());
+        roleReport.report(granted, assertion.principal(), assertion.issuer(), assertion.attributes().keySet(),
+                ctx.webContext().getRemoteAddr(), saml.correlationId());
+        SsoSession session = new SsoSession(assertion.principal(), granted.granted(), assertion.attributes(),
                 assertion.issuer(), assertion.nameId(), assertion.nameIdFormat(), assertion.nameQualifier(),
                 assertion.spNameQualifier(), assertion.sessionIndex(), assertion.authnContextClassRef(),
                 assertion.authnInstant(), now, now, expiresAt);

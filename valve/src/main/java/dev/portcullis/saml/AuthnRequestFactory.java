@@ -29,6 +29,11 @@ public final class AuthnRequestFactory {
         this.encoder = new MessageEncoder(signingKey, signingCertificate, xml);
     }
 
+    /** Whether the requests are signed. */
+    public boolean signs() {
+        return encoder.signs();
+    }
+
     /** The AuthnRequest XML (unsigned), asking nothing special. */
     public String xml(String id, Instant issueInstant, String destination) {
         return xml(id, issueInstant, destination, AuthnRequestOptions.PLAIN);

@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,11 +79,9 @@ public final class MessageEncoder {
             query.append("&RelayState=").append(url(relayState));
         }
         if (signingKey != null) {
-            boolean ec = "EC".equals(signingKey.getAlgorithm());
-            query.append("&SigAlg=").append(url(ec ? AlgorithmPolicy.ECDSA_SHA256 : AlgorithmPolicy.RSA_SHA256));
+            query.append("&SigAlg=").append(url(signatureAlgorithm(signingKey)));
             try {
-                // XML DSig's ECDSA value is r||s, which the JDK calls the P1363 format.
-                Signature signer = Signature.getInstance(ec ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
+                Signature signer = Signature.getInstance(jcaAlgorithm(signingKey));
                 signer.initSign(signingKey);
                 signer.update(query.toString().getBytes(StandardCharsets.US_ASCII));
                 query.append("&Signature=").append(url(Base64.getEncoder().encodeToString(signer.sign())));
@@ -97,9 +96,7 @@ public final class MessageEncoder {
         try {
             Document document = xml.parse(message.getBytes(StandardCharsets.UTF_8));
             Element root = document.getDocumentElement();
-            boolean ec = "EC".equals(signingKey.getAlgorithm());
-            XMLSignature signature = new XMLSignature(document, "",
-                    ec ? AlgorithmPolicy.ECDSA_SHA256 : AlgorithmPolicy.RSA_SHA256, AlgorithmPolicy.EXC_C14N);
+            XMLSignature signature = new XMLSignature(document, "", signatureAlgorithm(signingKey), AlgorithmPolicy.EXC_C14N);
             Element issuer = Dom.children(root, SamlConstants.ASSERTION_NS, "Issuer").get(0);
             root.insertBefore(signature.getElement(), issuer.getNextSibling());
             Transforms transforms = new Transforms(document);
@@ -113,6 +110,27 @@ public final class MessageEncoder {
         } catch (SamlValidationException | XMLSecurityException e) {
             throw new IllegalStateException("cannot sign the message", e);
         }
+    }
+
+    /**
+     * The signature algorithm for an SP key: RSA-SHA256 for RSA; for EC, the hash that matches the curve's
+     * strength (NIST SP 800-57): ECDSA-SHA256 on P-256, ECDSA-SHA384 on P-384 (SpCredentials admits no other
+     * curve).
+     */
+    public static String signatureAlgorithm(PrivateKey key) {
+        if (key instanceof ECPrivateKey ec) {
+            return ec.getParams().getOrder().bitLength() > 256 ? AlgorithmPolicy.ECDSA_SHA384 : AlgorithmPolicy.ECDSA_SHA256;
+        }
+        return AlgorithmPolicy.RSA_SHA256;
+    }
+
+    /** The JCA name of {@link #signatureAlgorithm}; XML DSig's ECDSA value is r||s, the JDK's P1363 format. */
+    static String jcaAlgorithm(PrivateKey key) {
+        return switch (signatureAlgorithm(key)) {
+            case AlgorithmPolicy.ECDSA_SHA384 -> "SHA384withECDSAinP1363Format";
+            case AlgorithmPolicy.ECDSA_SHA256 -> "SHA256withECDSAinP1363Format";
+            default -> "SHA256withRSA";
+        };
     }
 
     static String deflateBase64(String message) {

@@ -7,8 +7,9 @@ package dev.portcullis.saml;
  */
 public enum SamlErrorCode {
 
-    IDP_METADATA_EXPIRED("idp_metadata_expired", "The IdP metadata in use has passed its validUntil and no refresh"
-            + " has succeeded; no sign-in is accepted until one does (see the refresh warnings in the log)."),
+    IDP_METADATA_EXPIRED("idp_metadata_expired", "The IdP metadata in use has passed its validUntil (or, with"
+            + " idpCertificateExpiry=refuse, every signing certificate in it has expired) and no refresh has succeeded;"
+            + " no sign-in or IdP logout message is accepted until one does (see the warnings in the log)."),
     MISSING_RESPONSE("missing_response", "The ACS received no SAMLResponse (a GET, or a POST without the field)."),
     RESPONSE_TOO_LARGE("response_too_large", "The SAMLResponse is larger than maxResponseSize."),
     MALFORMED_RESPONSE_DATA("malformed_response_data", "The message is not base64 (or DEFLATE), not well-formed XML,"

@@ -86,6 +86,11 @@ public final class ServiceProvider {
                 message, id, relayState);
     }
 
+    /** Whether AuthnRequests to this IdP are signed. */
+    public boolean signsAuthnRequests() {
+        return requests != null && requests.signs();
+    }
+
     /** An AuthnRequest for the IdP's preferred binding. */
     public OutboundMessage authnRequest(String requestId, String relayState, Instant now, AuthnRequestOptions options) {
         return requests.encode(singleSignOnService.getKey(), singleSignOnService.getValue(), requestId, now, relayState,

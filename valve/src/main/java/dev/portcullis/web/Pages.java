@@ -43,6 +43,14 @@ final class Pages {
                 + Html.escape(correlationId) + "</code></p><p><small>HTTP 503</small></p>");
     }
 
+    static String tooManySignIns(long retryAfterSeconds) {
+        return page("Too many sign-ins", "<h1>Too many sign-ins</h1><p>Sign-ins from your network address have been"
+                + " started too often in a short time, so this one was not started. Wait " + retryAfterSeconds
+                + (retryAfterSeconds == 1 ? " second" : " seconds") + ", then reload the page.</p>"
+                + "<p>If it keeps happening, tell your support team: many people may be signing in through the same"
+                + " network address.</p><p><small>HTTP 429</small></p>");
+    }
+
     static String status(int status, String title, String text) {
         return page(title, "<h1>" + Html.escape(title) + "</h1><p>" + Html.escape(text) + "</p><p><small>HTTP "
                 + status + "</small></p>");

@@ -18,6 +18,7 @@ import org.pac4j.jee.context.JEEContext;
 import dev.portcullis.pac4j.AutoPostAction;
 import dev.portcullis.pac4j.LoginFailedAction;
 import dev.portcullis.pac4j.LogoutContinueAction;
+import dev.portcullis.pac4j.TooManySignInsAction;
 
 /**
  * The one place that writes Portcullis's own HTTP responses, from the actions pac4j's engine returns.
@@ -52,6 +53,8 @@ public final class ResponseWriter implements HttpActionAdapter {
             html(response, 403, Pages.loginFailed(failed.correlationId()), Pages.PAGE_CSP);
         } else if (action instanceof LogoutContinueAction logout) {
             html(response, 200, Pages.logoutContinue(logout.message()), Pages.FORM_CSP);
+        } else if (action instanceof TooManySignInsAction limited) {
+            tooManySignIns(response, limited);
         } else if (action instanceof AutoPostAction post) {
             html(response, 200, Pages.autoPost(post.message()), Pages.FORM_CSP);
         } else if (action instanceof WithLocationAction redirect) {
@@ -67,6 +70,17 @@ public final class ResponseWriter implements HttpActionAdapter {
             body(response, code, "text/plain", content.getContent());
         } else {
             response.setStatus(code);
+        }
+    }
+
+    /** 429 with Retry-After: a page for a browser, JSON for a script (issue 10: sign-in starts are rationed). */
+    private static void tooManySignIns(HttpServletResponse response, TooManySignInsAction limited) throws IOException {
+        response.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        if (limited.html()) {
+            html(response, 429, Pages.tooManySignIns(limited.retryAfterSeconds()), Pages.PAGE_CSP);
+        } else {
+            body(response, 429, "application/json", "{\"error\":\"too_many_sign_ins\",\"message\":\"Too many sign-ins"
+                    + " from this address; retry later.\",\"retry_after\":" + limited.retryAfterSeconds() + "}");
         }
     }
 

@@ -75,4 +75,54 @@ class ShippedConfigurationTest {
         assertThat(lines.get(1)).contains("\"event\":\"login_failure\"").contains("\"code\":\"invalid_signature\"");
         assertThat(Files.exists(base.resolve("logs/portcullis.log"))).isTrue();
     }
+
+    /**
+     * INSTALL.md step 3 promises this: with the log file installed, warnings still reach catalina.out (the
+     * console appender), informational and audit lines do not. Checked on the configuration, since Log4j shares
+     * one console stream per JVM; StockTomcatDropInTests checks a real catalina.out.
+     */
+    @Test
+    void theShippedLogFileAlsoSendsWarningsButNeitherInfoNorAuditLinesToTheConsole(@TempDir Path base) {
+        String previous = System.getProperty("catalina.base");
+        System.setProperty("catalina.base", base.toString());
+        LoggerContext context = new LoggerContext("shipped-console-test", null, CONF.resolve("log4j2.xml").toUri());
+        try {
+            context.start();
+            org.apache.logging.log4j.core.config.Configuration configuration = context.getConfiguration();
+            assertThat(reachesConsole(configuration, "dev.portcullis.engine.IdpTrust", org.apache.logging.log4j.Level.WARN))
+                    .isTrue();
+            assertThat(reachesConsole(configuration, "dev.portcullis.engine.IdpTrust", org.apache.logging.log4j.Level.ERROR))
+                    .isTrue();
+            assertThat(reachesConsole(configuration, "dev.portcullis.engine.SsoEngine", org.apache.logging.log4j.Level.INFO))
+                    .isFalse();
+            assertThat(reachesConsole(configuration, AuditLog.LOGGER, org.apache.logging.log4j.Level.WARN)).isFalse();
+        } finally {
+            context.stop();
+            if (previous == null) {
+                System.clearProperty("catalina.base");
+            } else {
+                System.setProperty("catalina.base", previous);
+            }
+        }
+    }
+
+    /** Whether an event of this logger and level reaches the appender named "console", as Log4j routes it. */
+    private static boolean reachesConsole(org.apache.logging.log4j.core.config.Configuration configuration, String logger,
+                                          org.apache.logging.log4j.Level level) {
+        org.apache.logging.log4j.core.config.LoggerConfig config = configuration.getLoggerConfig(logger);
+        if (!level.isMoreSpecificThan(config.getLevel())) {
+            return false;
+        }
+        for (org.apache.logging.log4j.core.config.LoggerConfig at = config; at != null; at = at.getParent()) {
+            for (org.apache.logging.log4j.core.config.AppenderRef ref : at.getAppenderRefs()) {
+                if (ref.getRef().equals("console") && (ref.getLevel() == null || level.isMoreSpecificThan(ref.getLevel()))) {
+                    return true;
+                }
+            }
+            if (!at.isAdditive()) {
+                return false;
+            }
+        }
+        return false;
+    }
 }

@@ -43,7 +43,43 @@ class SettingsTest {
         assertThat(s.allowSha1()).isFalse();
         assertThat(s.clockSkew()).isEqualTo(Duration.ofMinutes(2));
         assertThat(s.protectedPaths().matches("/anything")).isTrue();
-        assertThat(new SettingsBuilder().get(Setting.SIGN_AUTHN_REQUESTS)).isEqualTo("true");
+        assertThat(new SettingsBuilder().get(Setting.SIGN_AUTHN_REQUESTS)).isEqualTo("auto");
+        Settings defaults = new SettingsBuilder().set("externalBaseUrl", "https://apps.example.com")
+                .set("idpMetadata", "/etc/idp.xml").build("");
+        assertThat(defaults.authnRequestSigning()).isEqualTo(AuthnRequestSigning.AUTO);
+        assertThat(defaults.authnRequestSigning().signsFor(true)).isTrue();
+        assertThat(defaults.authnRequestSigning().signsFor(false)).isFalse();
+        assertThat(s.signInRateLimit()).isEqualTo(new RateLimit(100, Duration.ofSeconds(10)));
+        assertThat(s.roleMapper().roles(Map.of())).isEmpty();
+    }
+
+    @Test
+    void refusesBadValuesOfTheTrustBoundarySettingsByName() {
+        for (String[] bad : new String[][] {{"idpCertificateExpiry", "ignore"}, {"signInRateLimit", "100"},
+                {"signInRateLimit", "0/1m"}, {"signInRateLimit", "10/500ms"}, {"signInRateLimit", "10/2h"},
+                {"signAuthnRequests", "sometimes"}, {"allowedRoles", "*, user"}}) {
+            assertThatThrownBy(() -> minimal().set(bad[0], bad[1]).build("")).as(bad[0] + "=" + bad[1])
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("'" + bad[0] + "'");
+        }
+        assertThat(minimal().set("signInRateLimit", "off").build("").signInRateLimit().off()).isTrue();
+        assertThat(minimal().set("signInRateLimit", " 30 / 1m ").build("").signInRateLimit())
+                .isEqualTo(new RateLimit(30, Duration.ofMinutes(1)));
+        assertThat(minimal().set("idpCertificateExpiry", "REFUSE").build("").refuseExpiredIdpCertificates()).isTrue();
+        assertThat(minimal().build("").refuseExpiredIdpCertificates()).isFalse();
+    }
+
+    @Test
+    void plainHttpMetadataComesOnlyFromALoopbackAddressNotFromANameThatLooksLikeOne() {
+        for (String local : new String[] {"http://localhost:8081/metadata", "http://127.0.0.1:8081/metadata",
+                "http://127.10.20.30/metadata", "http://[::1]:8081/metadata", "HTTP://LOCALHOST/metadata"}) {
+            assertThat(minimal().set("idpMetadata", local).build("").idpMetadataLocation()).as(local)
+                    .isEqualTo(java.net.URI.create(local));
+        }
+        for (String remote : new String[] {"http://127.attacker.example/metadata", "http://127.0.0.1.nip.io/metadata",
+                "http://idp.example.com/metadata", "http://10.0.0.1/metadata"}) {
+            assertThatThrownBy(() -> minimal().set("idpMetadata", remote).build("")).as(remote)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("must use https://");
+        }
     }
 
     @Test

@@ -39,7 +39,7 @@ class IdpTrustTest {
                 .signingCertificate(KEY).toString());
         try (IdpTrust trust = IdpTrust.start(file, null, null, Duration.ofHours(1), clock,
                 new MetadataFetcher(Duration.ofSeconds(5)), new IdpMetadataParser(new SecureXml()), null,
-                idp -> new ServiceProvider(idp, null, null))) {
+                IdpKeyExpiry.WARN, idp -> new ServiceProvider(idp, null, null))) {
             Instant now = clock.instant();
             assertThat(trust.delayAfterSuccess(idp(null, null))).isEqualTo(Duration.ofHours(1));
             assertThat(trust.delayAfterSuccess(idp(null, Duration.ofMinutes(20)))).isEqualTo(Duration.ofMinutes(20));
