@@ -43,8 +43,8 @@ import org.objectweb.asm.commons.Remapper;
  *       a webapp's own libraries are its owner's choice.</li>
  * </ul>
  *
- * <p>Fails, naming the entry, when a rewritten class or descriptor still names a renamed package: the
- * output is then not fit for Tomcat 9, and the rules need another line.
+ * <p>Fails, naming the entry, when a rewritten class still names a class of a renamed package, or a descriptor
+ * still has a Jakarta EE namespace: the output is then not fit for Tomcat 9, and the rules need another line.
  *
  * <p>With {@code --old-java-entry ENTRY=STUB}, the output is a multi-release JAR: {@code ENTRY} (the
  * class Tomcat loads by name) moves to {@code META-INF/versions/RELEASE/}, where only a Java RELEASE+
@@ -134,8 +134,9 @@ public final class JavaxTransform {
                     if (mentions(bytes) || mayCall(bytes)) {
                         newBytes = rewriteClass(bytes);
                         classes++;
-                        if (mentions(newBytes)) {
-                            leftovers.add(name + " still names " + String.join(" or ", rules.renamedPackages()));
+                        Set<String> left = namesLeft(newBytes);
+                        if (!left.isEmpty()) {
+                            leftovers.add(name + " still names " + String.join(", ", left));
                         }
                     }
                 } else if (name.startsWith(SERVICES) && name.length() > SERVICES.length()) {
@@ -198,6 +199,25 @@ public final class JavaxTransform {
     /** Whether a class file's bytes name a renamed package (ASCII names are stored as they are in class files). */
     private boolean mentions(byte[] bytes) {
         return rules.mentionsRenamedPackage(new String(bytes, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * The class names (in descriptors, signatures, constants ...) of a rewritten class that still start with a
+     * renamed package: ASM hands every one of them to a remapper, here one that only looks. String constants
+     * are text, not names: "see jakarta.servlet" in a message may stay.
+     */
+    Set<String> namesLeft(byte[] bytes) {
+        Set<String> left = new java.util.TreeSet<>();
+        new ClassReader(bytes).accept(new ClassRemapper(new ClassVisitor(Opcodes.ASM9) { }, new Remapper() {
+            @Override
+            public String map(String internalName) {
+                if (!rules.internalName(internalName).equals(internalName)) {
+                    left.add(internalName.replace('/', '.'));
+                }
+                return internalName;
+            }
+        }), 0);
+        return left;
     }
 
     /** Whether a class file may make a call a {@code call} rule rewrites (it names the owner). */

@@ -164,9 +164,29 @@ public final class Rules {
         return false;
     }
 
-    /** Whether descriptor text still holds a text the rules rename (a schema or version they do not know). */
+    private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("(web-app|web-fragment)_(\\d+)_(\\d+)\\.xsd");
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("\\bversion=\"(\\d+)\\.\\d+\"");
+
+    /**
+     * Whether descriptor text, after the renames, is still beyond Servlet 4.0: a Jakarta EE namespace, a
+     * schema other than 4.0, or a version above 4 (such as a schema or version the rules do not know yet).
+     */
     public boolean mentionsRenamedText(String text) {
-        return texts.stream().anyMatch(rename -> !rename.getKey().startsWith("version=") && text.contains(rename.getKey()))
-                || text.contains("jakarta.ee/xml/ns");
+        if (text.contains("jakarta.ee/xml/ns")) {
+            return true;
+        }
+        java.util.regex.Matcher schema = SCHEMA.matcher(text);
+        while (schema.find()) {
+            if (!(schema.group(2).equals("4") && schema.group(3).equals("0"))) {
+                return true;
+            }
+        }
+        java.util.regex.Matcher version = VERSION.matcher(text);
+        while (version.find()) {
+            if (Integer.parseInt(version.group(1)) > 4) {
+                return true;
+            }
+        }
+        return false;
     }
 }
