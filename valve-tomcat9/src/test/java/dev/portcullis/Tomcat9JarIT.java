@@ -97,6 +97,43 @@ class Tomcat9JarIT {
         assertThat(ApiCheck.problems(CLUSTER_JAR, List.of(TOMCAT9_API))).isEmpty();
     }
 
+    /**
+     * {@code saml-inspect} runs from the Tomcat 9 JAR as from the main one (README, Troubleshooting): a real
+     * SimpleSAMLphp response validates offline, and the same one answering another request does not.
+     */
+    @Test
+    void samlInspectRunsFromTheTomcat9Jar() throws Exception {
+        Path golden = Path.of(System.getProperty("portcullis.golden"), "simplesamlphp-default");
+        java.util.Properties expect = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(golden.resolve("expect.properties"))) {
+            expect.load(in);
+        }
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", TOMCAT9_JAR.toString(),
+                "dev.portcullis.tools.SamlInspect", "--no-xml", "--set", "externalBaseUrl=http://localhost:8080", "--idp-metadata",
+                golden.resolve("idp-metadata.xml").toString(), "--at", expect.getProperty("validateAt"), "--in-response-to");
+
+        Inspection accepted = inspect(command, expect.getProperty("requestId"), golden.resolve("response.b64"));
+        Inspection refused = inspect(command, "_another-request", golden.resolve("response.b64"));
+
+        assertThat(accepted.status()).as(accepted.output()).isZero();
+        assertThat(accepted.output()).contains("alice");
+        assertThat(refused.status()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("invalid_in_response_to");
+    }
+
+    private record Inspection(int status, String output) {
+    }
+
+    private static Inspection inspect(List<String> command, String requestId, Path response) throws Exception {
+        List<String> all = new ArrayList<>(command);
+        all.add(requestId);
+        all.add(response.toString());
+        Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Inspection(process.exitValue(), output);
+    }
+
     /** The same promise as the main JAR's (docs/PERFORMANCE.md): at most 8 MB. */
     @Test
     void theJarStaysWithinEightMegabytes() throws IOException {
