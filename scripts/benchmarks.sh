@@ -14,6 +14,9 @@
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
 #   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar, flood
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
+#   scripts/benchmarks.sh --tomcat 11,9       request overhead and start-up on embedded Tomcat 11 (main JAR) and
+#                                             Tomcat 9.0 (Tomcat 9 JAR), one after the other; Tomcat 9's figures go to
+#                                             <results>/tomcat9/ (default: 11 only)
 #   scripts/benchmarks.sh --results DIR       add to (or redo parts of) an earlier results directory
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
 #   scripts/benchmarks.sh --quiet-load 1.5    before each measurement, wait (up to $QUIET_MAX s, 600) until the 1-minute
@@ -24,7 +27,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar,flood"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
+quick=0; only="acs,overhead,memory,startup,jar,flood"; build_valve=0; jmh_extra=""; quiet_load=""; results=""; flavours="11"
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -33,7 +36,8 @@ while (($#)); do
     --jmh-args) jmh_extra="$2"; shift ;;
     --quiet-load) quiet_load="$2"; shift ;;
     --results) results="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --tomcat) flavours="$2"; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -61,8 +65,8 @@ if wants overhead; then
 fi
 
 if [ "$build_valve" = 1 ]; then
-  echo "== building testkit and valve" >&2
-  mvn -B -q -ntp install -pl testkit,valve -DskipTests
+  echo "== building testkit and the valve JARs" >&2
+  mvn -B -q -ntp install -pl testkit,tomcat9-build,valve,cluster,valve-tomcat9 -DskipTests
 fi
 echo "== building the benchmarks module" >&2
 mvn -B -q -ntp package -pl benchmarks -DskipTests
@@ -122,11 +126,16 @@ if wants memory; then
   grep -v '^jol|' "$out/memory-sessions.txt" >&2; tail -14 "$out/memory-flood.txt" >&2
 fi
 
+# Tomcat 11's figures in the results folder itself, Tomcat 9's in its tomcat9/ subfolder.
+flavour_out() { if [ "$1" = 11 ]; then echo "$out"; else mkdir -p "$out/tomcat$1"; echo "$out/tomcat$1"; fi; }
+
 if wants overhead; then
-  echo "== 2. request overhead (wrk)" >&2
-  await_quiet overhead
   if [ "$quick" = 1 ]; then export ROUNDS=1 DURATION=2s WARMUP=3s; fi
-  scripts/bench/overhead.sh "$out"
+  for flavour in ${flavours//,/ }; do
+    echo "== 2. request overhead (wrk), Tomcat $flavour" >&2
+    await_quiet "overhead-tomcat$flavour"
+    TOMCAT_FLAVOUR="$flavour" scripts/bench/overhead.sh "$(flavour_out "$flavour")"
+  done
 fi
 
 if wants flood; then
@@ -137,10 +146,12 @@ if wants flood; then
 fi
 
 if wants startup; then
-  echo "== 4a. start-up" >&2
-  await_quiet startup
   if [ "$quick" = 1 ]; then export RUNS=2; fi
-  scripts/bench/startup.sh "$out"
+  for flavour in ${flavours//,/ }; do
+    echo "== 4a. start-up, Tomcat $flavour" >&2
+    await_quiet "startup-tomcat$flavour"
+    TOMCAT_FLAVOUR="$flavour" scripts/bench/startup.sh "$(flavour_out "$flavour")"
+  done
 fi
 
 if wants jar; then
@@ -151,6 +162,12 @@ fi
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.txt"
 echo "== summary ($out)" >&2
 python3 scripts/bench/summarize.py "$out"
+for flavour in ${flavours//,/ }; do
+  if [ "$flavour" != 11 ]; then
+    echo "== summary, Tomcat $flavour ($out/tomcat$flavour)" >&2
+    python3 scripts/bench/summarize.py "$out/tomcat$flavour"
+  fi
+done
 if wants overhead && [ -s "$out/chart.dat" ]; then
   gnuplot -e "data='$out/chart.dat'; output='$out/performance-overhead.png'" scripts/bench/chart.gp
   if [ "$quick" = 0 ]; then cp "$out/performance-overhead.png" docs/performance-overhead.png; fi

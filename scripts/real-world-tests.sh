@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The real-world suites (module real-world-tests): Portcullis on the stock Tomcat 11.0.24 and
-# 10.1.59 distributions, against Keycloak 26.7.3 and SimpleSAMLphp 1.19, with Debian's chromium,
+# The real-world suites (module real-world-tests): Portcullis on the stock Tomcat 11.0.24, 10.1.59
+# and 9.0.98 distributions, against Keycloak 26.7.3 and SimpleSAMLphp 1.19, with Debian's chromium,
 # behind an nginx TLS proxy, and two nodes sharing a Terracotta server. Installs what they need,
 # builds, runs them, and stops every server they started, also on failure or Ctrl-C.
 #
@@ -19,7 +19,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 PACKAGES=(chromium chromium-driver nginx simplesamlphp php-cli php-xml php-mbstring openssl curl unzip)
-TOMCAT_VERSIONS=(11.0.24 10.1.59)
+TOMCAT_VERSIONS=(11.0.24 10.1.59 9.0.98)
 
 build=1
 maven_args=()

@@ -19,12 +19,15 @@
 # free shutdown port), the heap size, and which WARs are deployed.
 #
 # Environment:
-#   PORTCULLIS_TOMCAT_VERSION       11.0.24 (default) or 10.1.59
+#   PORTCULLIS_TOMCAT_VERSION       11.0.24 (default), 10.1.59 or 9.0.98 (Tomcat 9: javax.servlet, so the Tomcat 9
+#                                   JAR and the javax WARs by default)
 #   PORTCULLIS_TOMCAT_BASE          the CATALINA_BASE (default .cache/run/tomcat-VERSION); made anew
 #                                   by install, and only ever deleted when this script made it
 #   PORTCULLIS_TOMCAT_PORT          HTTP port (install; default a free port)
 #   PORTCULLIS_TOMCAT_JAVA_HOME     JDK to run Tomcat with (default JAVA_HOME, else java on PATH)
-#   PORTCULLIS_VALVE_JAR            the drop-in JAR (default valve/target/portcullis-valve-*.jar)
+#   PORTCULLIS_TOMCAT_OPTS          (start) more JVM options for Tomcat, after the heap size
+#   PORTCULLIS_VALVE_JAR            the drop-in JAR (default valve/target/portcullis-valve-*.jar; for Tomcat 9
+#                                   valve-tomcat9/target/portcullis-valve-tomcat9-*.jar)
 #   PORTCULLIS_CLUSTER_SERVER       (install) host:port of a Terracotta server: step 4's cluster variant,
 #                                   the cluster JAR into lib/ and conf/ehcache-cluster.xml pointing there
 #   PORTCULLIS_CLUSTER_JAR          the cluster add-on JAR (default cluster/target/portcullis-cluster-*.jar)
@@ -34,7 +37,10 @@
 #   PORTCULLIS_ROLE_MAPPING         (start) roleMapping (default: none), e.g. tomcat-operators=manager-status
 #   PORTCULLIS_BEHIND_PROXY         (start) true: add the RemoteIpValve of step 6 (default false)
 #   PORTCULLIS_WARS                 (start) CONTEXT=WAR pairs, space separated (default: sample=the
-#                                   sample WAR, clash=the clash WAR, from their target folders)
+#                                   sample WAR, clash=the clash WAR, from their target folders; their
+#                                   -javax.war variants for Tomcat 9)
+#   PORTCULLIS_EXPECT_FAILURE       (start) true: wait only until Tomcat has started or exited, and do not
+#                                   require /sso/metadata (for tests of what a refused start looks like)
 #   PORTCULLIS_TOMCAT_START_TIMEOUT (start) seconds to wait for readiness (default 120)
 #   PORTCULLIS_CACHE_DIR            cache folder (default <repo>/.cache)
 set -euo pipefail
@@ -47,8 +53,15 @@ VERSION=${PORTCULLIS_TOMCAT_VERSION:-11.0.24}
 case "$VERSION" in
     11.0.24) SHA512=a2fb1bd511735bd3d135b87f628d2b1f71a43aed7c4d7511e770092e571bad6d5ad9e97a580852119770477fd86d7ed156d83d3cee2854bce260725ce48934d0 ;;
     10.1.59) SHA512=992a8e88fc9c0338445f018a1e4a2757c9e71708dba795e2864c9b1613f2b3b9b19c048e787682deae6d6bff9971defc746e31282085d52ef1d32192e09f7a0f ;;
-    *) die "PORTCULLIS_TOMCAT_VERSION must be 11.0.24 or 10.1.59, got [$VERSION]" ;;
+    9.0.98) SHA512=07d87286e8ee84bb291069c596cf36233e56a14e3ecb6d65eea0fa7c7042ce5e75f5db31f210b96b6b25b80b34e626dd26c5a6ed5c052384a8587d62658b5e16 ;;
+    *) die "PORTCULLIS_TOMCAT_VERSION must be 11.0.24, 10.1.59 or 9.0.98, got [$VERSION]" ;;
 esac
+# Tomcat 9 runs javax.servlet webapps and needs the Tomcat 9 JAR (README, INSTALL.md step 1).
+if [[ "$VERSION" == 9.* ]]; then
+    VALVE_MODULE=valve-tomcat9 WAR_SUFFIX=-javax
+else
+    VALVE_MODULE=valve WAR_SUFFIX=
+fi
 TARBALL_URL=https://repo.maven.apache.org/maven2/org/apache/tomcat/tomcat/$VERSION/tomcat-$VERSION.tar.gz
 BASE=${PORTCULLIS_TOMCAT_BASE:-$CACHE_DIR/run/tomcat-$VERSION}
 MARKER=$BASE/.portcullis-test-base
@@ -109,7 +122,7 @@ install() {
     command -v openssl > /dev/null || die "openssl is needed"
     local tarball jar port shutdown_port
     tarball=$(download)
-    jar=$(built_jar valve PORTCULLIS_VALVE_JAR)
+    jar=$(built_jar "$VALVE_MODULE" PORTCULLIS_VALVE_JAR)
     port=$(choose_port "${PORTCULLIS_TOMCAT_PORT:-}")
     shutdown_port=$(choose_port "")
     [ "$shutdown_port" != "$port" ] || shutdown_port=$(choose_port "")
@@ -196,7 +209,7 @@ configure() {
 }
 
 deploy() {
-    local wars=${PORTCULLIS_WARS:-sample=$PORTCULLIS_ROOT/sample-webapp/target/sample-webapp.war clash=$PORTCULLIS_ROOT/clash-webapp/target/clash-webapp.war}
+    local wars=${PORTCULLIS_WARS:-sample=$PORTCULLIS_ROOT/sample-webapp/target/sample-webapp$WAR_SUFFIX.war clash=$PORTCULLIS_ROOT/clash-webapp/target/clash-webapp$WAR_SUFFIX.war}
     local pair context war
     for pair in $wars; do
         context=${pair%%=*} war=${pair#*=}
@@ -211,7 +224,7 @@ catalina() {
     (
         [ -z "$java_home" ] || export JAVA_HOME="$java_home"
         export CATALINA_HOME=$BASE CATALINA_BASE=$BASE CATALINA_PID=$BASE/.pid
-        export CATALINA_OPTS="-Xms64m -Xmx512m"
+        export CATALINA_OPTS="-Xms64m -Xmx512m ${PORTCULLIS_TOMCAT_OPTS:-}"
         "$BASE/bin/catalina.sh" "$@"
     )
 }
@@ -255,10 +268,22 @@ start() {
     # Ready when Tomcat says it has started and the valve answers its metadata endpoint; a valve that
     # refused to start leaves the Host stopped, so the endpoint never answers.
     while ! tail -c +"$((offset + 1))" "$log" 2> /dev/null | grep -q "Server startup in"; do
-        is_running || fail_tomcat "Tomcat exited before it was ready"
+        if ! is_running; then
+            if [ "${PORTCULLIS_EXPECT_FAILURE:-false}" = true ]; then
+                note "Tomcat exited after $((SECONDS - started)) s, as expected"
+                echo "Tomcat $VERSION: exited (log $log)"
+                return 0
+            fi
+            fail_tomcat "Tomcat exited before it was ready"
+        fi
         [ $((SECONDS - started)) -lt "$timeout" ] || fail_tomcat "not ready after ${timeout}s"
         sleep 0.5
     done
+    if [ "${PORTCULLIS_EXPECT_FAILURE:-false}" = true ]; then
+        note "Tomcat started after $((SECONDS - started)) s; not asking for /sso/metadata, as expected"
+        echo "Tomcat $VERSION: http://localhost:$port (pid $(cat "$BASE/.pid"), log $log)"
+        return 0
+    fi
     # The probe presents itself as a browser's request would arrive (Host, and behind the proxy the
     # forwarded protocol and port), so that the valve sees its own externalBaseUrl.
     local external authority probe=()

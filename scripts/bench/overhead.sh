@@ -17,14 +17,15 @@
 # Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (8), SERVER_CPU (0), WRK_CPU (1),
 # BENCH_JVM_OPTS (extra JVM options, e.g. -Dportcullis.bench.exposeAttributes=true, or
 # -Dportcullis.bench.set.signInRateLimit=off to set any valve attribute), PATHS (which paths the rounds
-# measure; default all three: /app/hello /app/public/hello anonymous:/app/hello)
+# measure; default all three: /app/hello /app/public/hello anonymous:/app/hello),
+# TOMCAT_FLAVOUR (11, or 9: embedded Tomcat 9.0 with the Tomcat 9 JAR; harness-classpath.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"
 mkdir -p "$out"
 rounds="${ROUNDS:-5}"; duration="${DURATION:-5s}"; warmup="${WARMUP:-15s}"; connections="${CONNECTIONS:-8}"
 server_cpu="${SERVER_CPU:-0}"; wrk_cpu="${WRK_CPU:-1}"
-cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+cp="$("$root/scripts/bench/harness-classpath.sh" "${TOMCAT_FLAVOUR:-11}" classes)"
 # shellcheck disable=SC2206  # BENCH_JVM_OPTS: extra JVM options for both servers, split on spaces on purpose
 jvm=(java -Xms512m -Xmx512m -XX:+UseG1GC ${BENCH_JVM_OPTS:-} -cp "$cp")
 

@@ -5,12 +5,13 @@
 # dynamic AppCDS archive per kind (-XX:ArchiveClassesAtExit, made by one extra run), which an operator can
 # use to cut the class loading that dominates start-up.
 #   scripts/bench/startup.sh OUTDIR    -> OUTDIR/startup.tsv
+# Environment: RUNS (7), TOMCAT_FLAVOUR (11, or 9: embedded Tomcat 9.0 with the Tomcat 9 JAR)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"; mkdir -p "$out"
 runs="${RUNS:-7}"
 # The module's JAR rather than target/classes: AppCDS archives only classes from JAR files.
-cp="$(ls "$root"/benchmarks/target/portcullis-benchmarks-*.jar | head -1):$(cat "$root/benchmarks/target/classpath.txt")"
+cp="$("$root/scripts/bench/harness-classpath.sh" "${TOMCAT_FLAVOUR:-11}" jar)"
 printf 'run\tkind\tms\tclass_init_ms\tcds\n' > "$out/startup.tsv"
 one() { # kind cds(0|1) run
   local extra=()

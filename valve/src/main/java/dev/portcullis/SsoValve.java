@@ -34,6 +34,7 @@ import dev.portcullis.config.SettingsBuilder;
 import dev.portcullis.session.Caches;
 import dev.portcullis.tomcat.AuthenticatorCaching;
 import dev.portcullis.tomcat.ProtectedWebapps;
+import dev.portcullis.tomcat.TomcatEdition;
 
 /**
  * SAML 2.0 single sign-on for every webapp behind this valve. Placed in a {@code <Host>}, one sign-in
@@ -80,6 +81,9 @@ public class SsoValve extends ValveBase {
 
     public SsoValve() {
         super(true);
+        // In the wrong Tomcat (this JAR's Servlet API missing), one sentence naming the right JAR, before Tomcat
+        // stops on a NoClassDefFoundError while reading this class's setters.
+        TomcatEdition.check(SsoValve.class.getClassLoader());
     }
 
     /**

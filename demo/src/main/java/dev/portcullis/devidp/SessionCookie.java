@@ -9,6 +9,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * https. Browsers share cookies between ports of one host, so on localhost the IdP and the service
  * provider see each other's cookies; the name differs from every cookie a Tomcat webapp or the valve
  * sets. Immutable.
+ *
+ * <p>The cookie is written as a {@code Set-Cookie} header: Servlet 4.0 (Tomcat 9, where the javax variant
+ * of this IdP runs in the Tomcat 9 integration tests) has no {@code Cookie.setAttribute} for SameSite.
  */
 final class SessionCookie {
 
@@ -35,20 +38,17 @@ final class SessionCookie {
     }
 
     void set(HttpServletResponse response, String token) {
-        response.addCookie(cookie(token, -1));
+        if (!token.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("an IdP session token is URL-safe base64");
+        }
+        response.addHeader("Set-Cookie", header(token, ""));
     }
 
     void clear(HttpServletResponse response) {
-        response.addCookie(cookie("", 0));
+        response.addHeader("Set-Cookie", header("", "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"));
     }
 
-    private Cookie cookie(String value, int maxAge) {
-        Cookie cookie = new Cookie(NAME, value);
-        cookie.setPath("/");
-        cookie.setHttpOnly(true);
-        cookie.setSecure(secure);
-        cookie.setMaxAge(maxAge);
-        cookie.setAttribute("SameSite", "Lax");
-        return cookie;
+    private String header(String value, String expiry) {
+        return NAME + "=" + value + "; Path=/" + expiry + (secure ? "; Secure" : "") + "; HttpOnly; SameSite=Lax";
     }
 }

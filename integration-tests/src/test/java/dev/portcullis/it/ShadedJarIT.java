@@ -44,9 +44,11 @@ class ShadedJarIT {
         assertThat(java.nio.file.Files.size(jar)).as("bytes of %s", jar.getFileName()).isLessThanOrEqualTo(8_000_000L);
     }
 
+    /** Also in a multi-release JAR (the Tomcat 9 one): a class for Java 17+ only counts under its own name. */
     @Test
     void everyClassIsUnderDevPortcullis() {
-        assertThat(entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("dev/portcullis/"))).isEmpty();
+        assertThat(entries.stream().map(e -> e.replaceFirst("^META-INF/versions/\\d+/", ""))
+                .filter(e -> e.endsWith(".class") && !e.startsWith("dev/portcullis/"))).isEmpty();
         assertThat(entries).contains("dev/portcullis/shaded/pac4j/core/config/Config.class",
                 "dev/portcullis/shaded/xmlsec/signature/XMLSignature.class");
     }

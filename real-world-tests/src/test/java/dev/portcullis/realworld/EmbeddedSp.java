@@ -29,7 +29,7 @@ import dev.portcullis.demo.WebappDefaults;
  * answer ({@link #sloExchanges()}): Single Logout messages an IdP sends server to server never pass
  * through a browser the test could watch.
  */
-final class EmbeddedSp implements AutoCloseable {
+final class EmbeddedSp implements Sp {
 
     /**
      * One request to {@code /sso/slo} and the answer.
@@ -109,20 +109,24 @@ final class EmbeddedSp implements AutoCloseable {
         return new EmbeddedSp(tomcat, baseUrl, base, sloExchanges);
     }
 
-    String url(String path) {
+    @Override
+    public String url(String path) {
         return baseUrl + path;
     }
 
-    String acsUrl() {
+    @Override
+    public String acsUrl() {
         return baseUrl + "/sso/acs";
     }
 
-    String sloUrl() {
+    @Override
+    public String sloUrl() {
         return baseUrl + "/sso/slo";
     }
 
     /** The text of a file in this Tomcat's logs/ folder (portcullis.log, portcullis-audit.log), or "". */
-    String log(String name) {
+    @Override
+    public String log(String name) {
         Path file = base.resolve("logs").resolve(name);
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";

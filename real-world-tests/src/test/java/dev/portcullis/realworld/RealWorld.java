@@ -43,6 +43,31 @@ final class RealWorld {
         return existing("portcullis.clashWar");
     }
 
+    /** The Tomcat 9 drop-in JAR (javax.servlet). */
+    static Path tomcat9Jar() {
+        return existing("portcullis.tomcat9Jar");
+    }
+
+    /** Whether a Tomcat version runs javax.servlet webapps (9.0) rather than jakarta.servlet ones (10.1, 11). */
+    static boolean isJavax(String tomcatVersion) {
+        return tomcatVersion.startsWith("9.");
+    }
+
+    /** The JAR the README names for this Tomcat version. */
+    static Path valveJarFor(String tomcatVersion) {
+        return isJavax(tomcatVersion) ? tomcat9Jar() : valveJar();
+    }
+
+    /** The sample WAR built for this Tomcat version's Servlet API. */
+    static Path sampleWarFor(String tomcatVersion) {
+        return isJavax(tomcatVersion) ? existing("portcullis.sampleWarJavax") : sampleWar();
+    }
+
+    /** The clash WAR built for this Tomcat version's Servlet API. */
+    static Path clashWarFor(String tomcatVersion) {
+        return isJavax(tomcatVersion) ? existing("portcullis.clashWarJavax") : clashWar();
+    }
+
     /** Where the browser test keeps its screenshots. */
     static Path screenshots() {
         return Path.of(property("portcullis.screenshots"));

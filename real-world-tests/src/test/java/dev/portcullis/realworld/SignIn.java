@@ -65,7 +65,7 @@ final class SignIn {
      * The whole sign-in at {@code <sp>/sample/} with the user's own name as password (the test IdPs'
      * users); returns the plain Assertion the IdP issued, for its NameID and SessionIndex.
      */
-    static org.w3c.dom.Element signInKeepingAssertion(Browser browser, EmbeddedSp sp, Idp idp, String user) {
+    static org.w3c.dom.Element signInKeepingAssertion(Browser browser, Sp sp, Idp idp, String user) {
         Page autoPost = enterPassword(browser, toLoginForm(browser, sp.url("/sample/"), idp.origin()), user, user);
         org.w3c.dom.Element assertion = SamlMessages.assertion(SamlMessages.response(autoPost));
         Page acs = postResponse(browser, autoPost, sp.acsUrl());

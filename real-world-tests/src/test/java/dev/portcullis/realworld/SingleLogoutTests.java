@@ -22,8 +22,8 @@ import dev.portcullis.testkit.Browser.Page;
 import dev.portcullis.testkit.Xml;
 
 /**
- * Single Logout with a real IdP, both ways, the valve in embedded Tomcat in front of the sample webapp
- * at {@code /sample} and {@code /second}. The IdP knows the SP's {@code /sso/slo} for both bindings from
+ * Single Logout with a real IdP, both ways, the valve in embedded Tomcat (or, where a subclass says so, a
+ * stock Tomcat distribution) in front of the sample webapp at {@code /sample} and {@code /second}. The IdP knows the SP's {@code /sso/slo} for both bindings from
  * its configuration template and signs its logout messages ({@link Idp.Kind#signsLogout}); the valve
  * knows the IdP's SingleLogoutService from the IdP's metadata only.
  *
@@ -45,7 +45,7 @@ abstract class SingleLogoutTests {
     static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
     Idp idp;
-    EmbeddedSp sp;
+    Sp sp;
 
     abstract Idp.Kind kind();
 

@@ -22,14 +22,16 @@ import dev.portcullis.devidp.DevUser;
  * Maven Central tar.gz, Portcullis installed as docs/INSTALL.md says, started with
  * {@code bin/catalina.sh start}. {@link #close()} stops it.
  */
-final class StockTomcat implements AutoCloseable {
+final class StockTomcat implements Sp {
 
+    private final String version;
     private final int port;
     private final Map<String, String> environment;
     private final Path base;
     private boolean started;
 
-    private StockTomcat(int port, Map<String, String> environment, Path base) {
+    private StockTomcat(String version, int port, Map<String, String> environment, Path base) {
+        this.version = version;
         this.port = port;
         this.environment = environment;
         this.base = base;
@@ -42,33 +44,71 @@ final class StockTomcat implements AutoCloseable {
 
     /**
      * The same, with more of tomcat-dist.sh's settings (such as PORTCULLIS_TOMCAT_BASE, or
-     * PORTCULLIS_CLUSTER_SERVER for step 4's cluster variant).
+     * PORTCULLIS_CLUSTER_SERVER for step 4's cluster variant). The JAR is the one the README names for
+     * this version (the Tomcat 9 JAR for 9.0) unless PORTCULLIS_VALVE_JAR says otherwise.
      */
     static StockTomcat install(String version, int port, Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>(settings);
         environment.put("PORTCULLIS_TOMCAT_VERSION", version);
         environment.put("PORTCULLIS_TOMCAT_PORT", Integer.toString(port));
-        environment.put("PORTCULLIS_VALVE_JAR", RealWorld.valveJar().toString());
+        environment.putIfAbsent("PORTCULLIS_VALVE_JAR", RealWorld.valveJarFor(version).toString());
         Script.Output output = Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "install");
-        return new StockTomcat(port, environment, Path.of(output.required("CATALINA_BASE=")));
+        return new StockTomcat(version, port, environment, Path.of(output.required("CATALINA_BASE=")));
     }
 
     /**
      * INSTALL.md steps 5-7: the valve (and, behind a proxy, the RemoteIpValve) in server.xml, the sample
-     * WAR at /sample and the clash WAR at /clash, then {@code bin/catalina.sh start}; returns once the
-     * valve serves its metadata.
+     * WAR at /sample and the clash WAR at /clash (built for this version's Servlet API), then
+     * {@code bin/catalina.sh start}; returns once the valve serves its metadata.
      *
      * @param externalBaseUrl null for http://localhost:PORT
      */
     void start(String idpMetadataUrl, String externalBaseUrl, boolean behindProxy) {
+        start(idpMetadataUrl, externalBaseUrl, behindProxy, "sample=" + RealWorld.sampleWarFor(version) + " clash="
+                + RealWorld.clashWarFor(version));
+    }
+
+    /** The same with other WARs: CONTEXT=WAR pairs, space separated (tomcat-dist.sh's PORTCULLIS_WARS). */
+    void start(String idpMetadataUrl, String externalBaseUrl, boolean behindProxy, String wars) {
         environment.put("PORTCULLIS_IDP_METADATA", idpMetadataUrl);
         if (externalBaseUrl != null) {
             environment.put("PORTCULLIS_EXTERNAL_BASE_URL", externalBaseUrl);
         }
         environment.put("PORTCULLIS_BEHIND_PROXY", Boolean.toString(behindProxy));
-        environment.put("PORTCULLIS_WARS", "sample=" + RealWorld.sampleWar() + " clash=" + RealWorld.clashWar());
+        environment.put("PORTCULLIS_WARS", wars);
         started = true;
         Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "start");
+    }
+
+    /**
+     * {@code bin/catalina.sh start} for a start that is meant to fail (a wrong JAR, an old Java): returns
+     * once Tomcat has exited or says it started, without asking for the valve's metadata.
+     */
+    void startExpectingRefusal(String idpMetadataUrl) {
+        environment.put("PORTCULLIS_IDP_METADATA", idpMetadataUrl);
+        environment.put("PORTCULLIS_WARS", "sample=" + RealWorld.sampleWarFor(version) + " clash=" + RealWorld.clashWarFor(version));
+        environment.put("PORTCULLIS_EXPECT_FAILURE", "true");
+        started = true;
+        try {
+            Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "start");
+        } finally {
+            environment.remove("PORTCULLIS_EXPECT_FAILURE");
+        }
+    }
+
+    /** Whether bin/catalina.sh's Tomcat is running (tomcat-dist.sh status). */
+    boolean running() {
+        try {
+            Script.of("tomcat-dist.sh", environment).run(Duration.ofSeconds(30), "status");
+            return true;
+        } catch (IllegalStateException notRunning) {
+            return false;
+        }
+    }
+
+    /** The Tomcat version. */
+    String version() {
+        return version;
     }
 
     /** The URL Tomcat itself answers on (not through any proxy). */
@@ -76,8 +116,20 @@ final class StockTomcat implements AutoCloseable {
         return "http://localhost:" + port + path;
     }
 
+    @Override
+    public String url(String path) {
+        return directUrl(path);
+    }
+
+    /** The SP's Single Logout URL as the IdP knows it. */
+    @Override
+    public String sloUrl() {
+        return directUrl("/sso/slo");
+    }
+
     /** The SP's ACS URL as the IdP knows it (no proxy in front). */
-    String acsUrl() {
+    @Override
+    public String acsUrl() {
         return directUrl("/sso/acs");
     }
 
@@ -131,7 +183,8 @@ final class StockTomcat implements AutoCloseable {
     }
 
     /** The text of a file in $CATALINA_BASE/logs, or "" when it does not exist. */
-    String log(String name) {
+    @Override
+    public String log(String name) {
         Path file = base.resolve("logs").resolve(name);
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";

@@ -36,12 +36,17 @@ class StockTomcatClusterIT {
     private DevIdp idp;
     private final Browser browser = new Browser();
 
+    /** The Tomcat version to download and run (StockTomcat9ClusterIT: the same on Tomcat 9, the same cluster JAR). */
+    String version() {
+        return "11.0.24";
+    }
+
     @BeforeAll
     void start() {
         terracotta = TerracottaServer.start();
         int port = RealWorld.freePort();
-        tomcat = StockTomcat.install("11.0.24", port, Map.of(
-                "PORTCULLIS_TOMCAT_BASE", RealWorld.root().resolve(".cache/run/tomcat-11.0.24-cluster").toString(),
+        tomcat = StockTomcat.install(version(), port, Map.of(
+                "PORTCULLIS_TOMCAT_BASE", RealWorld.root().resolve(".cache/run/tomcat-" + version() + "-cluster").toString(),
                 "PORTCULLIS_CLUSTER_SERVER", "127.0.0.1:" + terracotta.port(),
                 "PORTCULLIS_CLUSTER_JAR", RealWorld.clusterJar().toString()));
         idp = tomcat.startDevIdp();
@@ -71,7 +76,7 @@ class StockTomcatClusterIT {
     @Order(1)
     void bothJarsSitInLibAndTheValveUsesTheServer() throws Exception {
         Path lib = tomcat.base().resolve("lib");
-        assertThat(lib.resolve(RealWorld.valveJar().getFileName())).exists();
+        assertThat(lib.resolve(RealWorld.valveJarFor(version()).getFileName())).exists();
         assertThat(lib.resolve(RealWorld.clusterJar().getFileName())).exists();
         assertThat(Files.readString(tomcat.base().resolve("conf/portcullis-ehcache.xml")))
                 .contains("terracotta://127.0.0.1:" + terracotta.port() + "/portcullis");

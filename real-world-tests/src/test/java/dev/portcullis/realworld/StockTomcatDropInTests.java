@@ -32,8 +32,9 @@ import dev.portcullis.testkit.Browser.Page;
  * libraries inside the valve JAR and uses them on each request.
  *
  * <p>The user signs in once, in {@link #signInOnce()}, through the development IdP (running in this
- * JVM, trusting the SP certificate INSTALL.md step 2 made); every test then uses that one session.
- * The last test stops Tomcat and reads its logs. One subclass per Tomcat version.
+ * JVM, trusting the SP certificate INSTALL.md step 2 made) or the real IdP a subclass names; every test
+ * then uses that one session. The last test stops Tomcat and reads its logs. One subclass per Tomcat
+ * version; for Tomcat 9 the JAR and the WARs are the javax ones (StockTomcat chooses them by version).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,24 +43,47 @@ abstract class StockTomcatDropInTests {
     /** A Java stack trace line, or a SEVERE record of Tomcat's own log format. */
     private static final Pattern TROUBLE = Pattern.compile("(?m)^\\s+at [\\w$.]+\\(|\\bSEVERE\\b|^Caused by:|Exception in thread");
 
-    private StockTomcat tomcat;
-    private DevIdp idp;
-    private final Browser browser = new Browser();
+    StockTomcat tomcat;
+    private DevIdp devIdp;
+    /** scheme://host:port of the IdP's pages, and where its AuthnRequests go. */
+    String idpOrigin;
+    private String idpSsoUrl;
+    final Browser browser = new Browser();
     private String samplePage;
 
     /** The Tomcat version to download and run. */
     abstract String version();
+
+    /** A real IdP to sign in with (in its default setup), or null for the development IdP. */
+    Idp.Kind realIdp() {
+        return null;
+    }
+
+    /** With a real IdP: the path of its SingleSignOnService, as its metadata publishes it. */
+    String realIdpSsoPath() {
+        throw new UnsupportedOperationException("no real IdP");
+    }
 
     @BeforeAll
     void signInOnce() {
         int port = RealWorld.freePort();
         // The one optional setting on top of INSTALL.md: an IdP group that may see Tomcat's server status.
         tomcat = StockTomcat.install(version(), port, Map.of("PORTCULLIS_ROLE_MAPPING", "tomcat-operators=manager-status"));
-        idp = tomcat.startDevIdp();
-        tomcat.start(idp.metadataUrl(), null, false);
+        String metadataUrl;
+        if (realIdp() == null) {
+            devIdp = tomcat.startDevIdp();
+            metadataUrl = devIdp.metadataUrl();
+            idpOrigin = devIdp.baseUrl();
+            idpSsoUrl = devIdp.ssoUrl();
+        } else {
+            Idp idp = Idp.running(Idp.Settings.of(realIdp(), tomcat.directUrl(""), tomcat.spCertificateFile()));
+            metadataUrl = idp.metadataUrl();
+            idpOrigin = idp.origin();
+            idpSsoUrl = idp.origin() + realIdpSsoPath();
+        }
+        tomcat.start(metadataUrl, null, false);
 
-        samplePage = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), ALICE, ALICE)
-                .body();
+        samplePage = SignIn.signIn(browser, tomcat.directUrl("/sample/"), idpOrigin, tomcat.acsUrl(), ALICE, ALICE).body();
     }
 
     @AfterAll
@@ -69,8 +93,8 @@ abstract class StockTomcatDropInTests {
                 tomcat.close();
             }
         } finally {
-            if (idp != null) {
-                idp.close();
+            if (devIdp != null) {
+                devIdp.close();
             }
         }
     }
@@ -165,7 +189,7 @@ abstract class StockTomcatDropInTests {
         for (String path : List.of("/sample/", "/clash/")) {
             Page page = stranger.get(tomcat.directUrl(path));
             assertThat(page.status()).as(path).isEqualTo(302);
-            assertThat(page.location()).as(path).startsWith(idp.ssoUrl() + "?SAMLRequest=");
+            assertThat(page.location()).as(path).startsWith(idpSsoUrl + "?SAMLRequest=");
             assertThat(page.body()).as(path).doesNotContain("alice");
         }
     }
@@ -197,7 +221,7 @@ abstract class StockTomcatDropInTests {
                         + " through roleMapping (now: manager-status)");
 
         Browser mallory = new Browser();
-        SignIn.signIn(mallory, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), "mallory", "mallory");
+        SignIn.signIn(mallory, tomcat.directUrl("/sample/"), idpOrigin, tomcat.acsUrl(), "mallory", "mallory");
         for (String path : List.of("/manager/html", "/manager/status", "/manager/text/list", "/host-manager/html")) {
             assertThat(mallory.get(tomcat.directUrl(path)).status()).as(path).isEqualTo(403);
         }
@@ -210,7 +234,7 @@ abstract class StockTomcatDropInTests {
                 + " Tomcat's administrative roles and was dropped");
 
         Browser oscar = new Browser();
-        SignIn.signIn(oscar, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), "oscar", "oscar");
+        SignIn.signIn(oscar, tomcat.directUrl("/sample/"), idpOrigin, tomcat.acsUrl(), "oscar", "oscar");
         Page status = oscar.get(tomcat.directUrl("/manager/status"));
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.body()).contains("Server Status");
