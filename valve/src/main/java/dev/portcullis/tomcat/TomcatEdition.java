@@ -23,6 +23,9 @@ public final class TomcatEdition {
     /** The two Servlet APIs, as computed values, which that renaming leaves as they are. */
     static final String JAKARTA = "jakarta".concat(".servlet.Servlet");
     static final String JAVAX = "javax".concat(".servlet.Servlet");
+    /** The packages' names for the sentence, computed for the same reason. */
+    private static final String JAKARTA_API = "jakarta".concat(".servlet");
+    private static final String JAVAX_API = "javax".concat(".servlet");
 
     private TomcatEdition() {
     }
@@ -49,10 +52,10 @@ public final class TomcatEdition {
             return Optional.empty();
         }
         boolean forTomcat9 = builtFor.equals(JAVAX);
-        String thisJar = forTomcat9 ? "the Tomcat 9 JAR (portcullis-valve-tomcat9-" + version + ".jar, javax.servlet)"
-                : "the JAR for Tomcat 10.1 and 11 (portcullis-valve-" + version + ".jar, jakarta.servlet)";
-        String thisTomcat = available.test(JAKARTA) ? "Tomcat 10.1 or newer (jakarta.servlet)"
-                : available.test(JAVAX) ? "Tomcat 9 or older (javax.servlet)" : "not one with a Servlet API this JAR knows";
+        String thisJar = forTomcat9 ? "the Tomcat 9 JAR (portcullis-valve-tomcat9-" + version + ".jar, " + JAVAX_API + ")"
+                : "the JAR for Tomcat 10.1 and 11 (portcullis-valve-" + version + ".jar, " + JAKARTA_API + ")";
+        String thisTomcat = available.test(JAKARTA) ? "Tomcat 10.1 or newer (" + JAKARTA_API + ")"
+                : available.test(JAVAX) ? "Tomcat 9 or older (" + JAVAX_API + ")" : "not one with a Servlet API this JAR knows";
         String otherJar = forTomcat9 ? "portcullis-valve-" + version + ".jar" : "portcullis-valve-tomcat9-" + version + ".jar";
         return Optional.of("Portcullis cannot start: this is " + thisJar + ", and this Tomcat is " + thisTomcat
                 + "; put " + otherJar + " into lib/ instead of it (Tomcat 10.1 and 11: portcullis-valve, Tomcat 9:"
