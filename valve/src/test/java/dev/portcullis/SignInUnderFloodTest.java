@@ -45,7 +45,7 @@ class SignInUnderFloodTest {
         xml.append("  <cache-template name=\"portcullis-pending-logins\"><heap unit=\"entries\">20</heap></cache-template>\n");
         Files.writeString(ehcache, xml.append("</config>\n"));
         SsoValve valve = server.valve();
-        valve.setEhcacheConfig(ehcache.toString());
+        valve.setProperty("ehcacheConfig", ehcache.toString());
         server.start(valve);
     }
 

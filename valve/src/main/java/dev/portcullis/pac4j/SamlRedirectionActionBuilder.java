@@ -42,12 +42,12 @@ public final class SamlRedirectionActionBuilder implements RedirectionActionBuil
 
     @Override
     public Optional<RedirectionAction> getRedirectionAction(CallContext ctx) {
-        Object requested = ctx.webContext().getRequestAttribute(PendingLoginRedirects.REQUESTED_URL).orElse(null);
-        String original = requested instanceof String url ? url : defaultLandingPath;
+        RequestState state = RequestState.of(ctx.webContext());
+        String original = state.requestedUrl() != null ? state.requestedUrl() : defaultLandingPath;
         if (!PendingLoginRedirects.isLocalPath(original) || original.length() > MAX_ORIGINAL_URL) {
             original = defaultLandingPath;
         }
-        boolean isStepUp = stepUp.isStepUp(ctx.webContext());
+        boolean isStepUp = state.stepUp();
         Handle handle = pendingLogins.startSignIn(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN, original);
         OutboundMessage message = serviceProvider.get().authnRequest(handle.messageId(), handle.value(), clock.instant(),
                 stepUp.options(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN));
