@@ -79,9 +79,8 @@ public final class LogConfiguration {
         for (Map.Entry<Object, URI> other : IN_FORCE.entrySet()) {
             if (other.getKey() != valve && !other.getValue().equals(wanted)) {
                 throw new ConfigurationException(Setting.LOG_CONFIG.attribute(), "this valve would log with " + describe(wanted)
-                        + " but another Portcullis valve in this Tomcat already logs with " + describe(other.getValue())
-                        + ", and all Portcullis valves share one Log4j configuration, so give every one the same"
-                        + " logConfig.");
+                        + ", but a Portcullis valve already running in this Tomcat logs with " + describe(other.getValue())
+                        + ", and all Portcullis valves share one Log4j configuration: give them the same logConfig.");
             }
         }
         LoggerContext context = (LoggerContext) LogManager.getContext(classLoader, false);
