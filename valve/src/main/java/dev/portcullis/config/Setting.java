@@ -353,7 +353,9 @@ public enum Setting {
 
     private static String endpointPath(String name, String value) {
         String v = nonBlank(name, value);
-        if (!SAFE_PATH.matcher(v).matches()) {
+        // Matched as exact strings against Tomcat's normalized path, so a "." or ".." segment (which
+        // browsers and Tomcat remove) would publish a URL that never reaches the endpoint.
+        if (!SAFE_PATH.matcher(v).matches() || (v + "/").contains("/./") || (v + "/").contains("/../")) {
             throw new ConfigurationException(name, "'" + value + "' must look like /sso or /Shibboleth.sso/SAML2/POST:"
                     + " segments of letters, digits, '.', '_', '~' or '-', no trailing slash.");
         }
