@@ -1,9 +1,11 @@
 package dev.portcullis.engine;
 
 import java.io.IOException;
+import java.time.Clock;
 
 import jakarta.servlet.ServletException;
 
+import org.apache.catalina.Container;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -13,6 +15,8 @@ import org.pac4j.core.config.Config;
 import org.pac4j.core.engine.SecurityGrantedAccessAdapter;
 
 import dev.portcullis.audit.CorrelationIds;
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.Settings;
 import dev.portcullis.pac4j.CacheSessionStore;
 import dev.portcullis.pac4j.ProtectedPathMatcher;
 import dev.portcullis.pac4j.RequestState;
@@ -97,10 +101,9 @@ public final class SsoEngine implements AutoCloseable {
      * Builds and starts everything ({@link EngineAssembly}).
      *
      * @param container the valve's Host or Context
-     * @throws dev.portcullis.config.ConfigurationException naming the setting at fault; nothing is left running
+     * @throws ConfigurationException naming the setting at fault; nothing is left running
      */
-    public static SsoEngine start(dev.portcullis.config.Settings settings, java.time.Clock clock, ClassLoader classLoader,
-                                  org.apache.catalina.Container container) {
+    public static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader, Container container) {
         return EngineAssembly.start(settings, clock, classLoader, container);
     }
 
