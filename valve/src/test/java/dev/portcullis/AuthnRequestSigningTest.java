@@ -98,7 +98,7 @@ class AuthnRequestSigningTest {
     @Test
     void theOperatorForcesSigningForAnIdpThatChecksWithoutSaying() throws Exception {
         TestCredentials sp = TestCredentials.rsa("sp");
-        start(sp, false, v -> v.setSignAuthnRequests("true"));
+        start(sp, false, v -> v.setProperty("signAuthnRequests", "true"));
 
         assertThat(RedirectBinding.verify(signIn(new Browser()), sp.certificate().getPublicKey())).isTrue();
         assertThat(spMetadata()).contains("AuthnRequestsSigned=\"true\"");
@@ -107,7 +107,7 @@ class AuthnRequestSigningTest {
     @Test
     void theOperatorTurnsSigningOffAndIsWarnedWhenTheIdpAsksForIt() throws Exception {
         try (CapturedLogs logs = CapturedLogs.capture()) {
-            start(TestCredentials.rsa("sp"), true, v -> v.setSignAuthnRequests("false"));
+            start(TestCredentials.rsa("sp"), true, v -> v.setProperty("signAuthnRequests", "false"));
             assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("WARN").contains("wants signed AuthnRequests"));
         }
         assertThat(signIn(new Browser())).doesNotContain("Signature=");
@@ -120,8 +120,8 @@ class AuthnRequestSigningTest {
                 .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, EmbeddedTomcat.IDP_SSO)
                 .wantAuthnRequestsSigned(true).toString());
         SsoValve keyless = new SsoValve();
-        keyless.setExternalBaseUrl(server.url(""));
-        keyless.setIdpMetadata(server.idpMetadata.toString());
+        keyless.setProperty("externalBaseUrl", server.url(""));
+        keyless.setProperty("idpMetadata", server.idpMetadata.toString());
         try {
             server.start(keyless);
         } catch (LifecycleException e) {
@@ -133,8 +133,8 @@ class AuthnRequestSigningTest {
 
         server = new EmbeddedTomcat(IDP_KEY, TestCredentials.rsa("sp"));
         SsoValve unsigned = new SsoValve();
-        unsigned.setExternalBaseUrl(server.url(""));
-        unsigned.setIdpMetadata(server.idpMetadata.toString());
+        unsigned.setProperty("externalBaseUrl", server.url(""));
+        unsigned.setProperty("idpMetadata", server.idpMetadata.toString());
         server.start(unsigned);
         assertThat(signIn(new Browser())).doesNotContain("Signature=");
     }
@@ -171,7 +171,7 @@ class AuthnRequestSigningTest {
     void anEcKeyCannotDecryptSoWantAssertionsEncryptedIsRefusedInOneSentence() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, TestCredentials.ec("sp-ec"));
         SsoValve valve = server.valve();
-        valve.setWantAssertionsEncrypted("true");
+        valve.setProperty("wantAssertionsEncrypted", "true");
         try {
             server.start(valve);
         } catch (LifecycleException e) {

@@ -24,14 +24,10 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
     }
 
     static CapturedLogs capture() {
-        // Portcullis sets up its logging on a thread of its own when the valve class loads; a capture made before
-        // that finished would be replaced by it. So wait for it first (at once when it is done).
-        try {
-            Class.forName(SsoValve.class.getName(), true, SsoValve.class.getClassLoader());
-            SsoValve.Preparation.awaitLogging();
-        } catch (ClassNotFoundException | org.apache.catalina.LifecycleException e) {
-            throw new IllegalStateException(e);
-        }
+        // Portcullis sets up its logging on a thread of its own, started by the first valve; a capture made before
+        // that finished would be replaced by it. So start it (if no valve has) and wait for it (at once when done).
+        dev.portcullis.engine.Preparation.begin();
+        dev.portcullis.engine.Preparation.awaitLogging();
         LoggerContext context = (LoggerContext) LogManager.getContext(SsoValve.class.getClassLoader(), false);
         Configuration configuration = context.getConfiguration();
         LoggerConfig config = configuration.getLoggerConfig("dev.portcullis");

@@ -83,12 +83,12 @@ final class EmbeddedTomcat implements AutoCloseable {
     /** A valve with the settings every test needs; tests add or change settings before {@link #start}. */
     SsoValve valve() {
         SsoValve valve = new SsoValve();
-        valve.setExternalBaseUrl("http://localhost:" + port);
-        valve.setIdpMetadata(idpMetadata.toString());
-        valve.setSpPrivateKey(spKeyFile.toString());
-        valve.setSpCertificate(spCertFile.toString());
-        valve.setRoleAttributes("roles");
-        valve.setExcludedPaths("/app/public/*");
+        valve.setProperty("externalBaseUrl", "http://localhost:" + port);
+        valve.setProperty("idpMetadata", idpMetadata.toString());
+        valve.setProperty("spPrivateKey", spKeyFile.toString());
+        valve.setProperty("spCertificate", spCertFile.toString());
+        valve.setProperty("roleAttributes", "roles");
+        valve.setProperty("excludedPaths", "/app/public/*");
         return valve;
     }
 

@@ -34,7 +34,7 @@ class ExposeAttributesTest {
     static void start() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
-        valve.setExposeAttributes("true");
+        valve.setProperty("exposeAttributes", "true");
         server.start(valve);
     }
 

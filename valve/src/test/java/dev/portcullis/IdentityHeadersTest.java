@@ -36,7 +36,7 @@ class IdentityHeadersTest {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
         valve.setClock(new TestClock(Instant.now()));
-        valve.setIdentityHeaders("X-Remote-User=principal, X-Roles=roles, X-Mail=attribute:mail");
+        valve.setProperty("identityHeaders", "X-Remote-User=principal, X-Roles=roles, X-Mail=attribute:mail");
         server.start(valve);
     }
 

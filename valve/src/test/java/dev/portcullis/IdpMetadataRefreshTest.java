@@ -105,8 +105,8 @@ class IdpMetadataRefreshTest {
     private void startValve(java.util.function.Consumer<SsoValve> options) throws LifecycleException {
         valve = server.valve();
         valve.setClock(clock);
-        valve.setIdpMetadata(metadataUrl());
-        valve.setIdpMetadataBackup(backup.toString());
+        valve.setProperty("idpMetadata", metadataUrl());
+        valve.setProperty("idpMetadataBackup", backup.toString());
         options.accept(valve);
         server.start(valve);
     }
@@ -193,8 +193,8 @@ class IdpMetadataRefreshTest {
     void refusesToStartWhenTheUrlIsDownAndThereIsNoSavedCopy() {
         status.set(503);
         valve = server.valve();
-        valve.setIdpMetadata(metadataUrl());
-        valve.setIdpMetadataBackup(backup.toString());
+        valve.setProperty("idpMetadata", metadataUrl());
+        valve.setProperty("idpMetadataBackup", backup.toString());
         try {
             server.start(valve);
         } catch (LifecycleException e) {
@@ -208,7 +208,7 @@ class IdpMetadataRefreshTest {
         Path federation = server.dir.resolve("federation.crt");
         Files.writeString(federation, FEDERATION.certificatePem());
         served.set(signed(metadata(null, KEY_A), FEDERATION));
-        startValve(v -> v.setIdpMetadataSigningCertificate(federation.toString()));
+        startValve(v -> v.setProperty("idpMetadataSigningCertificate", federation.toString()));
         assertThat(signInWith(KEY_A)).isEqualTo(303);
 
         served.set(metadata(null, KEY_A, KEY_B));
@@ -258,8 +258,8 @@ class IdpMetadataRefreshTest {
     void withIdpCertificateExpiryRefuseMetadataWhoseKeysHaveAllExpiredStopsTheStart() throws Exception {
         served.set(metadata(null, EXPIRED));
         valve = server.valve();
-        valve.setIdpMetadata(metadataUrl());
-        valve.setIdpMetadataBackup(backup.toString());
+        valve.setProperty("idpMetadata", metadataUrl());
+        valve.setProperty("idpMetadataBackup", backup.toString());
         valve.setProperty("idpCertificateExpiry", "refuse");
         try {
             server.start(valve);

@@ -41,7 +41,7 @@ class ProtectedWebappsTest {
         server.addApp("/manager", "/html/*", "manager-gui", "manager-status");
         server.addApp("", null);
         SsoValve valve = server.valve();
-        valve.setExcludedPaths("/other/*, /app/public/*");
+        valve.setProperty("excludedPaths", "/other/*, /app/public/*");
         try (CapturedLogs logs = CapturedLogs.capture()) {
             server.start(valve);
 
@@ -57,7 +57,7 @@ class ProtectedWebappsTest {
     void saysWhichAdministrativeRolesRoleMappingGrantsAndNamesAWebappDeployedLater() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
-        valve.setRoleMapping("tomcat-operators=manager-gui, Administrators=admin");
+        valve.setProperty("roleMapping", "tomcat-operators=manager-gui, Administrators=admin");
         try (CapturedLogs logs = CapturedLogs.capture()) {
             server.start(valve);
             assertThat(lines(logs, "Portcullis protects")).singleElement().satisfies(line -> assertThat(line)
@@ -96,7 +96,7 @@ class ProtectedWebappsTest {
     void aWebappOutsideProtectedPathsIsNotNamedAsProtected() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
-        valve.setProtectedPaths("/app/*");
+        valve.setProperty("protectedPaths", "/app/*");
         try (CapturedLogs logs = CapturedLogs.capture()) {
             server.start(valve);
             assertThat(lines(logs, "Portcullis protects")).singleElement().satisfies(line -> assertThat(line)

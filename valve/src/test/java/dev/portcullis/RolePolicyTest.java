@@ -46,7 +46,7 @@ class RolePolicyTest {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         server.addApp("/manager", "/html/*", "manager-gui", "manager-script", "manager-jmx", "manager-status");
         SsoValve valve = server.valve();
-        valve.setIdentityHeaders("X-Roles=roles");
+        valve.setProperty("identityHeaders", "X-Roles=roles");
         configure.accept(valve);
         server.start(valve);
     }
@@ -97,7 +97,7 @@ class RolePolicyTest {
 
     @Test
     void theOperatorGrantsTheManagerByMappingAnIdpGroupToIt() throws Exception {
-        start(valve -> valve.setRoleMapping("tomcat-operators=manager-gui"));
+        start(valve -> valve.setProperty("roleMapping", "tomcat-operators=manager-gui"));
         try (CapturedLogs logs = CapturedLogs.capture()) {
             Browser operator = signIn("olivia", roles("user", "tomcat-operators"));
 
@@ -138,7 +138,7 @@ class RolePolicyTest {
     void anEmptyAllowedRolesGrantsOnlyWhatRoleMappingNames() throws Exception {
         start(valve -> {
             valve.setProperty("allowedRoles", "");
-            valve.setRoleMapping("Administrators=admin");
+            valve.setProperty("roleMapping", "Administrators=admin");
         });
         Browser alice = signIn("alice", roles("user", "Administrators"));
 

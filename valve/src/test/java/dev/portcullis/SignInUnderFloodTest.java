@@ -45,7 +45,7 @@ class SignInUnderFloodTest {
         xml.append("  <cache-template name=\"portcullis-pending-logins\"><heap unit=\"entries\">20</heap></cache-template>\n");
         Files.writeString(ehcache, xml.append("</config>\n"));
         SsoValve valve = server.valve();
-        valve.setEhcacheConfig(ehcache.toString());
+        valve.setProperty("ehcacheConfig", ehcache.toString());
         // This test is about the cache: the flood must reach it, so the per-address limit on sign-in starts (which
         // would answer the flood with 429 after a hundred, SignInRateLimitTest) is off here.
         valve.setProperty("signInRateLimit", "off");

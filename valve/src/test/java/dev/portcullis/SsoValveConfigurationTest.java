@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.portcullis.config.Setting;
 import dev.portcullis.testkit.Browser;
 import dev.portcullis.testkit.IdpMetadataWriter;
 import dev.portcullis.testkit.TestCredentials;
@@ -120,20 +121,20 @@ class SsoValveConfigurationTest {
 
     @Test
     void refusesAMissingExternalBaseUrl() {
-        assertThat(refusal(v -> v.setExternalBaseUrl(""))).contains("'externalBaseUrl'");
+        assertThat(refusal(v -> v.setProperty("externalBaseUrl", ""))).contains("'externalBaseUrl'");
     }
 
     @Test
     void refusesAnExternalBaseUrlWithAPath() {
-        assertThat(refusal(v -> v.setExternalBaseUrl("https://apps.example.com/app"))).contains("'externalBaseUrl'");
+        assertThat(refusal(v -> v.setProperty("externalBaseUrl", "https://apps.example.com/app"))).contains("'externalBaseUrl'");
     }
 
     @Test
     void refusesMissingIdpMetadata() {
         SsoValve valve = new SsoValve();
-        valve.setExternalBaseUrl(server.url(""));
-        valve.setSpPrivateKey(server.spKeyFile.toString());
-        valve.setSpCertificate(server.spCertFile.toString());
+        valve.setProperty("externalBaseUrl", server.url(""));
+        valve.setProperty("spPrivateKey", server.spKeyFile.toString());
+        valve.setProperty("spCertificate", server.spCertFile.toString());
         String message = refusalOf(valve);
         assertThat(message).contains("'idpMetadata'").contains("required");
     }
@@ -153,21 +154,21 @@ class SsoValveConfigurationTest {
         Path keyless = server.dir.resolve("keyless.xml");
         Files.writeString(keyless, new IdpMetadataWriter("https://idp.example.org/metadata")
                 .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, "https://idp.example.org/sso").toString());
-        assertThat(refusal(v -> v.setIdpMetadata(keyless.toString()))).contains("'idpMetadata'").contains("signing key");
+        assertThat(refusal(v -> v.setProperty("idpMetadata", keyless.toString()))).contains("'idpMetadata'").contains("signing key");
     }
 
     @Test
     void refusesIdpMetadataOverPlainHttpFromAnotherHost() {
-        assertThat(refusal(v -> v.setIdpMetadata("http://idp.example.org/metadata"))).contains("'idpMetadata'")
+        assertThat(refusal(v -> v.setProperty("idpMetadata", "http://idp.example.org/metadata"))).contains("'idpMetadata'")
                 .contains("https");
     }
 
     @Test
     void refusesASigningSetupWithoutKey() {
         SsoValve valve = new SsoValve();
-        valve.setExternalBaseUrl(server.url(""));
-        valve.setIdpMetadata(server.idpMetadata.toString());
-        valve.setSignAuthnRequests("true");
+        valve.setProperty("externalBaseUrl", server.url(""));
+        valve.setProperty("idpMetadata", server.idpMetadata.toString());
+        valve.setProperty("signAuthnRequests", "true");
         assertThat(refusalOf(valve)).contains("'spKeystore'").contains("signAuthnRequests");
     }
 
@@ -175,7 +176,7 @@ class SsoValveConfigurationTest {
     void refusesAKeyThatDoesNotMatchItsCertificate() throws Exception {
         Path otherCert = server.dir.resolve("other.crt");
         Files.writeString(otherCert, TestCredentials.rsa("other").certificatePem());
-        assertThat(refusal(v -> v.setSpCertificate(otherCert.toString()))).contains("'spPrivateKey'")
+        assertThat(refusal(v -> v.setProperty("spCertificate", otherCert.toString()))).contains("'spPrivateKey'")
                 .contains("does not belong");
     }
 
@@ -184,8 +185,8 @@ class SsoValveConfigurationTest {
         Path keystore = server.dir.resolve("sp.p12");
         SP_KEY.writePkcs12(keystore, "sp", "right".toCharArray());
         assertThat(refusal(v -> {
-            v.setSpPrivateKey(null);
-            v.setSpCertificate(null);
+            v.setProperty("spPrivateKey", null);
+            v.setProperty("spCertificate", null);
             set(v, "spKeystore", keystore.toString());
             set(v, "spKeystorePassword", "wrong");
         })).contains("'spKeystorePassword'");
@@ -203,17 +204,116 @@ class SsoValveConfigurationTest {
         server.start(valve);
 
         assertThat(valve.getState()).isEqualTo(LifecycleState.STARTED);
-        assertThat(valve.getSpKeystorePassword()).isEqualTo("********");
+        assertThat(valve.settingText(Setting.SP_KEYSTORE_PASSWORD)).isEqualTo("********");
     }
 
+    /**
+     * Every setting reaches the valve the way server.xml sets it: Catalina's own start digester reads a
+     * {@code <Valve>} element with every attribute, and (the valve having no setters of its own) each one
+     * arrives through {@code setProperty}. A setting whose name a ValveBase setter took, or that the
+     * digester dropped, would fail here.
+     */
     @Test
-    void everySettingCanBeSetTheWayTomcatSetsServerXmlAttributes() {
-        // Tomcat's digester calls a setter when there is one, else setProperty(name, value): both reach the settings.
-        SsoValve valve = new SsoValve();
-        for (dev.portcullis.config.Setting setting : dev.portcullis.config.Setting.values()) {
-            assertThat(org.apache.tomcat.util.IntrospectionUtils.setProperty(valve, setting.attribute(), "x"))
-                    .as(setting.attribute()).isTrue();
+    void everySettingReachesTheValveFromServerXml() throws Exception {
+        StringBuilder attributes = new StringBuilder();
+        for (Setting setting : Setting.values()) {
+            attributes.append(' ').append(setting.attribute()).append("=\"value-of-").append(setting.attribute()).append('"');
         }
+
+        SsoValve valve = parseServerXml(attributes.toString());
+
+        for (Setting setting : Setting.values()) {
+            String expected = setting == Setting.SP_KEYSTORE_PASSWORD ? "********" : "value-of-" + setting.attribute();
+            assertThat(valve.settingText(setting)).as(setting.attribute()).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A typo in server.xml, read by Catalina's digester and started as Tomcat starts it, stops the valve
+     * with one sentence naming the attribute; the same file without the typo starts.
+     */
+    @Test
+    void anUnknownAttributeInServerXmlStopsTheValve() throws Exception {
+        String minimal = " externalBaseUrl=\"" + server.url("") + "\" idpMetadata=\"" + server.idpMetadata
+                + "\" spPrivateKey=\"" + server.spKeyFile + "\" spCertificate=\"" + server.spCertFile + "\"";
+
+        SsoValve typo = parseServerXml(minimal + " wantAssertionSigned=\"false\"");
+        assertThat(startAlone(typo)).isNotEqualTo(LifecycleState.STARTED);
+        assertThat(startFailure(typo)).isEqualTo("Portcullis setting 'wantAssertionSigned': is not a Portcullis setting."
+                + " Did you mean 'wantAssertionsSigned'?");
+
+        SsoValve valid = parseServerXml(minimal + " wantAssertionsSigned=\"false\"");
+        assertThat(startAlone(valid)).isEqualTo(LifecycleState.STARTED);
+        assertThat(valid.startFailure()).isNull();
+    }
+
+    /**
+     * Starts the server.xml's Server as Tomcat would (base folder: the test's), then stops it again;
+     * returns the valve's state while it ran.
+     */
+    private LifecycleState startAlone(SsoValve valve) throws Exception {
+        org.apache.catalina.Server parsed = ((org.apache.catalina.Engine) valve.getContainer().getParent()).getService()
+                .getServer();
+        Files.createDirectories(server.dir.resolve("webapps"));
+        parsed.setCatalinaBase(server.dir.toFile());
+        parsed.setCatalinaHome(server.dir.toFile());
+        try {
+            parsed.init();
+            parsed.start();
+        } catch (LifecycleException e) {
+            // a refusal: reported through the valve's state and startFailure()
+        }
+        LifecycleState state = valve.getState();
+        try {
+            parsed.stop();
+            parsed.destroy();
+        } catch (LifecycleException e) {
+            // a Server whose Host failed may refuse to stop cleanly; nothing is left listening either way
+        }
+        return state;
+    }
+
+    /** Reads a server.xml with one Host whose valve has these attributes, with Catalina's own start digester. */
+    private SsoValve parseServerXml(String valveAttributes) throws Exception {
+        String xml = "<Server port=\"-1\" shutdown=\"SHUTDOWN\"><Service name=\"Catalina\">"
+                + "<Engine name=\"Catalina\" defaultHost=\"localhost\"><Host name=\"localhost\" appBase=\"webapps\">"
+                + "<Valve className=\"dev.portcullis.SsoValve\"" + valveAttributes + "/>"
+                + "</Host></Engine></Service></Server>";
+        ServerXmlReader catalina = new ServerXmlReader();
+        org.apache.tomcat.util.digester.Digester digester = catalina.startDigester();
+        digester.push(catalina);
+        digester.parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        org.apache.catalina.Container host = catalina.getServer().findServices()[0].getContainer().findChild("localhost");
+        for (org.apache.catalina.Valve valve : ((org.apache.catalina.Host) host).getPipeline().getValves()) {
+            if (valve instanceof SsoValve sso) {
+                return sso;
+            }
+        }
+        throw new AssertionError("the digester made no SsoValve");
+    }
+
+    /** Catalina, for its server.xml digester (the rules Tomcat itself reads server.xml with). */
+    private static final class ServerXmlReader extends org.apache.catalina.startup.Catalina {
+        org.apache.tomcat.util.digester.Digester startDigester() {
+            return createStartDigester();
+        }
+    }
+
+    /**
+     * JMX: Tomcat registers the valve as an MBean by introspection (no mbeans-descriptors.xml); without
+     * setters of its own the registration still works and shows the valve's state.
+     */
+    @Test
+    void registersAsAnMBean() throws Exception {
+        SsoValve valve = server.valve();
+        server.start(valve);
+
+        javax.management.MBeanServer mbeans = org.apache.tomcat.util.modeler.Registry.getRegistry(null).getMBeanServer();
+        javax.management.ObjectName name = valve.getObjectName();
+        assertThat(name).isNotNull();
+        assertThat(name.getKeyProperty("name")).isEqualTo("SsoValve");
+        assertThat(mbeans.isRegistered(name)).isTrue();
+        assertThat(mbeans.getAttribute(name, "stateName")).isEqualTo("STARTED");
     }
 
     @Test
@@ -224,11 +324,11 @@ class SsoValveConfigurationTest {
 
     @Test
     void refusesAnEmptyProtectedPathList() {
-        assertThat(refusal(v -> v.setProtectedPaths(" "))).contains("'protectedPaths'");
+        assertThat(refusal(v -> v.setProperty("protectedPaths", " "))).contains("'protectedPaths'");
     }
 
     @Test
     void refusesAMalformedPathPattern() {
-        assertThat(refusal(v -> v.setExcludedPaths("/public/*.css"))).contains("'excludedPaths'");
+        assertThat(refusal(v -> v.setProperty("excludedPaths", "/public/*.css"))).contains("'excludedPaths'");
     }
 }

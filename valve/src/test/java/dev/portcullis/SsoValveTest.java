@@ -46,7 +46,7 @@ class SsoValveTest {
         SsoValve valve = server.valve();
         valve.setClock(CLOCK);
         // The operator forces signing (the test IdP's metadata does not ask for it): AuthnRequestSigningTest has the rest.
-        valve.setSignAuthnRequests("true");
+        valve.setProperty("signAuthnRequests", "true");
         server.start(valve);
     }
 

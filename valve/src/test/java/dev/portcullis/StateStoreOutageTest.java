@@ -48,7 +48,7 @@ class StateStoreOutageTest {
         Path ehcache = server.dir.resolve("ehcache.xml");
         Files.writeString(ehcache, BreakableKeys.configuration());
         SsoValve valve = server.valve();
-        valve.setEhcacheConfig(ehcache.toString());
+        valve.setProperty("ehcacheConfig", ehcache.toString());
         server.start(valve);
     }
 

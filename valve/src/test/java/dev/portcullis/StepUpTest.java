@@ -42,8 +42,8 @@ class StepUpTest {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         SsoValve valve = server.valve();
         valve.setClock(CLOCK);
-        valve.setStepUpPaths("/app/admin/*");
-        valve.setStepUpAuthnContext(MFA);
+        valve.setProperty("stepUpPaths", "/app/admin/*");
+        valve.setProperty("stepUpAuthnContext", MFA);
         server.start(valve);
     }
 

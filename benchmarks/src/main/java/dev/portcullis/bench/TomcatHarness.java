@@ -103,25 +103,25 @@ public final class TomcatHarness {
 
     private static SsoValve valve(Setup setup, int port) {
         SsoValve valve = new SsoValve();
-        valve.setExternalBaseUrl("http://127.0.0.1:" + port);
-        valve.setIdpMetadata(setup.metadata().toString());
-        valve.setSpPrivateKey(setup.spKey().toString());
-        valve.setSpCertificate(setup.spCert().toString());
-        valve.setRoleAttributes("roles");
-        valve.setExcludedPaths("/app/public/*");
+        valve.setProperty("externalBaseUrl", "http://127.0.0.1:" + port);
+        valve.setProperty("idpMetadata", setup.metadata().toString());
+        valve.setProperty("spPrivateKey", setup.spKey().toString());
+        valve.setProperty("spCertificate", setup.spCert().toString());
+        valve.setProperty("roleAttributes", "roles");
+        valve.setProperty("excludedPaths", "/app/public/*");
         // For the JAR-coverage run: the operator's ehcache.xml and log4j2.xml from conf/.
         String ehcache = System.getProperty("portcullis.bench.ehcacheConfig");
         if (ehcache != null) {
-            valve.setEhcacheConfig(ehcache);
+            valve.setProperty("ehcacheConfig", ehcache);
         }
         String log = System.getProperty("portcullis.bench.logConfig");
         if (log != null) {
-            valve.setLogConfig(log);
+            valve.setProperty("logConfig", log);
         }
         // To measure what exposing the SAML attributes as request attributes costs.
         String expose = System.getProperty("portcullis.bench.exposeAttributes");
         if (expose != null) {
-            valve.setExposeAttributes(expose);
+            valve.setProperty("exposeAttributes", expose);
         }
         // Any other valve attribute, as Tomcat sets one from server.xml: -Dportcullis.bench.set.NAME=VALUE.
         for (String name : System.getProperties().stringPropertyNames()) {

@@ -99,12 +99,12 @@ public final class RunningDemo implements AutoCloseable {
             // Configured only through its String setters, exactly as these server.xml attributes would:
             // <Valve className="dev.portcullis.SsoValve" externalBaseUrl="http://localhost:8080" ... />
             SsoValve valve = new SsoValve();
-            valve.setExternalBaseUrl(baseUrl);
-            valve.setIdpMetadata(idp.metadataUrl());
-            valve.setSpPrivateKey(keys.spKeyFile().toString());
-            valve.setSpCertificate(keys.spCertificateFile().toString());
-            valve.setRoleAttributes("roles");
-            valve.setExcludedPaths("/sample/public/*");
+            valve.setProperty("externalBaseUrl", baseUrl);
+            valve.setProperty("idpMetadata", idp.metadataUrl());
+            valve.setProperty("spPrivateKey", keys.spKeyFile().toString());
+            valve.setProperty("spCertificate", keys.spCertificateFile().toString());
+            valve.setProperty("roleAttributes", "roles");
+            valve.setProperty("excludedPaths", "/sample/public/*");
             tomcat.getHost().getPipeline().addValve(valve);
 
             WebappDefaults.deploy(tomcat, "/sample", options.war().toString());

@@ -231,7 +231,7 @@ class SignInIT {
         @BeforeAll
         void start() throws Exception {
             stack = Stack.start(Stack.Level.HOST, idp -> idp.signingMode(SigningMode.RESPONSE),
-                    valve -> valve.setWantAssertionsSigned("false"));
+                    valve -> valve.setProperty("wantAssertionsSigned", "false"));
         }
 
         @AfterAll
@@ -261,8 +261,8 @@ class SignInIT {
         @BeforeAll
         void start() throws Exception {
             encrypting = Stack.start(Stack.Level.HOST, idp -> idp.encryptAssertions(true),
-                    valve -> valve.setWantAssertionsEncrypted("true"));
-            plain = Stack.start(Stack.Level.HOST, idp -> { }, valve -> valve.setWantAssertionsEncrypted("true"));
+                    valve -> valve.setProperty("wantAssertionsEncrypted", "true"));
+            plain = Stack.start(Stack.Level.HOST, idp -> { }, valve -> valve.setProperty("wantAssertionsEncrypted", "true"));
         }
 
         @AfterAll
@@ -316,8 +316,8 @@ class SignInIT {
             assertThat(conf.resolve("ehcache.xml")).exists();
             assertThat(conf.resolve("log4j2.xml")).exists();
             stack = Stack.start(Stack.Level.HOST, idp -> { }, valve -> {
-                valve.setEhcacheConfig(conf.resolve("ehcache.xml").toString());
-                valve.setLogConfig(conf.resolve("log4j2.xml").toString());
+                valve.setProperty("ehcacheConfig", conf.resolve("ehcache.xml").toString());
+                valve.setProperty("logConfig", conf.resolve("log4j2.xml").toString());
             });
         }
 

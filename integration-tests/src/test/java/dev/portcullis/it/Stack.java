@@ -61,12 +61,12 @@ final class Stack implements AutoCloseable {
         DevIdp idp = DevIdp.start(idpConfig.build());
 
         SsoValve valve = new SsoValve();
-        valve.setExternalBaseUrl(baseUrl);
-        valve.setIdpMetadata(idp.metadataUrl());
-        valve.setSpPrivateKey(spKeyFile.toString());
-        valve.setSpCertificate(spCertFile.toString());
-        valve.setRoleAttributes("roles");
-        valve.setExcludedPaths(level == Level.HOST ? "/sample/public/*" : "/public/*");
+        valve.setProperty("externalBaseUrl", baseUrl);
+        valve.setProperty("idpMetadata", idp.metadataUrl());
+        valve.setProperty("spPrivateKey", spKeyFile.toString());
+        valve.setProperty("spCertificate", spCertFile.toString());
+        valve.setProperty("roleAttributes", "roles");
+        valve.setProperty("excludedPaths", level == Level.HOST ? "/sample/public/*" : "/public/*");
         valveOptions.accept(valve);
 
         Tomcat tomcat = new Tomcat();

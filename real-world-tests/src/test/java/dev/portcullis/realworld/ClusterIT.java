@@ -62,11 +62,11 @@ class ClusterIT {
         idp = Idp.running(Idp.Settings.of(Idp.Kind.SIMPLESAMLPHP, RealWorld.spBaseUrl(), SpKeys.shared().certificate()));
         terracotta = TerracottaServer.start();
         String config = terracotta.clientConfiguration().toString();
-        a = EmbeddedSp.start(RealWorld.spPort(), SpKeys.shared(), idp.metadataUrl(), valve -> valve.setEhcacheConfig(config));
+        a = EmbeddedSp.start(RealWorld.spPort(), SpKeys.shared(), idp.metadataUrl(), valve -> valve.setProperty("ehcacheConfig", config));
         b = EmbeddedSp.start(RealWorld.freePort(), SpKeys.shared(), idp.metadataUrl(), valve -> {
             // One public URL for both nodes, as behind a load balancer: the same entityID, ACS and cookie.
-            valve.setExternalBaseUrl(RealWorld.spBaseUrl());
-            valve.setEhcacheConfig(config);
+            valve.setProperty("externalBaseUrl", RealWorld.spBaseUrl());
+            valve.setProperty("ehcacheConfig", config);
         });
     }
 

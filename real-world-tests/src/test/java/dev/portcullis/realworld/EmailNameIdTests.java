@@ -32,7 +32,7 @@ abstract class EmailNameIdTests {
     void start() {
         idp = Idp.running(Idp.Settings.of(kind(), RealWorld.spBaseUrl(), SpKeys.shared().certificate())
                 .nameId(Idp.NameId.EMAIL));
-        sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setNameIdFormat(EMAIL_FORMAT));
+        sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setProperty("nameIdFormat", EMAIL_FORMAT));
     }
 
     @AfterAll

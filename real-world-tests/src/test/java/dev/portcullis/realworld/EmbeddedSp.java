@@ -69,14 +69,14 @@ final class EmbeddedSp implements Sp {
     static EmbeddedSp start(int port, SpKeys keys, String idpMetadataUrl, Consumer<SsoValve> options) {
         SsoValve valve = new SsoValve();
         String baseUrl = "http://localhost:" + port;
-        valve.setExternalBaseUrl(baseUrl);
-        valve.setIdpMetadata(idpMetadataUrl);
-        valve.setSpPrivateKey(keys.privateKey().toString());
-        valve.setSpCertificate(keys.certificate().toString());
-        valve.setRoleAttributes("roles");
+        valve.setProperty("externalBaseUrl", baseUrl);
+        valve.setProperty("idpMetadata", idpMetadataUrl);
+        valve.setProperty("spPrivateKey", keys.privateKey().toString());
+        valve.setProperty("spCertificate", keys.certificate().toString());
+        valve.setProperty("roleAttributes", "roles");
         // The shipped logging configuration: portcullis.log and portcullis-audit.log under ${catalina.base}/logs,
         // which embedded Tomcat sets to this server's base folder.
-        valve.setLogConfig(RealWorld.root().resolve("conf/log4j2.xml").toString());
+        valve.setProperty("logConfig", RealWorld.root().resolve("conf/log4j2.xml").toString());
         options.accept(valve);
 
         Tomcat tomcat = new Tomcat();

@@ -56,7 +56,7 @@ abstract class EncryptedAssertionTests {
     @Order(1)
     void aPlainAssertionIsRefusedWhenTheValveWantsThemEncrypted() {
         Idp idp = Idp.running(plain());
-        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setWantAssertionsEncrypted("true"))) {
+        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setProperty("wantAssertionsEncrypted", "true"))) {
             Browser browser = new Browser();
             Page autoPost = SignIn.enterPassword(browser, SignIn.toLoginForm(browser, sp.url("/sample/"), idp.origin()),
                     ALICE, ALICE);
@@ -79,7 +79,7 @@ abstract class EncryptedAssertionTests {
     @Order(2)
     void anEncryptedAssertionSignsAliceInWithHerRoles() {
         Idp idp = Idp.running(plain().encrypted(true));
-        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setWantAssertionsEncrypted("true"))) {
+        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setProperty("wantAssertionsEncrypted", "true"))) {
             Browser browser = new Browser();
             Page autoPost = SignIn.enterPassword(browser, SignIn.toLoginForm(browser, sp.url("/sample/"), idp.origin()),
                     ALICE, ALICE);

@@ -49,7 +49,7 @@ abstract class ResponseOnlySigningTests {
 
     @Test
     void wantAssertionsSignedFalseAcceptsTheSignedResponse() {
-        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setWantAssertionsSigned("false"))) {
+        try (EmbeddedSp sp = EmbeddedSp.start(idp.metadataUrl(), valve -> valve.setProperty("wantAssertionsSigned", "false"))) {
             Browser browser = new Browser();
             Page autoPost = SignIn.enterPassword(browser, SignIn.toLoginForm(browser, sp.url("/sample/"), idp.origin()),
                     ALICE, ALICE);

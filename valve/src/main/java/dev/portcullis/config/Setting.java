@@ -19,7 +19,8 @@ public enum Setting {
             "The origin browsers use to reach this Tomcat, such as https://apps.example.com. Every URL Portcullis"
                     + " publishes is built from it. Required."),
     SP_ENTITY_ID("spEntityId", null, Setting::nonBlank,
-            "The SAML entityID of this service provider. Default: the metadata URL, externalBaseUrl + context path + /sso/metadata."),
+            "The SAML entityID of this service provider. Default: the metadata URL, externalBaseUrl + context path +"
+                    + " metadataPath (/sso/metadata)."),
     SP_KEYSTORE("spKeystore", null, Setting::path,
             "PKCS#12 keystore with the SP's private key and certificate (or use spPrivateKey + spCertificate)."),
     SP_KEYSTORE_PASSWORD("spKeystorePassword", "", (name, v) -> v,
@@ -141,12 +142,24 @@ public enum Setting {
     DEFAULT_LANDING_PATH("defaultLandingPath", "/", Setting::localPath,
             "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
     ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,
-            "Path prefix of Portcullis's own endpoints: endpointPath/acs and endpointPath/metadata."),
+            "Path prefix of Portcullis's own endpoints: endpointPath/acs (Assertion Consumer Service), /slo (Single"
+                    + " Logout), /metadata (SP metadata), /logout (sign-out form) and /signed-out. Portcullis answers"
+                    + " every path below it itself."),
+    ACS_PATH("acsPath", null, Setting::endpointPath,
+            "Path of the Assertion Consumer Service, where the IdP posts its Responses; set it to keep the URL of an SP"
+                    + " that Portcullis replaces, such as /Shibboleth.sso/SAML2/POST. Default: endpointPath/acs."),
+    SLO_PATH("sloPath", null, Setting::endpointPath,
+            "Path of the Single Logout endpoint (the IdP's LogoutRequests and LogoutResponses, HTTP-Redirect and"
+                    + " HTTP-POST). Default: endpointPath/slo."),
+    METADATA_PATH("metadataPath", null, Setting::endpointPath,
+            "Path of the SP metadata, whose URL is also the default spEntityId. Default: endpointPath/metadata."),
+    LOGOUT_PATH("logoutPath", null, Setting::endpointPath,
+            "Path of the sign-out form that webapps link to. Default: endpointPath/logout."),
     EXPOSE_ATTRIBUTES("exposeAttributes", "false", Setting::bool,
             "Also expose the SAML attributes, NameID and AuthnContextClassRef as request attributes"
                     + " (portcullis.attributes, a map; portcullis.nameId; portcullis.authnContextClassRef), for webapps"
                     + " that cannot use the SamlPrincipal. Costs about 1 us per request."),
-    IDENTITY_HEADERS("identityHeaders", "", dev.portcullis.web.IdentityHeaders::parse,
+    IDENTITY_HEADERS("identityHeaders", "", IdentityHeaderMapping::parse,
             "Request headers for webapps that read the user from a header: Header-Name=source pairs, comma separated;"
                     + " sources principal, nameId, roles, authnContext, attribute:NAME. Incoming headers with these names"
                     + " are always removed first."),
@@ -155,7 +168,8 @@ public enum Setting {
                     + " portcullis-replay and portcullis-session-index. Default: built-in heap caches."),
     LOG_CONFIG("logConfig", null, Setting::path,
             "Log4j 2 configuration for Portcullis's own logs. Default: $CATALINA_BASE/conf/portcullis-log4j2.xml"
-                    + " if it exists, else console.");
+                    + " if it exists, else console. Every Portcullis valve of one Tomcat logs through the same"
+                    + " configuration: a valve that would use another one than the valves already running refuses to start.");
 
     private static final Pattern COOKIE_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
@@ -374,9 +388,11 @@ public enum Setting {
 
     private static String endpointPath(String name, String value) {
         String v = nonBlank(name, value);
-        if (!SAFE_PATH.matcher(v).matches()) {
-            throw new ConfigurationException(name, "'" + value + "' must look like /sso: segments of letters,"
-                    + " digits, '.', '_', '~' or '-', no trailing slash.");
+        // Matched as exact strings against Tomcat's normalized path, so a "." or ".." segment (which
+        // browsers and Tomcat remove) would publish a URL that never reaches the endpoint.
+        if (!SAFE_PATH.matcher(v).matches() || (v + "/").contains("/./") || (v + "/").contains("/../")) {
+            throw new ConfigurationException(name, "'" + value + "' must look like /sso or /Shibboleth.sso/SAML2/POST:"
+                    + " segments of letters, digits, '.', '_', '~' or '-', no trailing slash.");
         }
         return v;
     }

@@ -19,6 +19,7 @@ public final class Settings {
     private final SpCredentials spCredentials;
     private final SpCredentials spSecondaryCredentials;
     private final RoleMapper roleMapper;
+    private final EndpointPaths endpointPaths;
 
     Settings(Map<Setting, Object> values, String contextPath) {
         this.values = Map.copyOf(values);
@@ -32,6 +33,7 @@ public final class Settings {
                     + " of your identity provider's SAML metadata.");
         }
         this.externalUrl = (ExternalUrl) values.get(Setting.EXTERNAL_BASE_URL);
+        this.endpointPaths = EndpointPaths.of(values);
         if (((PathPatterns) values.get(Setting.PROTECTED_PATHS)).isEmpty()) {
             throw new ConfigurationException(Setting.PROTECTED_PATHS.attribute(), "is empty, which would protect nothing;"
                     + " remove the valve instead, or name the paths to protect (/* for all).");
@@ -134,21 +136,29 @@ public final class Settings {
         return externalUrl;
     }
 
-    /** Path of the endpoints, below the context path: {@code /sso} or {@code /app/sso}. */
-    public String endpointBase() {
-        return contextPath + get(Setting.ENDPOINT_PATH, String.class);
+    /** Where the endpoints are, below the context path (what the engine routes on). */
+    public EndpointPaths endpointPaths() {
+        return endpointPaths;
     }
 
+    /** The Assertion Consumer Service's path, with the context path. */
     public String acsPath() {
-        return endpointBase() + "/acs";
+        return contextPath + endpointPaths.acs();
     }
 
+    /** The Single Logout endpoint's path, with the context path. */
     public String sloPath() {
-        return endpointBase() + "/slo";
+        return contextPath + endpointPaths.slo();
     }
 
+    /** The sign-out form's path, with the context path. */
     public String logoutPath() {
-        return endpointBase() + "/logout";
+        return contextPath + endpointPaths.logout();
+    }
+
+    /** The signed-out page's path, with the context path. */
+    public String signedOutPath() {
+        return contextPath + endpointPaths.signedOut();
     }
 
     /** The SingleLogoutService URL: the Destination of the IdP's logout messages. */
@@ -173,8 +183,9 @@ public final class Settings {
         return get(Setting.INVALIDATE_WEBAPP_SESSIONS, Boolean.class);
     }
 
+    /** The SP metadata's path, with the context path. */
     public String metadataPath() {
-        return endpointBase() + "/metadata";
+        return contextPath + endpointPaths.metadata();
     }
 
     /** The Assertion Consumer Service URL: Destination and Recipient must equal it exactly. */
@@ -289,7 +300,7 @@ public final class Settings {
         if (base == null) {
             return Optional.empty();
         }
-        String hash = dev.portcullis.session.SessionIds.hash(idpMetadataLocation() + "\n" + acsUrl()).substring(0, 12);
+        String hash = sha256(idpMetadataLocation() + "\n" + acsUrl()).substring(0, 12);
         return Optional.of(Path.of(base, "work", "portcullis", "idp-metadata-" + hash + ".xml"));
     }
 
@@ -389,8 +400,8 @@ public final class Settings {
         return get(Setting.EXPOSE_ATTRIBUTES, Boolean.class);
     }
 
-    public dev.portcullis.web.IdentityHeaders identityHeaders() {
-        return get(Setting.IDENTITY_HEADERS, dev.portcullis.web.IdentityHeaders.class);
+    public IdentityHeaderMapping identityHeaders() {
+        return get(Setting.IDENTITY_HEADERS, IdentityHeaderMapping.class);
     }
 
     public Optional<Path> ehcacheConfig() {
@@ -399,5 +410,15 @@ public final class Settings {
 
     public Optional<Path> logConfig() {
         return Optional.ofNullable(get(Setting.LOG_CONFIG, Path.class));
+    }
+
+    /** The same spelling as SessionIds.hash, so backups written by earlier versions keep their names. */
+    private static String sha256(String text) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 }

@@ -12,16 +12,12 @@ import org.apache.catalina.connector.Response;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.pac4j.core.config.Config;
-import org.pac4j.core.exception.http.FoundAction;
-import org.pac4j.core.exception.http.HttpAction;
 
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.audit.CorrelationIds;
 import dev.portcullis.config.Settings;
-import dev.portcullis.pac4j.AutoPostAction;
 import dev.portcullis.pac4j.CacheSessionStore;
-import dev.portcullis.pac4j.ValveParameters;
-import dev.portcullis.pac4j.ValveWebContext;
+import dev.portcullis.pac4j.RequestState;
 import dev.portcullis.saml.InboundMessage;
 import dev.portcullis.saml.LogoutMessages;
 import dev.portcullis.saml.LogoutValidator;
@@ -38,7 +34,8 @@ import dev.portcullis.session.SsoSession;
 import dev.portcullis.web.ResponseWriter;
 
 /**
- * Logout, the other half of single sign-on:
+ * Logout, the other half of single sign-on (paths as by default; {@code logoutPath} and {@code sloPath}
+ * move them):
  * <ul>
  *   <li>{@code GET /sso/logout} shows a confirmation form; {@code POST /sso/logout}, with the form's
  *       token (tied to the session cookie, so another site cannot post it), runs pac4j's logout logic:
@@ -89,14 +86,14 @@ final class LogoutEndpoints {
     /** Where users land after logout: the configured page, else Portcullis's own signed-out page. */
     String landingUrl(String status) {
         return settings.logoutLandingPath().map(settings.externalUrl()::resolve)
-                .orElse(settings.externalUrl().resolve(settings.endpointBase() + "/signed-out?status=" + status));
+                .orElse(settings.externalUrl().resolve(settings.signedOutPath() + "?status=" + status));
     }
 
     // ------------------------------------------------------------------ local (and SP-initiated) logout
 
     void logout(Request request, Response response, String path) throws IOException {
-        ValveWebContext context = new ValveWebContext(request, response, path, settings.externalUrl());
-        CacheSessionStore.Current current = store.current(context);
+        RequestState state = new RequestState(request, response, path);
+        CacheSessionStore.Current current = store.current(state);
         if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
             if (current.session() == null) {
                 writer.signedOut(response, "none");
@@ -107,13 +104,12 @@ final class LogoutEndpoints {
             return;
         }
         if (!"POST".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET, POST");
-            writer.page(response, 405, "Method not allowed", "Sign out with the form on this page.");
+            writer.methodNotAllowed(response, "GET, POST", "Sign out with the form on this page.");
             return;
         }
         if (current.session() == null) {
-            store.forget(context);
-            writer.write(new FoundAction(landingUrl("none")), response);
+            store.forget(state);
+            writer.redirect(response, 302, landingUrl("none"));
             return;
         }
         if (!csrfValid(current.id(), request.getParameter(CSRF_FIELD))) {
@@ -122,14 +118,11 @@ final class LogoutEndpoints {
             return;
         }
         boolean central = settings.singleLogout() && serviceProvider.get().offersSingleLogout();
-        try {
-            // pac4j's logout logic: local logout through the session store (which audits it and ends the
-            // webapps' sessions), then central logout through the SAML client's LogoutRequest.
-            config.getLogoutLogic().perform(config, landingUrl(central ? "pending" : "local"), "(?!)", Boolean.TRUE,
-                    Boolean.FALSE, central, new ValveParameters(request, response, path));
-        } catch (HttpAction action) {
-            writer.write(action, response);
-        }
+        // pac4j's logout logic: local logout through the session store (which audits it and ends the
+        // webapps' sessions), then central logout through the SAML client's LogoutRequest. Its answer (a
+        // redirect, or the page that continues to the IdP) goes through ActionAdapter.
+        config.getLogoutLogic().perform(config, landingUrl(central ? "pending" : "local"), "(?!)", Boolean.TRUE,
+                Boolean.FALSE, central, state);
     }
 
     /** A token for the logout form: a hash of the (HttpOnly) cookie value, which another site cannot know. */
@@ -208,7 +201,7 @@ final class LogoutEndpoints {
             audit.logout(session.principal(), session.idpEntityId(), "-", request.getRemoteAddr(), "idp");
             ends.ended(session);
         }
-        store.forget(new ValveWebContext(request, response, path, settings.externalUrl()));
+        store.forget(new RequestState(request, response, path));
         LOG.info("IdP-initiated logout for [{}] ended {} session(s), correlation [{}]", logout.nameId(), ended.size(),
                 correlationId);
         String relayState = message.relayState();
@@ -217,7 +210,7 @@ final class LogoutEndpoints {
         }
         OutboundMessage answer = sp.logoutResponse("_" + ids.newToken(20), clock.instant(), logout.id(),
                 SamlConstants.STATUS_SUCCESS, relayState);
-        writer.write(answer.isRedirect() ? new FoundAction(answer.location()) : new AutoPostAction(answer), response);
+        writer.message(response, answer);
     }
 
     /** The IdP answers the LogoutRequest this SP sent; the local sessions already ended. */
@@ -240,7 +233,7 @@ final class LogoutEndpoints {
                         answer.secondLevelStatus(), correlationId);
             }
             String status = answer.success() ? "complete" : answer.partial() ? "partial" : "local";
-            writer.write(new FoundAction(landingUrl(status)), response);
+            writer.redirect(response, 302, landingUrl(status));
         } catch (SamlValidationException e) {
             refuse(request, response, sp, e, correlationId);
         }
@@ -255,7 +248,7 @@ final class LogoutEndpoints {
     }
 
     /** {@code GET /sso/signed-out?status=...}: what ended, in plain words. */
-    void signedOut(Request request, Response response) throws IOException {
+    void signedOut(Request request, Response response, String path) throws IOException {
         writer.signedOut(response, request.getParameter("status"));
     }
 }

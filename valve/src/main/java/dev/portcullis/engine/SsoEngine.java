@@ -1,393 +1,169 @@
 package dev.portcullis.engine;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.function.Supplier;
 
 import jakarta.servlet.ServletException;
 
+import org.apache.catalina.Container;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.pac4j.core.client.Clients;
 import org.pac4j.core.config.Config;
-import org.pac4j.core.engine.DefaultCallbackLogic;
-import org.pac4j.core.engine.DefaultLogoutLogic;
-import org.pac4j.core.engine.DefaultSecurityLogic;
-import org.pac4j.core.exception.http.HttpAction;
-import org.pac4j.core.profile.UserProfile;
-import org.pac4j.core.profile.factory.ProfileManagerFactory;
+import org.pac4j.core.engine.SecurityGrantedAccessAdapter;
 
-import dev.portcullis.audit.AuditLog;
 import dev.portcullis.audit.CorrelationIds;
-import dev.portcullis.config.AuthnRequestSigning;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
-import dev.portcullis.config.SpCredentials;
 import dev.portcullis.pac4j.CacheSessionStore;
-import dev.portcullis.pac4j.LoginFailures;
-import dev.portcullis.pac4j.PortcullisSecurityLogic;
-import dev.portcullis.pac4j.StepUp;
-import dev.portcullis.pac4j.PendingLoginRedirects;
 import dev.portcullis.pac4j.ProtectedPathMatcher;
+import dev.portcullis.pac4j.RequestState;
 import dev.portcullis.pac4j.SamlClient;
-import dev.portcullis.pac4j.SamlLogoutActionBuilder;
-import dev.portcullis.pac4j.SamlProfile;
-import dev.portcullis.pac4j.SamlProfileCreator;
-import dev.portcullis.pac4j.SamlRedirectionActionBuilder;
-import dev.portcullis.pac4j.SamlResponseAuthenticator;
-import dev.portcullis.pac4j.SamlResponseExtractor;
-import dev.portcullis.pac4j.ValveParameters;
-import dev.portcullis.pac4j.ValveWebContext;
-import dev.portcullis.saml.AuthnRequestOptions;
-import dev.portcullis.saml.IdpMetadata;
-import dev.portcullis.saml.IdpMetadataParser;
-import dev.portcullis.saml.MetadataFetcher;
-import dev.portcullis.saml.SecureXml;
+import dev.portcullis.pac4j.StepUp;
 import dev.portcullis.saml.ServiceProvider;
-import dev.portcullis.saml.SpMetadataWriter;
-import dev.portcullis.session.Caches;
-import dev.portcullis.session.CacheReplayCache;
-import dev.portcullis.session.PendingLoginStore;
-import dev.portcullis.session.RelayStates;
-import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.SessionRepository;
 import dev.portcullis.session.StateUnavailableException;
 import dev.portcullis.tomcat.WebappSessions;
 import dev.portcullis.web.IdentityBinder;
-import dev.portcullis.web.IdentityHeaders;
 import dev.portcullis.web.ResponseWriter;
 
 /**
- * Everything one valve runs on, built from its settings when it starts and closed when it stops:
- * the IdP trust and SAML components, the caches, and the pac4j configuration that drives the flow.
+ * The running engine of one valve: routes each request and lets it in, or not. Built and started by
+ * {@link EngineAssembly} from the settings, closed when the valve stops.
  *
- * <p>Request flow, in one direction: {@link #handle} routes a request to Portcullis's own endpoints
- * (ACS: pac4j's callback logic; metadata), lets excluded paths through untouched, and hands
- * everything else to pac4j's security logic, whose matcher, session store, client and authorizer
- * are Portcullis's. When access is granted, the identity is bound to the request and the next valve
- * runs. Every response Portcullis writes itself goes through {@link ResponseWriter}.
+ * <p>{@link #handle} is the whole request path, in one direction:
+ * <ol>
+ *   <li>identity headers a client sent are removed, on every request;</li>
+ *   <li>Portcullis's own endpoints ({@link Endpoints}: ACS, Single Logout, metadata, logout) answer
+ *       their paths themselves;</li>
+ *   <li>a path that is not protected (or is excluded) goes on to the webapp untouched: no identity, no
+ *       cache lookup;</li>
+ *   <li>a protected path with a session that satisfies it (not ended; the step-up class when the path
+ *       needs one) is let in by {@link #grant}, the only place that ever lets a request in with an
+ *       identity;</li>
+ *   <li>anything else goes to pac4j's security logic ({@link dev.portcullis.pac4j.PortcullisSecurityLogic}),
+ *       which starts a sign-in, or a step-up, or answers a script with 401. It is given an access
+ *       adapter that refuses: with Portcullis's matcher, session store and authorizers it can grant only
+ *       what step 4 grants already, so if it ever tried, that would be a bug, answered with 500.</li>
+ * </ol>
  *
  * <p>When a cache's store does not answer (a clustered tier whose Terracotta server is unreachable),
  * the request that needed it is answered with 503 and a reference, the cause logged in one line under
  * that reference ({@link #unavailable}): no session is created, kept or ended on a guess. Requests
- * that need no state (excluded and unprotected paths, the metadata) are served as usual.
+ * that need no state (excluded and unprotected paths, the metadata) are served as usual. Every
+ * response Portcullis writes itself goes through {@link ResponseWriter}.
  */
 public final class SsoEngine implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(SsoEngine.class);
 
-    private static final String AUTHORIZERS = "isAuthenticated";
+    /**
+     * pac4j's security logic is only ever asked to start a sign-in (step 5 above): it never grants.
+     * A RuntimeException thrown here leaves pac4j unchanged and ends in {@link #unexpected}.
+     */
+    private static final SecurityGrantedAccessAdapter NEVER_GRANTS = (context, sessionStore, profiles) -> {
+        throw new IllegalStateException("pac4j's security logic granted access, which only SsoEngine.grant may do");
+    };
 
-    private final Settings settings;
-    private final Caches caches;
-    private final Config config;
+    private final String contextPath;
+    private final Endpoints endpoints;
     private final ProtectedPathMatcher paths;
-    private final IdentityBinder identity;
-    private final ResponseWriter writer;
-    private final String spMetadata;
-    private final String endpointPrefix;
-    private final String acsEndpoint;
-    private final String metadataEndpoint;
-    private final CorrelationIds correlationIds;
-    private final IdpTrust trust;
-    private final String authorizers;
-    private final IdentityHeaders headers;
-    private final StartupChecks origins;
-    private final LogoutEndpoints logout;
-    private final SessionRepository sessions;
-    private final WebappSessions webappSessions;
     private final CacheSessionStore store;
     private final StepUp stepUp;
-    private final String logoutEndpoint;
-    private final String sloEndpoint;
-    private final String signedOutEndpoint;
+    private final IdentityBinder identity;
+    private final WebappSessionNotes webappSessions;
+    private final Config pac4j;
+    private final String authorizers;
+    private final ResponseWriter writer;
+    private final CorrelationIds correlationIds;
+    private final EngineAssembly.Resources resources;
 
-    private SsoEngine(Settings settings, Caches caches, Config config, ProtectedPathMatcher paths, String spMetadata,
-                      CorrelationIds correlationIds, IdpTrust trust, String authorizers, LogoutEndpoints logout,
-                      SessionRepository sessions, WebappSessions webappSessions, CacheSessionStore store, StepUp stepUp) {
-        this.settings = settings;
-        this.caches = caches;
-        this.config = config;
+    SsoEngine(String contextPath, Endpoints endpoints, ProtectedPathMatcher paths, CacheSessionStore store,
+              StepUp stepUp, IdentityBinder identity, WebappSessionNotes webappSessions, Config pac4j,
+              ResponseWriter writer, CorrelationIds correlationIds, EngineAssembly.Resources resources) {
+        this.contextPath = contextPath;
+        this.endpoints = endpoints;
         this.paths = paths;
-        this.identity = new IdentityBinder(settings.exposeAttributes());
-        this.writer = (ResponseWriter) config.getHttpActionAdapter();
-        this.spMetadata = spMetadata;
-        this.endpointPrefix = settings.endpointBase().substring(settings.contextPath().length());
-        this.acsEndpoint = endpointPrefix + "/acs";
-        this.metadataEndpoint = endpointPrefix + "/metadata";
-        this.correlationIds = correlationIds;
-        this.trust = trust;
-        this.authorizers = authorizers;
-        this.headers = settings.identityHeaders();
-        this.origins = new StartupChecks(settings.externalUrl());
-        this.logout = logout;
-        this.sessions = sessions;
-        this.webappSessions = webappSessions;
         this.store = store;
         this.stepUp = stepUp;
-        this.logoutEndpoint = endpointPrefix + "/logout";
-        this.sloEndpoint = endpointPrefix + "/slo";
-        this.signedOutEndpoint = endpointPrefix + "/signed-out";
+        this.identity = identity;
+        this.webappSessions = webappSessions;
+        this.pac4j = pac4j;
+        this.authorizers = stepUp.enabled() ? EngineAssembly.AUTHORIZERS + "," + StepUp.NAME : EngineAssembly.AUTHORIZERS;
+        this.writer = writer;
+        this.correlationIds = correlationIds;
+        this.resources = resources;
     }
 
     /**
-     * Builds and starts everything.
+     * Builds and starts everything ({@link EngineAssembly}).
      *
+     * @param container the valve's Host or Context
      * @throws ConfigurationException naming the setting at fault; nothing is left running
      */
-    public static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader, org.apache.catalina.Container container) {
-        SecureXml xml = new SecureXml();
-        SecureRandom random = new SecureRandom();
-        SessionIds ids = new SessionIds(random);
-        AuditLog audit = new AuditLog();
-        CorrelationIds correlationIds = new CorrelationIds(random);
-        LoginFailures failures = new LoginFailures(audit, correlationIds);
-        if (settings.allowRsa15KeyTransport()) {
-            LOG.warn("allowRsa15KeyTransport=true: encrypted assertions may use RSA PKCS#1 v1.5 key transport, which is"
-                    + " open to padding-oracle attacks. Switch the IdP to RSA-OAEP and remove the setting.");
-        }
-
-        Caches caches = Caches.start(settings.ehcacheConfig().orElse(null), clock, settings.sessionIdleTimeout(), classLoader);
-        IdpTrust trust = null;
-        try {
-            SessionRepository sessions = new SessionRepository(caches.sessions(),
-                    new dev.portcullis.session.SessionIndex(caches.sessionIndex(), clock), ids, clock,
-                    settings.sessionIdleTimeout());
-            CacheReplayCache replay = new CacheReplayCache(caches.replay());
-            RelayStates relayStates = new RelayStates(RelayStates.keyFrom(
-                    settings.spCredentials().map(SpCredentials::privateKey).orElse(null), random),
-                    random, clock, settings.loginRequestTimeout(), replay);
-            PendingLoginStore pending = new PendingLoginStore(caches.pendingLogins(), relayStates);
-            if (settings.spCredentials().isEmpty()) {
-                LOG.info("No SP key: sign-ins are proven with a key made at this start, so one must finish on the node"
-                        + " (and within the run) where it began.");
-            }
-            ServiceProviderFactory factory = new ServiceProviderFactory(settings, xml, clock, replay);
-            trust = IdpTrust.start(settings.idpMetadataLocation(), settings.idpEntityId().orElse(null),
-                    settings.idpMetadataBackup().orElse(null), settings.idpMetadataRefreshInterval(), clock,
-                    new MetadataFetcher(Duration.ofSeconds(10)), new IdpMetadataParser(xml),
-                    settings.idpMetadataSigningCertificate().orElse(null),
-                    settings.refuseExpiredIdpCertificates() ? IdpKeyExpiry.REFUSE : IdpKeyExpiry.WARN, factory::create);
-            IdpMetadata idp = trust.current().idp();
-            if (idp.wantAuthnRequestsSigned() && settings.authnRequestSigning() == AuthnRequestSigning.NEVER) {
-                LOG.warn("The IdP {} wants signed AuthnRequests (WantAuthnRequestsSigned) but signAuthnRequests is"
-                        + " false; it will probably refuse every sign-in", idp.entityId());
-            }
-            IdpTrust running = trust;
-            Supplier<ServiceProvider> current = running::current;
-            StepUp stepUp = new StepUp(new AuthnRequestOptions(settings.forceAuthn(), settings.passive(),
-                    settings.requestedAuthnContext(), settings.authnContextComparison()), settings.stepUpPaths(),
-                    new AuthnRequestOptions(settings.forceAuthn() || settings.stepUpForceAuthn(), false,
-                            settings.stepUpAuthnContext(), settings.authnContextComparison()));
-
-            WebappSessions webappSessions = new WebappSessions(container, settings.invalidateWebappSessions());
-            SamlClient client = new SamlClient(settings.acsUrl(),
-                    new SamlRedirectionActionBuilder(current, pending, settings.defaultLandingPath(), clock, stepUp,
-                            new dev.portcullis.session.SignInLimiter(settings.signInRateLimit(), clock, audit)),
-                    new SamlResponseExtractor(settings.maxResponseSize(), failures, current),
-                    new SamlResponseAuthenticator(current, pending, settings.allowUnsolicitedResponses(), failures),
-                    new SamlProfileCreator(settings.roleMapper(), settings.sessionMaxLifetime(), clock,
-                            new dev.portcullis.pac4j.RoleReport(audit)),
-                    new SamlLogoutActionBuilder(current, pending, clock));
-            Clients clients = new Clients(settings.acsUrl(), client);
-
-            ProtectedPathMatcher paths = new ProtectedPathMatcher(settings.protectedPaths(), settings.excludedPaths());
-            CacheSessionStore store = new CacheSessionStore(sessions, new CacheSessionStore.SessionCookies(
-                    settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, SamlClient.NAME,
-                    webappSessions);
-            PendingLoginRedirects redirects = new PendingLoginRedirects(settings.externalUrl(), settings.defaultLandingPath());
-
-            DefaultSecurityLogic security = new PortcullisSecurityLogic(stepUp);
-            security.setSavedRequestHandler(redirects);
-            DefaultCallbackLogic callback = new DefaultCallbackLogic();
-            callback.setSavedRequestHandler(redirects);
-
-            Config config = new Config(clients);
-            config.addMatcher(ProtectedPathMatcher.NAME, paths);
-            config.addAuthorizer(StepUp.NAME, stepUp);
-            config.setSecurityLogic(security);
-            config.setCallbackLogic(callback);
-            config.setLogoutLogic(new DefaultLogoutLogic());
-            config.setWebContextFactory(parameters -> {
-                ValveParameters p = (ValveParameters) parameters;
-                return new ValveWebContext(p.request(), p.response(), p.path(), settings.externalUrl());
-            });
-            config.setSessionStoreFactory(parameters -> store);
-            config.setProfileManagerFactory(ProfileManagerFactory.DEFAULT);
-            config.setHttpActionAdapter(new ResponseWriter());
-            clients.init();
-
-            List<java.security.cert.X509Certificate> spCertificates = settings.decryptionCredentials().stream()
-                    .map(SpCredentials::certificate).toList();
-            List<java.security.cert.X509Certificate> encryptionCertificates = settings.decryptionCredentials().stream()
-                    .filter(c -> "RSA".equals(c.privateKey().getAlgorithm())).map(SpCredentials::certificate).toList();
-            String spMetadata = SpMetadataWriter.write(settings.spEntityId(), settings.acsUrl(),
-                    settings.singleLogout() ? settings.sloUrl() : null,
-                    spCertificates, encryptionCertificates, trust.current().signsAuthnRequests(),
-                    settings.wantAssertionsSigned(), settings.nameIdFormat().orElse(null));
-
-            for (SpCredentials credentials : settings.decryptionCredentials()) {
-                StartupChecks.checkExpiry("SP", credentials.certificate(), clock.instant());
-            }
-            for (java.security.cert.X509Certificate certificate : idp.signingCertificates()) {
-                StartupChecks.checkExpiry("IdP signing", certificate, clock.instant());
-            }
-            LOG.info("Portcullis started: SP entityID [{}], ACS [{}], IdP [{}] with {} signing key(s), sign-in via {}"
-                    + " with {} AuthnRequests (signAuthnRequests={}, the IdP's WantAuthnRequestsSigned={})",
-                    settings.spEntityId(), settings.acsUrl(), idp.entityId(), idp.signingCertificates().size(),
-                    idp.preferredSingleSignOnService().map(e -> e.getValue()).orElse("?"),
-                    trust.current().signsAuthnRequests() ? "signed" : "unsigned", settings.authnRequestSigning().value(),
-                    idp.wantAuthnRequestsSigned());
-            if (!settings.externalUrl().secure()) {
-                LOG.warn("externalBaseUrl [{}] is plain http: the session cookie is not marked Secure. Use https outside"
-                        + " a test setup.", settings.externalUrl());
-            }
-            ResponseWriter writer = (ResponseWriter) config.getHttpActionAdapter();
-            LogoutEndpoints logout = new LogoutEndpoints(settings, config, store, sessions, pending, webappSessions, current,
-                    audit, correlationIds, ids, writer, clock);
-            return new SsoEngine(settings, caches, config, paths, spMetadata, correlationIds, trust,
-                    stepUp.enabled() ? AUTHORIZERS + "," + StepUp.NAME : AUTHORIZERS, logout, sessions, webappSessions, store,
-                    stepUp);
-        } catch (RuntimeException e) {
-            if (trust != null) {
-                trust.close();
-            }
-            caches.close();
-            throw e;
-        }
+    public static SsoEngine start(Settings settings, Clock clock, ClassLoader classLoader, Container container) {
+        return EngineAssembly.start(settings, clock, classLoader, container);
     }
 
-    /** Handles one request; see the class description for the flow. */
+    /** Handles one request; see the class description for the steps. */
     public void handle(Request request, Response response, Valve next) throws IOException, ServletException {
-        // Before anything else, on every request: a client can never supply an identity header itself.
-        headers.strip(request);
+        // 1. Before anything else, on every request: a client can never supply an identity header itself.
+        identity.strip(request);
         String path = scopedPath(request);
-        if (path.startsWith(endpointPrefix) && (path.length() == endpointPrefix.length()
-                || path.charAt(endpointPrefix.length()) == '/')) {
-            endpoint(path, request, response);
+        // 2. Portcullis's own endpoints.
+        Endpoints.Endpoint endpoint = endpoints.find(path);
+        if (endpoint != null) {
+            try {
+                endpoint.serve(request, response, path);
+            } catch (RuntimeException e) {
+                unexpected(request, response, e);
+            }
             return;
         }
+        // 3. Not protected: on to the webapp, as if Portcullis were not there.
         if (!paths.applies(path)) {
             next.invoke(request, response);
             return;
         }
+        RequestState state = new RequestState(request, response, path);
         CacheSessionStore.Current current;
         try {
-            current = store.current(request, response);
+            current = store.current(state);
         } catch (StateUnavailableException e) {
             unavailable(request, response, e);
             return;
         }
+        // 4. A session that satisfies this path: the one way in.
         if (current.session() != null && !stepUp.needed(path, current.session())) {
-            // What pac4j's security logic grants a valid session on a protected path (isAuthenticated, and
-            // StepUp satisfied), without building its machinery on every request of every signed-in user.
-            granted(request, response, next, current);
+            grant(request, response, next, current);
             return;
         }
-        // Everything else (no session, an ended one, a step-up to ask for) goes through pac4j, which finds
-        // the same lookup on the request.
-        ValveParameters parameters = new ValveParameters(request, response, path);
-        Throwable[] failure = new Throwable[1];
+        // 5. No session, an ended one, or a step-up to ask for: pac4j starts the sign-in (or answers 401). Its
+        // answer is an action that pac4j itself hands to ActionAdapter: in pac4j 6.3.1 every logic catches what
+        // its steps throw (AbstractExceptionAwareLogic.handleException) and adapts an HttpAction, so none
+        // reaches this method; anything else it throws is ours to answer.
         try {
-            config.getSecurityLogic().perform(config, (context, sessionStore, profiles) -> {
-                SamlProfile profile = first(profiles);
-                if (profile == null) {
-                    // pac4j grants requests its matcher does not cover; ours covers exactly the protected paths.
-                    throw new IllegalStateException("access granted without a profile on a protected path");
-                }
-                identity.bind(request, profile.session());
-                headers.add(request, profile.session());
-                try {
-                    next.invoke(request, response);
-                } catch (IOException | ServletException e) {
-                    failure[0] = e;
-                }
-                rememberWebappSession(request, store.current(request, response));
-                return null;
-            }, SamlClient.NAME, authorizers, ProtectedPathMatcher.NAME, parameters);
-        } catch (HttpAction action) {
-            writer.write(action, response);
+            pac4j.getSecurityLogic().perform(pac4j, NEVER_GRANTS, SamlClient.NAME, authorizers, ProtectedPathMatcher.NAME,
+                    state);
         } catch (RuntimeException e) {
             unexpected(request, response, e);
-        }
-        rethrow(failure[0]);
-    }
-
-    private void endpoint(String path, Request request, Response response) throws IOException {
-        origins.checkOrigin(request);
-        if (path.equals(acsEndpoint)) {
-            try {
-                config.getCallbackLogic().perform(config, settings.defaultLandingPath(), Boolean.TRUE, SamlClient.NAME,
-                        new ValveParameters(request, response, path));
-            } catch (HttpAction action) {
-                writer.write(action, response);
-            } catch (RuntimeException e) {
-                unexpected(request, response, e);
-            }
-        } else if (path.equals(logoutEndpoint)) {
-            guarded(request, response, () -> logout.logout(request, response, path));
-        } else if (path.equals(sloEndpoint)) {
-            guarded(request, response, () -> logout.singleLogout(request, response, path));
-        } else if (path.equals(signedOutEndpoint)) {
-            logout.signedOut(request, response);
-        } else if (path.equals(metadataEndpoint)) {
-            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
-                response.setHeader("Allow", "GET, HEAD");
-                writer.page(response, 405, "Method not allowed", "The metadata endpoint answers GET only.");
-                return;
-            }
-            writer.document(response, "application/samlmetadata+xml", spMetadata);
-        } else {
-            writer.page(response, 404, "Not found", "There is no Portcullis endpoint at this address.");
-        }
-    }
-
-    @FunctionalInterface
-    private interface Endpoint {
-        void run() throws IOException;
-    }
-
-    private void guarded(Request request, Response response, Endpoint endpoint) throws IOException {
-        try {
-            endpoint.run();
-        } catch (RuntimeException e) {
-            unexpected(request, response, e);
-        }
-    }
-
-    private void granted(Request request, Response response, Valve next, CacheSessionStore.Current current)
-            throws IOException, ServletException {
-        identity.bind(request, current.session());
-        headers.add(request, current.session());
-        try {
-            next.invoke(request, response);
-        } finally {
-            rememberWebappSession(request, current);
         }
     }
 
     /**
-     * Notes the webapp's own HttpSession under the Portcullis session, once, so that logout can end it.
-     * Costs nothing on requests whose webapp session is already known or absent.
+     * Lets a request in as the session's user: the principal, roles and identity headers on the request,
+     * then the rest of the pipeline; afterwards the webapp session it used is noted for logout. The
+     * only caller of the next valve with an identity ({@code OneWayInTest} keeps it so).
      */
-    private void rememberWebappSession(Request request, CacheSessionStore.Current current) {
-        String used = webappSessions.used(request);
-        if (used != null && current.id() != null && !current.session().webappSessions().contains(used)) {
-            try {
-                sessions.rememberWebappSession(current.id(), current.session(), used);
-            } catch (StateUnavailableException e) {
-                // The webapp has already done its work and answered: replacing its answer now would invite the
-                // user to repeat it. Only the note is lost; logout (which needs the store too) cannot run meanwhile.
-                LOG.warn("The state store did not answer; the webapp session of a request for [{}] is not noted for"
-                        + " logout: {}", request.getDecodedRequestURI(), e.getMessage());
-            }
+    private void grant(Request request, Response response, Valve next, CacheSessionStore.Current current)
+            throws IOException, ServletException {
+        identity.bind(request, current.session());
+        try {
+            next.invoke(request, response);
+        } finally {
+            webappSessions.remember(request, current);
         }
     }
 
@@ -425,46 +201,46 @@ public final class SsoEngine implements AutoCloseable {
     /** The normalized, decoded path the mapper used, below the context path at Context level. */
     private String scopedPath(Request request) {
         String uri = request.getDecodedRequestURI();
-        String contextPath = settings.contextPath();
         if (!contextPath.isEmpty() && uri.startsWith(contextPath)) {
             uri = uri.substring(contextPath.length());
         }
         return uri.isEmpty() ? "/" : uri;
     }
 
-    private static SamlProfile first(Collection<UserProfile> profiles) {
-        for (UserProfile profile : profiles) {
-            if (profile instanceof SamlProfile saml) {
-                return saml;
-            }
-        }
-        return null;
-    }
-
-    private static void rethrow(Throwable failure) throws IOException, ServletException {
-        if (failure instanceof IOException io) {
-            throw io;
-        }
-        if (failure instanceof ServletException servlet) {
-            throw servlet;
-        }
-    }
-
     /** The SAML side as it is now (for tests and tools). */
     public ServiceProvider serviceProvider() {
-        return trust.current();
+        return resources.trust().current();
     }
 
     /** Reads the IdP metadata again now (for tests); returns whether it worked. */
     public boolean refreshIdpMetadata() {
-        return trust.refresh();
+        return resources.trust().refresh();
     }
 
     /** Stops the metadata timer and releases the caches and everything they hold. */
     @Override
     public void close() {
-        trust.close();
-        caches.close();
-        LOG.info("Portcullis stopped for ACS [{}]", settings.acsUrl());
+        resources.close();
+    }
+
+    /**
+     * Notes the webapp's own HttpSession under the Portcullis session, once, so that logout can end it.
+     * Costs nothing on requests whose webapp session is already known or absent.
+     */
+    record WebappSessionNotes(WebappSessions webappSessions, SessionRepository sessions) {
+
+        void remember(Request request, CacheSessionStore.Current current) {
+            String used = webappSessions.used(request);
+            if (used != null && current.id() != null && !current.session().webappSessions().contains(used)) {
+                try {
+                    sessions.rememberWebappSession(current.id(), current.session(), used);
+                } catch (StateUnavailableException e) {
+                    // The webapp has already done its work and answered: replacing its answer now would invite the
+                    // user to repeat it. Only the note is lost; logout (which needs the store too) cannot run meanwhile.
+                    LOG.warn("The state store did not answer; the webapp session of a request for [{}] is not noted for"
+                            + " logout: {}", request.getDecodedRequestURI(), e.getMessage());
+                }
+            }
+        }
     }
 }

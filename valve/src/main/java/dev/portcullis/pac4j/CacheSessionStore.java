@@ -31,16 +31,15 @@ import dev.portcullis.session.SsoSession;
  *   <li>Only the user profile is persistent. Saving a profile creates a brand-new session with a
  *       fresh id (never reusing one a request presented, so no session fixation) and sets the
  *       cookie; saving an empty profile ends the session.</li>
- *   <li>Any other key pac4j uses is kept on the request only: nothing a browser sends before
- *       signing in makes Portcullis store anything, apart from the bounded pending-login cache.</li>
- *   <li>The cookie is resolved once per request: one cache read, whatever pac4j asks.</li>
+ *   <li>Any other key pac4j uses is kept in the request's {@link RequestState} only: nothing a browser
+ *       sends before signing in makes Portcullis store anything, apart from the bounded pending-login
+ *       cache.</li>
+ *   <li>The cookie is resolved once per request, the result kept in the {@link RequestState}: one cache
+ *       read, whatever pac4j (or the engine's fast path) asks.</li>
  * </ul>
  * The "session id" pac4j sees (and may log) is a short hash, never the cookie value. Thread-safe.
  */
 public final class CacheSessionStore implements SessionStore {
-
-    private static final String LOOKUP = "dev.portcullis.session.lookup";
-    private static final String LOCAL_PREFIX = "dev.portcullis.pac4j.";
 
     private final SessionRepository sessions;
     private final SessionCookies cookies;
@@ -59,20 +58,20 @@ public final class CacheSessionStore implements SessionStore {
 
     /** The current request's session lookup, done at most once per request. */
     public Current current(WebContext context) {
-        JEEContext jee = (JEEContext) context;
-        return current(jee.getNativeRequest(), jee.getNativeResponse());
+        return current(RequestState.of(context));
     }
 
     /**
      * The current request's session: the cookie read and one cache lookup, done at most once per request
-     * (the result is kept on the request). A session that ended (idle, lifetime) is audited, and the
-     * browser told to drop its cookie.
+     * (the result is kept in the request's state). A session that ended (idle, lifetime) is audited, and
+     * the browser told to drop its cookie.
      */
-    public Current current(HttpServletRequest request, HttpServletResponse response) {
-        Object cached = request.getAttribute(LOOKUP);
-        if (cached instanceof Current current) {
-            return current;
+    public Current current(RequestState state) {
+        Current cached = state.session();
+        if (cached != null) {
+            return cached;
         }
+        HttpServletRequest request = state.request();
         String id = cookies.read(request);
         Current current;
         if (id == null) {
@@ -88,11 +87,11 @@ public final class CacheSessionStore implements SessionStore {
                             request.getRemoteAddr(), lookup.cause().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 // A cookie for no session: tell the browser to drop it.
-                cookies.clear(response);
+                cookies.clear(state.response());
                 current = Current.NONE;
             }
         }
-        request.setAttribute(LOOKUP, current);
+        state.session(current);
         return current;
     }
 
@@ -113,13 +112,13 @@ public final class CacheSessionStore implements SessionStore {
             profiles.put(clientName, new SamlProfile(current.session(), null));
             return Optional.of(profiles);
         }
-        return context.getRequestAttribute(LOCAL_PREFIX + key);
+        return RequestState.of(context).pac4jValue(key);
     }
 
     @Override
     public void set(WebContext context, String key, Object value) {
         if (!Pac4jConstants.USER_PROFILES.equals(key)) {
-            context.setRequestAttribute(LOCAL_PREFIX + key, value);
+            RequestState.of(context).pac4jValue(key, value);
             return;
         }
         SamlProfile profile = null;
@@ -145,7 +144,7 @@ public final class CacheSessionStore implements SessionStore {
         SsoSession session = profile.session();
         String id = sessions.create(session);
         cookies.write(response(context), id);
-        context.setRequestAttribute(LOOKUP, new Current(id, session));
+        RequestState.of(context).session(new Current(id, session));
         audit.loginSuccess(session.principal(), session.idpEntityId(), SessionIds.logHash(id), context.getRemoteAddr(),
                 profile.correlationId(), session.authnContextClassRef());
     }
@@ -158,7 +157,7 @@ public final class CacheSessionStore implements SessionStore {
         }
         SsoSession removed = sessions.remove(current.id());
         cookies.clear(response(context));
-        context.setRequestAttribute(LOOKUP, Current.NONE);
+        RequestState.of(context).session(Current.NONE);
         if (removed != null) {
             audit.logout(removed.principal(), removed.idpEntityId(), SessionIds.logHash(current.id()),
                     context.getRemoteAddr(), "local");
@@ -188,10 +187,10 @@ public final class CacheSessionStore implements SessionStore {
     }
 
     /** Clears the session cookie in this response (the session itself already ended elsewhere). */
-    public void forget(WebContext context) {
-        if (current(context).id() != null) {
-            cookies.clear(response(context));
-            context.setRequestAttribute(LOOKUP, Current.NONE);
+    public void forget(RequestState state) {
+        if (current(state).id() != null) {
+            cookies.clear(state.response());
+            state.session(Current.NONE);
         }
     }
 

@@ -8,18 +8,13 @@ import org.pac4j.core.exception.http.SeeOtherAction;
 import dev.portcullis.config.ExternalUrl;
 
 /**
- * pac4j's saved-request strategy without a session: {@link #save} only notes the requested URL on
- * the request, where {@link SamlRedirectionActionBuilder} puts it into the pending login behind the
- * RelayState; {@link #restore} sends the user back to it after the ACS. The URL is always a path
+ * pac4j's saved-request strategy without a session: {@link #save} only notes the requested URL in the
+ * request's {@link RequestState}, where {@link SamlRedirectionActionBuilder} puts it into the pending
+ * login behind the RelayState; {@link #restore} sends the user back to it after the ACS. The URL is always a path
  * this server produced itself, re-checked here, and made absolute with the configured origin, so
  * nothing a request carries can make it point elsewhere.
  */
 public final class PendingLoginRedirects implements SavedRequestHandler {
-
-    /** Request attribute with the URL to return to after sign-in. */
-    static final String REQUESTED_URL = "dev.portcullis.requestedUrl";
-    /** Request attribute with the validated credentials of this ACS request. */
-    static final String CREDENTIALS = "dev.portcullis.credentials";
 
     private final ExternalUrl externalUrl;
     private final String defaultLandingPath;
@@ -31,16 +26,15 @@ public final class PendingLoginRedirects implements SavedRequestHandler {
 
     @Override
     public void save(CallContext ctx) {
-        if (ctx.webContext() instanceof ValveWebContext context) {
-            context.setRequestAttribute(REQUESTED_URL, context.originalPathAndQuery());
-        }
+        ValveWebContext context = (ValveWebContext) ctx.webContext();
+        context.state().requestedUrl(context.originalPathAndQuery());
     }
 
     @Override
     public HttpAction restore(CallContext ctx, String defaultUrl) {
         String target = defaultLandingPath;
-        Object credentials = ctx.webContext().getRequestAttribute(CREDENTIALS).orElse(null);
-        if (credentials instanceof SamlCredentials saml && isLocalPath(saml.originalUrl())) {
+        SamlCredentials saml = RequestState.of(ctx.webContext()).credentials();
+        if (saml != null && isLocalPath(saml.originalUrl())) {
             target = saml.originalUrl();
         }
         return new SeeOtherAction(externalUrl.resolve(target));

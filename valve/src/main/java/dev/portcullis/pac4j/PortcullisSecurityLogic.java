@@ -27,7 +27,7 @@ public final class PortcullisSecurityLogic extends DefaultSecurityLogic {
         String path = ctx.webContext().getPath();
         boolean stepUpNeeded = profiles.stream().anyMatch(p -> p instanceof SamlProfile saml && stepUp.needed(path, saml.session()));
         if (stepUpNeeded && startAuthentication(ctx, currentClients)) {
-            ctx.webContext().setRequestAttribute(StepUp.REQUESTED, Boolean.TRUE);
+            RequestState.of(ctx.webContext()).stepUp(true);
             saveRequestedUrl(ctx, currentClients, new NavigationRequestResolver());
             return redirectToIdentityProvider(ctx, currentClients);
         }

@@ -12,7 +12,6 @@ import org.pac4j.core.redirect.RedirectionActionBuilder;
 import dev.portcullis.saml.OutboundMessage;
 import dev.portcullis.saml.ServiceProvider;
 import dev.portcullis.session.PendingLoginStore;
-import dev.portcullis.session.SignInLimiter;
 import dev.portcullis.session.RelayStates.Handle;
 import dev.portcullis.session.RelayStates.Purpose;
 
@@ -54,12 +53,12 @@ public final class SamlRedirectionActionBuilder implements RedirectionActionBuil
             throw new TooManySignInsAction(decision.retryAfterSeconds(),
                     accept.contains("text/html") || accept.contains("application/xhtml+xml"));
         }
-        Object requested = ctx.webContext().getRequestAttribute(PendingLoginRedirects.REQUESTED_URL).orElse(null);
-        String original = requested instanceof String url ? url : defaultLandingPath;
+        RequestState state = RequestState.of(ctx.webContext());
+        String original = state.requestedUrl() != null ? state.requestedUrl() : defaultLandingPath;
         if (!PendingLoginRedirects.isLocalPath(original) || original.length() > MAX_ORIGINAL_URL) {
             original = defaultLandingPath;
         }
-        boolean isStepUp = stepUp.isStepUp(ctx.webContext());
+        boolean isStepUp = state.stepUp();
         Handle handle = pendingLogins.startSignIn(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN, original);
         OutboundMessage message = serviceProvider.get().authnRequest(handle.messageId(), handle.value(), clock.instant(),
                 stepUp.options(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN));

@@ -69,7 +69,7 @@ public final class SamlResponseAuthenticator implements Authenticator {
                         + " already been completed by another response");
             }
             saml.validated(assertion, signIn == null ? null : signIn.originalUrl(), correlationId);
-            ctx.webContext().setRequestAttribute(PendingLoginRedirects.CREDENTIALS, saml);
+            RequestState.of(ctx.webContext()).credentials(saml);
             return Optional.of(saml);
         } catch (SamlValidationException e) {
             throw failures.refuse(ctx.webContext(), e, sp.idp().entityId(), correlationId);

@@ -21,8 +21,6 @@ import dev.portcullis.session.SsoSession;
 public final class StepUp implements Authorizer {
 
     public static final String NAME = "portcullisStepUp";
-    /** Request attribute set when the redirect to the IdP is a step-up. */
-    static final String REQUESTED = "dev.portcullis.stepUp";
 
     private final AuthnRequestOptions everySignIn;
     private final PathPatterns paths;
@@ -57,11 +55,6 @@ public final class StepUp implements Authorizer {
             }
         }
         return true;
-    }
-
-    /** Whether the sign-in this request starts is a step-up. */
-    boolean isStepUp(WebContext context) {
-        return Boolean.TRUE.equals(context.getRequestAttribute(REQUESTED).orElse(null));
     }
 
     /** What to ask the IdP for in a sign-in of this kind. */

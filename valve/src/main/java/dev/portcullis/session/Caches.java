@@ -16,8 +16,6 @@ import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.expiry.ExpiryPolicy;
 import org.ehcache.xml.XmlConfiguration;
 
-import dev.portcullis.config.ConfigurationException;
-
 /**
  * The four Ehcache caches behind Portcullis, in one CacheManager owned by one valve:
  * <ul>
@@ -82,7 +80,7 @@ public final class Caches implements AutoCloseable {
         CacheConfigurationBuilder<String, IndexedSessions> indexConfig;
         if (ehcacheXml != null) {
             if (!Files.isReadable(ehcacheXml)) {
-                throw new ConfigurationException("ehcacheConfig", "cannot read " + ehcacheXml + ".");
+                throw new CacheSetupException("cannot read " + ehcacheXml + ".");
             }
             XmlConfiguration xml;
             try {
@@ -92,10 +90,10 @@ public final class Caches implements AutoCloseable {
                 replayConfig = template(xml, REPLAY, String.class, Long.class, ehcacheXml);
                 indexConfig = template(xml, SESSION_INDEX, String.class, IndexedSessions.class, ehcacheXml);
             } catch (MalformedURLException | RuntimeException | ReflectiveOperationException e) {
-                if (e instanceof ConfigurationException c) {
+                if (e instanceof CacheSetupException c) {
                     throw c;
                 }
-                throw new ConfigurationException("ehcacheConfig", ehcacheXml + " is not a usable Ehcache 3"
+                throw new CacheSetupException(ehcacheXml + " is not a usable Ehcache 3"
                         + " configuration: " + e.getMessage() + clusteredClientHint(ehcacheXml), e);
             }
             manager = CacheManagerBuilder.newCacheManager(xml);
@@ -130,7 +128,7 @@ public final class Caches implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // the start failure is what matters
             }
-            throw new ConfigurationException("ehcacheConfig", "the caches cannot be created: " + e.getMessage()
+            throw new CacheSetupException("the caches cannot be created: " + e.getMessage()
                     + (ehcacheXml != null && mentionsClusteredTier(ehcacheXml) ? " (with a clustered tier: is the"
                     + " Terracotta server at the configured URI running and reachable?)" : ""), e);
         }
@@ -180,7 +178,7 @@ public final class Caches implements AutoCloseable {
             throws ReflectiveOperationException {
         CacheConfigurationBuilder<K, V> builder = xml.newCacheConfigurationBuilderFromTemplate(name, key, value);
         if (builder == null) {
-            throw new ConfigurationException("ehcacheConfig", file + " has no <cache-template name=\"" + name + "\">.");
+            throw new CacheSetupException(file + " has no <cache-template name=\"" + name + "\">.");
         }
         return builder;
     }

@@ -39,22 +39,39 @@ import dev.portcullis.saml.ReplayCache;
  */
 public final class RelayStates {
 
-    /** What a handle starts; part of the MAC'd bytes, so a handle only ever serves its own purpose. */
+    /**
+     * What a handle starts; its code is the handle's first byte, inside the MAC'd bytes, so a handle only
+     * ever serves its own purpose. Handles travel between nodes (the IdP may answer any of them) and
+     * outlive a rolling upgrade, so each code is written out here and never derived from the order of the
+     * constants: a new purpose takes a new code, a retired code is never reused (RelayStatesTest pins them).
+     */
     public enum Purpose {
         /** A sign-in with the options every sign-in uses. */
-        SIGN_IN,
+        SIGN_IN(1),
         /** A sign-in that asked for the step-up authentication context. */
-        STEP_UP,
+        STEP_UP(2),
         /** An SP-initiated Single Logout. */
-        LOGOUT;
+        LOGOUT(3);
 
-        byte code() {
-            return (byte) (ordinal() + 1);
+        private final byte code;
+
+        Purpose(int code) {
+            this.code = (byte) code;
         }
 
+        /** The byte this purpose is written as in a handle. */
+        public byte code() {
+            return code;
+        }
+
+        /** The purpose a handle's first byte names, or null for a code no purpose has. */
         static Purpose of(byte code) {
-            int index = code - 1;
-            return index >= 0 && index < values().length ? values()[index] : null;
+            for (Purpose purpose : values()) {
+                if (purpose.code == code) {
+                    return purpose;
+                }
+            }
+            return null;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.portcullis.web;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,7 +7,7 @@ import java.util.Map;
 import org.apache.catalina.connector.Request;
 import org.apache.tomcat.util.http.MimeHeaders;
 
-import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.IdentityHeaderMapping;
 import dev.portcullis.session.SsoSession;
 
 /**
@@ -32,33 +31,9 @@ public final class IdentityHeaders {
         this.headers = List.copyOf(headers);
     }
 
-    /**
-     * Parses {@code Header-Name=source} pairs, sources being {@code principal}, {@code nameId},
-     * {@code roles}, {@code authnContext} or {@code attribute:NAME}.
-     */
-    public static IdentityHeaders parse(String setting, String text) {
-        List<Header> headers = new ArrayList<>();
-        if (text != null) {
-            for (String pair : text.split(",")) {
-                if (pair.isBlank()) {
-                    continue;
-                }
-                int equals = pair.indexOf('=');
-                String name = equals < 0 ? "" : pair.substring(0, equals).trim();
-                String source = equals < 0 ? "" : pair.substring(equals + 1).trim();
-                if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                    throw new ConfigurationException(setting, "'" + pair.trim() + "' has no valid header name; write"
-                            + " Header-Name=source.");
-                }
-                if (!(source.equals("principal") || source.equals("nameId") || source.equals("roles")
-                        || source.equals("authnContext") || (source.startsWith("attribute:") && source.length() > 10))) {
-                    throw new ConfigurationException(setting, "'" + source + "' is not a header source; use principal,"
-                            + " nameId, roles, authnContext or attribute:NAME.");
-                }
-                headers.add(new Header(name, normalize(name), source));
-            }
-        }
-        return new IdentityHeaders(headers);
+    /** The headers of the {@code identityHeaders} setting. */
+    public IdentityHeaders(IdentityHeaderMapping mapping) {
+        this(mapping.headers().stream().map(h -> new Header(h.name(), normalize(h.name()), h.source())).toList());
     }
 
     public boolean isEmpty() {

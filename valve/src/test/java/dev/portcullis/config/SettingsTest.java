@@ -150,4 +150,55 @@ class SettingsTest {
             }
         }
     }
+    @Test
+    void withoutPathSettingsEveryEndpointStaysUnderEndpointPath() {
+        Settings s = minimal().build("");
+        assertThat(s.endpointPaths()).isEqualTo(new EndpointPaths("/sso", "/sso/acs", "/sso/slo", "/sso/metadata",
+                "/sso/logout", "/sso/signed-out"));
+        assertThat(s.sloUrl()).isEqualTo("https://apps.example.com/sso/slo");
+        assertThat(s.metadataUrl()).isEqualTo("https://apps.example.com/sso/metadata");
+    }
+
+    @Test
+    void eachEndpointCanTakeOverAnotherSpsPath() {
+        Settings s = minimal().set("acsPath", "/Shibboleth.sso/SAML2/POST").set("sloPath", "/Shibboleth.sso/SLO/Redirect")
+                .set("metadataPath", "/Shibboleth.sso/Metadata").set("logoutPath", "/Shibboleth.sso/Logout").build("");
+        assertThat(s.acsUrl()).isEqualTo("https://apps.example.com/Shibboleth.sso/SAML2/POST");
+        assertThat(s.sloUrl()).isEqualTo("https://apps.example.com/Shibboleth.sso/SLO/Redirect");
+        assertThat(s.logoutPath()).isEqualTo("/Shibboleth.sso/Logout");
+        assertThat(s.spEntityId()).as("the metadata URL, as before").isEqualTo("https://apps.example.com/Shibboleth.sso/Metadata");
+        assertThat(s.endpointPaths().signedOut()).isEqualTo("/sso/signed-out");
+    }
+
+    @Test
+    void endpointPathsAreBelowTheContextPathAtContextLevel() {
+        Settings s = minimal().set("acsPath", "/saml").build("/app");
+        assertThat(s.endpointPaths().acs()).isEqualTo("/saml");
+        assertThat(s.acsUrl()).isEqualTo("https://apps.example.com/app/saml");
+        assertThat(s.sloUrl()).isEqualTo("https://apps.example.com/app/sso/slo");
+    }
+
+    @Test
+    void refusesTwoEndpointsOnOnePathNamingTheSettingThatWasWritten() {
+        assertThatThrownBy(() -> minimal().set("acsPath", "/saml").set("sloPath", "/saml").build(""))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("Portcullis setting 'sloPath': /saml is also the path of acsPath; every endpoint needs a path"
+                        + " of its own.");
+        assertThatThrownBy(() -> minimal().set("acsPath", "/sso/slo").build(""))
+                .hasMessage("Portcullis setting 'acsPath': /sso/slo is also the path of sloPath (its default); every"
+                        + " endpoint needs a path of its own.");
+        assertThatThrownBy(() -> minimal().set("logoutPath", "/sso/signed-out").build(""))
+                .hasMessageStartingWith("Portcullis setting 'logoutPath': /sso/signed-out is also the path of Portcullis's"
+                        + " signed-out page");
+        assertThat(minimal().set("acsPath", "/saml").set("sloPath", "/saml/slo").build("").sloUrl())
+                .isEqualTo("https://apps.example.com/saml/slo");
+    }
+
+    @Test
+    void refusesAnEndpointPathThatIsNoPlainPathWhenSet() {
+        for (String bad : new String[] {"saml", "/saml/", "//idp.example.org/acs", "/a b", "/acs?x=1", "/{id}", "/a/../b"}) {
+            SettingsBuilder builder = minimal().set("acsPath", bad);
+            assertThatThrownBy(() -> builder.build("")).as(bad).hasMessageStartingWith("Portcullis setting 'acsPath': '");
+        }
+    }
 }

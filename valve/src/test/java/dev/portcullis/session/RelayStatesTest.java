@@ -149,6 +149,48 @@ class RelayStatesTest {
         assertThat(used).containsValue(handle.expiresAt());
     }
 
+    /**
+     * Handles cross process boundaries: issued on one node, answered on another, possibly across a
+     * rolling upgrade. The byte each purpose is written as must never change, whatever order the enum
+     * lists them in; a new purpose gets a new line here.
+     */
+    @Test
+    void purposeCodesArePinned() {
+        Map<Purpose, Integer> pinned = Map.of(Purpose.SIGN_IN, 1, Purpose.STEP_UP, 2, Purpose.LOGOUT, 3);
+
+        assertThat(EnumSet.allOf(Purpose.class)).as("every purpose has a pinned code").isEqualTo(pinned.keySet());
+        pinned.forEach((purpose, code) -> {
+            assertThat(purpose.code()).as(purpose.name()).isEqualTo(code.byteValue());
+            assertThat(Purpose.of(code.byteValue())).isEqualTo(purpose);
+        });
+        assertThat(Purpose.of((byte) 0)).isNull();
+        assertThat(Purpose.of((byte) 4)).isNull();
+    }
+
+    /**
+     * A step-up handle as this version writes it (code 2, issued 2026-11-27T09:58:20Z, sixteen 0x2a
+     * bytes, key(1)) must keep reading as a step-up with the same request ID on the next version.
+     */
+    @Test
+    void aHandleWrittenByThisVersionKeepsItsMeaning() {
+        ByteBuffer bytes = ByteBuffer.allocate(RelayStates.BYTES);
+        long issued = Instant.parse("2026-11-27T09:58:20Z").getEpochSecond();
+        bytes.put((byte) 2).put((byte) (issued >>> 32)).putInt((int) issued);
+        while (bytes.hasRemaining()) {
+            bytes.put((byte) 0x2a);
+        }
+        String handle = spell(bytes.array());
+
+        assertThat(handle).isEqualTo(GOLDEN_HANDLE);
+        Handle read = relayStates.read(GOLDEN_HANDLE, EnumSet.allOf(Purpose.class)).orElseThrow();
+        assertThat(read.purpose()).isEqualTo(Purpose.STEP_UP);
+        assertThat(read.issuedAt()).isEqualTo(Instant.parse("2026-11-27T09:58:20Z"));
+        assertThat(read.messageId()).isEqualTo(GOLDEN_MESSAGE_ID);
+    }
+
+    private static final String GOLDEN_HANDLE = "AgBrCVQ8KioqKioqKioqKioqKioqKg";
+    private static final String GOLDEN_MESSAGE_ID = "_A3vLJcatsY_xtHmC_HieJp4i4lY";
+
     @Test
     void theKeyComesFromTheSpKeySoEveryNodeSharesIt() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

@@ -1,4 +1,4 @@
-package dev.portcullis.session;
+package dev.portcullis.pac4j;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.portcullis.session;
+package dev.portcullis.pac4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
