@@ -4,14 +4,16 @@
 #      OpenSAML 3.4.6 and java-saml 2.9.0 baselines, in one JMH run;
 #   2. request overhead: two embedded Tomcats with/without the valve, wrk in alternating rounds, chart;
 #   3. memory: heap per cached session, a flood of 1,000,000 pending logins;
-#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of.
-# Takes about 20 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
+#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of;
+#   5. the clustered configuration beside the heap one: CPU and latency of signed-in requests, sign-ins/s,
+#      with a Terracotta server the script starts itself (scripts/bench/cluster.sh).
+# Takes about 25 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
 # the chart also to docs/performance-overhead.png.
 #
 #   scripts/benchmarks.sh                     everything
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
-#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
-#   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
+#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar, cluster
+#   scripts/benchmarks.sh --build-valve       first rebuild and install testkit, valve and cluster from this tree
 #   scripts/benchmarks.sh --results DIR       add to (or redo parts of) an earlier results directory
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
 #   scripts/benchmarks.sh --quiet-load 1.5    before each measurement, wait (up to $QUIET_MAX s, 600) until the 1-minute
@@ -22,7 +24,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
+quick=0; only="acs,overhead,memory,startup,jar,cluster"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -31,7 +33,7 @@ while (($#)); do
     --jmh-args) jmh_extra="$2"; shift ;;
     --quiet-load) quiet_load="$2"; shift ;;
     --results) results="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -49,15 +51,15 @@ await_quiet() {
 for tool in java mvn python3 taskset curl; do
   command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is not installed" >&2; exit 1; }
 done
-if wants overhead; then
+if wants overhead || wants cluster; then
   for tool in wrk gnuplot; do
     command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is missing (apt-get install wrk gnuplot-nox)" >&2; exit 1; }
   done
 fi
 
 if [ "$build_valve" = 1 ]; then
-  echo "== building testkit and valve" >&2
-  mvn -B -q -ntp install -pl testkit,valve -DskipTests
+  echo "== building testkit, valve and cluster" >&2
+  mvn -B -q -ntp install -pl testkit,valve,cluster -DskipTests
 fi
 echo "== building the benchmarks module" >&2
 mvn -B -q -ntp package -pl benchmarks -DskipTests
@@ -134,6 +136,13 @@ fi
 if wants jar; then
   echo "== 4b. drop-in JAR" >&2
   scripts/bench/jar-size.sh "$out"
+fi
+
+if wants cluster; then
+  echo "== 5. the cluster beside the heap caches (wrk, sign-ins, a Terracotta server)" >&2
+  await_quiet cluster
+  if [ "$quick" = 1 ]; then export ROUNDS=1 DURATION=2s WARMUP=3s; fi
+  scripts/bench/cluster.sh "$out"
 fi
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.txt"

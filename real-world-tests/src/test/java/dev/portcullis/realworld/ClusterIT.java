@@ -245,12 +245,15 @@ class ClusterIT {
 
         terracotta.startAgain();
         Instant restarted = Instant.now();
-        Browser again = signInOnceTheStateIsBack(restarted.plusSeconds(60));
+        int[] refused = new int[1];
+        Browser again = signInOnceTheStateIsBack(restarted.plusSeconds(60), refused);
+        Instant signedIn = Instant.now();
         Page atB = onceTheStateIsBack(() -> again.get(b.url("/sample/")), restarted.plusSeconds(60));
         assertThat(atB.status()).as("signed in at B too:%n%s", atB.body()).isEqualTo(200);
         assertThat(atB.body()).contains("Signed in as <strong>alice</strong>");
-        System.out.println("== signed in at A and B again " + Duration.between(restarted, Instant.now()).toMillis()
-                + " ms after the server's restart");
+        System.out.println("== recovery: signed in at A " + Duration.between(restarted, signedIn).toMillis()
+                + " ms and at B " + Duration.between(restarted, Instant.now()).toMillis()
+                + " ms after the server's restart; " + refused[0] + " sign-in attempt(s) refused with 503 before");
     }
 
     /**
@@ -258,10 +261,14 @@ class ClusterIT {
      * reconnects and re-creates its caches on the server by itself, one cache after the other. Until then a
      * request gets the same 503 as during the outage, never a 500 and never a session.
      */
-    private Browser signInOnceTheStateIsBack(Instant deadline) {
+    private Browser signInOnceTheStateIsBack(Instant deadline, int[] refused) {
         while (true) {
             Browser browser = new Browser();
-            Page toIdp = onceTheStateIsBack(() -> browser.get(a.url("/sample/")), deadline);
+            Page toIdp = onceTheStateIsBack(() -> {
+                Page page = browser.get(a.url("/sample/"));
+                refused[0] += page.status() == 503 ? 1 : 0;
+                return page;
+            }, deadline);
             assertThat(toIdp.status()).as("sign-in start at A:%n%s", toIdp.body()).isEqualTo(302);
             Page autoPost = SignIn.enterPassword(browser, browser.follow(toIdp), ALICE, ALICE);
             Page acs = SignIn.postResponse(browser, autoPost, a.acsUrl());
@@ -270,6 +277,7 @@ class ClusterIT {
                 return browser;
             }
             assertThat(acs.status()).as("the ACS while the caches come back:%n%s", acs.body()).isEqualTo(503);
+            refused[0]++;
             assertThat(browser.cookie("localhost", COOKIE)).isNull();
             assertThat(Instant.now()).as("signed in again within a minute of the restart").isBefore(deadline);
             pause();
