@@ -67,7 +67,7 @@ public final class StepCosts {
         TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
         Clock clock = Clock.systemUTC();
         try (Caches caches = Caches.start(null, clock, java.time.Duration.ofMinutes(30), StepCosts.class.getClassLoader())) {
-            CacheReplayCache replay = new CacheReplayCache(caches.replay());
+            CacheReplayCache replay = new CacheReplayCache(caches.replay(), clock);
             ResponseValidator v = Fixtures.validator(idpKey, replay, clock);
             SecureXml xml = new SecureXml();
             SignatureValidator signatures = new SignatureValidator(List.of(idpKey.certificate().getPublicKey()),
