@@ -9,17 +9,19 @@
 #                       ACS) in $SIGNIN_THREADS threads for $DURATION
 # Server CPU per operation is the CPU time (utime+stime from /proc) the server used during the run divided by
 # the operations served; for "cluster" it is the Tomcat JVM plus the Terracotta server, which is part of the
-# cost of every clustered request (the tc_cpu column holds the Terracotta share alone). The Tomcat JVMs and
-# the Terracotta server are pinned to CPU $SERVER_CPU, wrk and the sign-in client to $WRK_CPU.
+# cost of every clustered request (the tc_cpu column holds the Terracotta share alone). The Tomcat JVMs are
+# pinned to CPU $SERVER_CPU, wrk and the sign-in client to $WRK_CPU; the Terracotta server runs on any CPU
+# unless TC_CPU names one (on 2 cores, pinned beside a busy Tomcat it is starved into 5 s timeouts). Answers
+# that are not 2xx (a session lost to such a timeout) are counted in the errors column, not hidden.
 #
 #   scripts/bench/cluster.sh OUTDIR     (called by scripts/benchmarks.sh --only cluster, which builds first)
-# Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (8), SIGNIN_THREADS (2), SERVER_CPU (0),
-# WRK_CPU (1)
+# Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (4), SIGNIN_THREADS (2), SERVER_CPU (0),
+# WRK_CPU (1), TC_CPU (unset: any)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"
 mkdir -p "$out"
-rounds="${ROUNDS:-5}"; duration="${DURATION:-5s}"; warmup="${WARMUP:-15s}"; connections="${CONNECTIONS:-8}"
+rounds="${ROUNDS:-5}"; duration="${DURATION:-5s}"; warmup="${WARMUP:-15s}"; connections="${CONNECTIONS:-4}"
 signin_threads="${SIGNIN_THREADS:-2}"; server_cpu="${SERVER_CPU:-0}"; wrk_cpu="${WRK_CPU:-1}"
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 cluster_jar="$root/benchmarks/target/cluster-lib/portcullis-cluster.jar"
@@ -36,13 +38,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The Terracotta server, fresh, pinned with all its threads to the servers' CPU.
+# The Terracotta server, fresh; pinned with all its threads only when TC_CPU says so.
 tc_port="$(free_port)"
 PORTCULLIS_TERRACOTTA_PORT="$tc_port" "$root/scripts/terracotta.sh" start > "$out/terracotta.txt" 2>&1 \
   || { cat "$out/terracotta.txt" >&2; exit 1; }
 tc_group="$(cat "$root/.cache/run/terracotta/pid")"
 group_pids() { ps -e -o pid=,pgid= | awk -v g="$1" '$2 == g {print $1}'; }
-for p in $(group_pids "$tc_group"); do taskset -a -p -c "$server_cpu" "$p" >/dev/null; done
+if [ -n "${TC_CPU:-}" ]; then
+  for p in $(group_pids "$tc_group"); do taskset -a -p -c "$TC_CPU" "$p" >/dev/null; done
+fi
 sed "s#127.0.0.1:9410#127.0.0.1:$tc_port#" "$root/conf/ehcache-cluster.xml" > "$out/cluster-ehcache.xml"
 grep -q "127.0.0.1:$tc_port" "$out/cluster-ehcache.xml" || { echo "cluster.sh: conf/ehcache-cluster.xml names no 127.0.0.1:9410" >&2; exit 1; }
 
@@ -78,10 +82,10 @@ pid_of() { if [ "$1" = heap ]; then echo "$pid_heap"; else echo "$pid_cluster"; 
 cookie_of() { sed -n 's/^cookie=//p' "$out/server-$1.log"; }
 for s in heap cluster; do [ -n "$(cookie_of "$s")" ] || { echo "cluster.sh: no session cookie from $s" >&2; exit 1; }; done
 
-# Prints "ops_per_s p50_us cpu_us_per_op tc_cpu_us_per_op" for one run; $1 server, $2 kind, $3 connections or
-# threads, $4 duration.
+# Prints "ops_per_s p50_us cpu_us_per_op tc_cpu_us_per_op errors" for one run; $1 server, $2 kind, $3
+# connections or threads, $4 duration. Only successful operations count in ops_per_s.
 measure() {
-  local s="$1" kind="$2" n="$3" d="$4" port pid before tc_before ops secs p50=0
+  local s="$1" kind="$2" n="$3" d="$4" port pid before tc_before ops secs p50=0 errors=0
   port="$(port_of "$s")"; pid="$(pid_of "$s")"
   before="$(cpu_ticks "$pid")"; tc_before="$(tc_ticks)"
   if [ "$kind" = signins ]; then
@@ -90,21 +94,23 @@ measure() {
         "$(seconds "$d")" "$n" > "$out/signins.last" 2>&1
     ops="$(sed -n 's/^signins=\([0-9]*\) .*/\1/p' "$out/signins.last")"
     secs="$(sed -n 's/.* seconds=\([0-9.]*\)$/\1/p' "$out/signins.last")"
-    if [ -z "$ops" ] || grep -q 'failures=[1-9]' "$out/signins.last"; then
-      echo "cluster.sh: failed sign-ins at $s" >&2; cat "$out/signins.last" >&2; exit 1
+    errors="$(sed -n 's/.* failures=\([0-9]*\) .*/\1/p' "$out/signins.last")"
+    if [ -z "$ops" ] || [ "$ops" = 0 ]; then
+      echo "cluster.sh: no sign-in succeeded at $s" >&2; cat "$out/signins.last" >&2; exit 1
     fi
   else
     taskset -c "$wrk_cpu" wrk -t1 -c"$n" -d"$d" --latency -H "Cookie: $(cookie_of "$s")" -H "Accept: text/html" \
         "http://127.0.0.1:$port/app/hello" > "$out/wrk.last" 2>&1
-    if grep -q "Non-2xx" "$out/wrk.last"; then echo "cluster.sh: non-2xx answers from $s" >&2; cat "$out/wrk.last" >&2; exit 1; fi
-    read -r ops secs p50 < <(awk '/ requests in / {n=$1; t=$4; sub(/,$/, "", t); f=(t ~ /ms$/)?0.001:(t ~ /m$/)?60:1; sub(/[a-z]+$/, "", t); s=t*f}
+    read -r ops secs p50 errors < <(awk '/ requests in / {n=$1; t=$4; sub(/,$/, "", t); f=(t ~ /ms$/)?0.001:(t ~ /m$/)?60:1; sub(/[a-z]+$/, "", t); s=t*f}
         $1=="50%" {v=$2; u=v; gsub(/[0-9.]/,"",u); sub(/[a-z]+$/,"",v); g=(u=="us")?1:(u=="ms")?1000:(u=="s")?1000000:0.001; p=v*g}
-        END {printf "%d %.3f %.1f\n", n, s, p}' "$out/wrk.last")
+        /Non-2xx/ {e=$NF}
+        END {printf "%d %.3f %.1f %d\n", n - e, s, p, e}' "$out/wrk.last")
+    if [ "$ops" -le 0 ]; then echo "cluster.sh: no 2xx answer from $s" >&2; cat "$out/wrk.last" >&2; exit 1; fi
   fi
   local used=$(( $(cpu_ticks "$pid") - before )) tc_used=$(( $(tc_ticks) - tc_before ))
   [ "$s" = cluster ] || tc_used=0
-  awk -v n="$ops" -v t="$secs" -v p="$p50" -v u="$used" -v c="$tc_used" -v hz="$ticks_per_s" \
-      'BEGIN {printf "%.1f %.1f %.2f %.2f\n", n / t, p, (u + c) / hz * 1e6 / n, c / hz * 1e6 / n}'
+  awk -v n="$ops" -v t="$secs" -v p="$p50" -v u="$used" -v c="$tc_used" -v hz="$ticks_per_s" -v e="$errors" \
+      'BEGIN {printf "%.1f %.1f %.2f %.2f %d\n", n / t, p, (u + c) / hz * 1e6 / n, c / hz * 1e6 / n, e}'
 }
 
 echo "cluster: warm-up $warmup per server" >&2
@@ -114,15 +120,15 @@ for s in heap cluster; do
 done
 
 results="$out/cluster.tsv"
-printf 'round\tserver\tkind\tops_per_s\tp50_us\tcpu_us_per_op\ttc_cpu_us_per_op\n' > "$results"
+printf 'round\tserver\tkind\tops_per_s\tp50_us\tcpu_us_per_op\ttc_cpu_us_per_op\terrors\n' > "$results"
 for r in $(seq 1 "$rounds"); do
   if (( r % 2 )); then order=(heap cluster); else order=(cluster heap); fi
   for kind in throughput latency signins; do
     for s in "${order[@]}"; do
       case "$kind" in throughput) n="$connections" ;; latency) n=1 ;; signins) n="$signin_threads" ;; esac
-      read -r ops p50 cpu tc < <(measure "$s" "$kind" "$n" "$duration")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$kind" "$ops" "$p50" "$cpu" "$tc" >> "$results"
-      echo "cluster: round $r $s $kind: $ops/s, p50 $p50 us, $cpu us CPU/op (Terracotta $tc)" >&2
+      read -r ops p50 cpu tc errors < <(measure "$s" "$kind" "$n" "$duration")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$kind" "$ops" "$p50" "$cpu" "$tc" "$errors" >> "$results"
+      echo "cluster: round $r $s $kind: $ops/s, p50 $p50 us, $cpu us CPU/op (Terracotta $tc), $errors errors" >&2
     done
   done
 done

@@ -178,9 +178,11 @@ with open(os.path.join(out, "chart.dat"), "w") as f:
 path = os.path.join(out, "cluster.tsv")
 if os.path.exists(path):
     c = {}
+    errors = collections.Counter()
     for line in open(path).read().splitlines()[1:]:
-        r, server, kind, ops, p50, cpu, tc = line.split("\t")
+        r, server, kind, ops, p50, cpu, tc, *rest = line.split("\t")
         c.setdefault((server, kind), {})[r] = (float(ops), float(p50), float(cpu), float(tc))
+        errors[server] += int(rest[0]) if rest else 0
 
     def cmed(server, kind, i):
         return statistics.median(v[i] for v in c[(server, kind)].values())
@@ -208,6 +210,8 @@ if os.path.exists(path):
                  f"{sc:,.0f} / {sh:,.0f} per s; server CPU per sign-in {cmed('cluster', 'signins', 2) / 1000:.2f} "
                  f"(of it Terracotta {cmed('cluster', 'signins', 3) / 1000:.2f}) / {cmed('heap', 'signins', 2) / 1000:.2f} ms"
                  f" = {cratio('signins', 2):.2f} x", "info", ""))
+    rows.append(("Cluster: answers that were not 2xx (sessions lost to store timeouts) / failed sign-ins, all rounds",
+                 f"cluster {errors['cluster']}, heap {errors['heap']}", "0", verdict(errors["cluster"] == 0)))
 
 # ------------------------------------------------------------------ memory
 m = kv(os.path.join(out, "memory-sessions.txt"))

@@ -389,21 +389,25 @@ final class StoreWatch implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                if (connected == null) {
+                Connected current = connected;
+                if (current == null) {
                     tryToConnect();
                     pause(CONNECT_RETRY);
                 } else if (down == null) {
-                    Map.Entry<String, Cache<String, ?>> first = connected.caches().entrySet().iterator().next();
+                    Map.Entry<String, Cache<String, ?>> first = current.caches().entrySet().iterator().next();
                     probe(first.getKey(), first.getValue(), true);
                     pause(PROBE_INTERVAL);
                 } else {
-                    probeEveryCache();
+                    probeEveryCache(current);
                     pause(DOWN_PROBE_INTERVAL);
                 }
                 log.tick();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
+                if (closed) {
+                    return;
+                }
                 // Never let the watch die: without it a down store would never count as up again.
                 LOG.error("The state store watch failed and goes on: {}", StateUnavailableException.rootCause(e));
                 try {
@@ -434,8 +438,7 @@ final class StoreWatch implements AutoCloseable {
      * Probes every cache at once (each probe starts that cache's reconnection in Ehcache); when all of them
      * answer, the store is up again.
      */
-    private void probeEveryCache() throws InterruptedException {
-        Connected current = connected;
+    private void probeEveryCache(Connected current) throws InterruptedException {
         long round = System.nanoTime();
         List<CompletableFuture<Boolean>> answers = new ArrayList<>();
         for (Map.Entry<String, Cache<String, ?>> cache : current.caches().entrySet()) {

@@ -117,7 +117,7 @@ class StoreWatchTest {
         }
 
         server.restart();
-        awaitTrue(() -> watch.answering(), Duration.ofSeconds(2));
+        awaitTrue(() -> watch.answering() && lines.get(lines.size() - 1).contains("answers again"), Duration.ofSeconds(2));
 
         assertThat(epochs.get()).as("the replay epoch written at the start and again when back").isEqualTo(2);
         assertThat(lines).last().asString().startsWith("WARN The state store at " + ADDRESS + " answers again after ")
@@ -140,7 +140,7 @@ class StoreWatchTest {
                 .contains("start the Terracotta server before the Tomcat nodes");
 
         server.restart();
-        awaitTrue(() -> watch.answering(), Duration.ofSeconds(3));
+        awaitTrue(() -> watch.answering() && lines.get(lines.size() - 1).contains("answers again"), Duration.ofSeconds(3));
         sessions().put("alice", "session of alice");
         assertThat(sessions().get("alice")).isEqualTo("session of alice");
         assertThat(lines).last().asString().contains("answers again");
