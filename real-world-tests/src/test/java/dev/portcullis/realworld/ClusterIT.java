@@ -255,10 +255,10 @@ class ClusterIT {
         SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
         assertThat(bob.get(a.url("/sample/")).status()).as("bob at A, a copy in A's heap").isEqualTo(200);
         Browser earlier = new Browser();
-        Page earlierAnswer = SignIn.enterPassword(earlier, SignIn.toLoginForm(earlier, b.url("/sample/"), idp.origin()),
+        Page earlierAnswer = SignIn.enterPassword(earlier, SignIn.toLoginForm(earlier, a.url("/sample/"), idp.origin()),
                 ALICE, ALICE);
         Map<String, String> used = HtmlForm.withInput(earlierAnswer, "SAMLResponse").orElseThrow().fields();
-        assertThat(SignIn.postResponse(earlier, earlierAnswer, b.acsUrl()).status()).as("a Response used before").isEqualTo(303);
+        assertThat(SignIn.postResponse(earlier, earlierAnswer, a.acsUrl()).status()).as("a Response used before").isEqualTo(303);
         int signInsBefore = signIns();
         int[] logsBefore = {a.log("portcullis.log").length(), b.log("portcullis.log").length()};
 
