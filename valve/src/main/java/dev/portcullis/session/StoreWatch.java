@@ -185,6 +185,8 @@ final class StoreWatch implements AutoCloseable {
     private volatile long upSince;
     private volatile boolean closed;
     private final Instant started;
+    /** Notified when the background probe ends. */
+    private final Object probeEnded = new Object();
 
     StoreWatch(Target target, Connector connector, OutageLog log, Consumer<Connected> onAnswering, Clock clock) {
         this(target, connector, log, onAnswering, clock, FRESH);
@@ -314,11 +316,21 @@ final class StoreWatch implements AutoCloseable {
             return;
         }
         long inFlight = probing;
-        if (inFlight != 0 && now - inFlight >= probeTimeoutNanos) {
-            markDown(new StateUnavailableException(cache, operation, StateUnavailableException.unreachable(target.address()),
-                    "the state store at " + target.address() + " did not answer a probe within "
-                            + Duration.ofNanos(probeTimeoutNanos).toMillis() + " ms"), now);
-            throw outage(cache, operation, down);
+        if (inFlight != 0) {
+            // The background probe is under way: its answer decides, within the probe timeout.
+            awaitProbe(inFlight);
+            if (lastAnswer - inFlight >= 0) {
+                return;
+            }
+            if (down != null) {
+                throw outage(cache, operation, down);
+            }
+            if (probing == inFlight) {
+                markDown(new StateUnavailableException(cache, operation, StateUnavailableException.unreachable(target.address()),
+                        "the state store at " + target.address() + " did not answer a probe within "
+                                + Duration.ofNanos(probeTimeoutNanos).toMillis() + " ms"), System.nanoTime());
+                throw outage(cache, operation, down);
+            }
         }
         Connected current = connected;
         if (current == null) {
@@ -327,6 +339,22 @@ final class StoreWatch implements AutoCloseable {
         String first = current.caches().keySet().iterator().next();
         if (!probe(first, current.caches().get(first), false)) {
             throw outage(cache, operation, down);
+        }
+    }
+
+    /** Waits until the background probe that started at {@code inFlight} has ended, at most until its timeout. */
+    private void awaitProbe(long inFlight) {
+        long deadline = inFlight + probeTimeoutNanos;
+        synchronized (probeEnded) {
+            long left;
+            while (probing == inFlight && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    probeEnded.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -361,29 +389,35 @@ final class StoreWatch implements AutoCloseable {
             probing = start;
         }
         try {
-            cache.get(PROBE_KEY);
-        } catch (StateUnavailableException e) {
-            markDown(e, System.nanoTime());
-            return false;
-        } catch (RuntimeException e) {
-            markDown(new StateUnavailableException(name, "get", target.address(), e), System.nanoTime());
-            return false;
+            try {
+                cache.get(PROBE_KEY);
+            } catch (StateUnavailableException e) {
+                markDown(e, System.nanoTime());
+                return false;
+            } catch (RuntimeException e) {
+                markDown(new StateUnavailableException(name, "get", target.address(), e), System.nanoTime());
+                return false;
+            }
+            long took = System.nanoTime() - start;
+            if (took >= probeTimeoutNanos) {
+                markDown(new StateUnavailableException(name, "get", StateUnavailableException.unreachable(target.address()),
+                        "the state store at " + target.address() + " took " + Duration.ofNanos(took).toMillis()
+                                + " ms to answer a probe"), System.nanoTime());
+                return false;
+            }
+            if (start - lastAnswer > 0) {
+                lastAnswer = start;
+            }
+            return true;
         } finally {
+            // After the outcome is recorded, so that a reader waiting for this probe sees it (awaitProbe).
             if (background) {
-                probing = 0;
+                synchronized (probeEnded) {
+                    probing = 0;
+                    probeEnded.notifyAll();
+                }
             }
         }
-        long took = System.nanoTime() - start;
-        if (took >= probeTimeoutNanos) {
-            markDown(new StateUnavailableException(name, "get", StateUnavailableException.unreachable(target.address()),
-                    "the state store at " + target.address() + " took " + Duration.ofNanos(took).toMillis()
-                            + " ms to answer a probe"), System.nanoTime());
-            return false;
-        }
-        if (start - lastAnswer > 0) {
-            lastAnswer = start;
-        }
-        return true;
     }
 
     private void run() {
