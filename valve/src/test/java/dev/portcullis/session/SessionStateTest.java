@@ -217,6 +217,32 @@ class SessionStateTest {
         assertThat(caches.replay().get(CacheReplayCache.EPOCH_KEY)).isEqualTo(first.toEpochMilli());
     }
 
+    /**
+     * A store that keeps serialized copies (off-heap here; a Terracotta server or a disk tier alike) compares
+     * a copy read back in {@code replace(key, old, new)}: the touch of a session in use, and the note of a
+     * webapp session, must still succeed there.
+     */
+    @Test
+    void aSessionInUseIsTouchedAlsoWhereTheStoreKeepsSerializedCopies(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path xml = dir.resolve("ehcache.xml");
+        java.nio.file.Files.writeString(xml, BreakableKeys.configuration());
+        try (Caches offHeap = Caches.start(xml, clock, Duration.ofMinutes(30), getClass().getClassLoader())) {
+            SessionRepository repository = new SessionRepository(offHeap.sessions(),
+                    new SessionIndex(offHeap.sessionIndex(), clock), ids, clock, Duration.ofMinutes(30));
+            String id = repository.create(session(clock.instant().plus(Duration.ofHours(8))));
+
+            for (int i = 1; i <= 4; i++) {
+                clock.advance(Duration.ofMinutes(20));
+                assertThat(repository.find(id).found()).as("used every 20 minutes, %d", i).isTrue();
+            }
+            SsoSession seen = repository.find(id).session();
+            SsoSession noted = repository.rememberWebappSession(id, seen, "/app ABC123");
+            assertThat(noted).as("noted").isNotSameAs(seen);
+            assertThat(repository.find(id).session().webappSessions()).containsExactly("/app ABC123");
+        }
+    }
+
     @Test
     void sessionsRoundTripThroughTheirSerializer() {
         SsoSessionSerializer serializer = new SsoSessionSerializer();
