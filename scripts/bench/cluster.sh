@@ -16,7 +16,8 @@
 #
 #   scripts/bench/cluster.sh OUTDIR     (called by scripts/benchmarks.sh --only cluster, which builds first)
 # Environment: ROUNDS (5), DURATION (5s), WARMUP (15s), CONNECTIONS (4), SIGNIN_THREADS (2), SERVER_CPU (0),
-# WRK_CPU (1), TC_CPU (unset: any)
+# WRK_CPU (1), TC_CPU (unset: any), CLUSTER_CONFIG (the cluster node's ehcache.xml, naming 127.0.0.1:9410;
+# default conf/ehcache-cluster.xml)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"
@@ -47,8 +48,9 @@ group_pids() { ps -e -o pid=,pgid= | awk -v g="$1" '$2 == g {print $1}'; }
 if [ -n "${TC_CPU:-}" ]; then
   for p in $(group_pids "$tc_group"); do taskset -a -p -c "$TC_CPU" "$p" >/dev/null; done
 fi
-sed "s#127.0.0.1:9410#127.0.0.1:$tc_port#" "$root/conf/ehcache-cluster.xml" > "$out/cluster-ehcache.xml"
-grep -q "127.0.0.1:$tc_port" "$out/cluster-ehcache.xml" || { echo "cluster.sh: conf/ehcache-cluster.xml names no 127.0.0.1:9410" >&2; exit 1; }
+cluster_config="${CLUSTER_CONFIG:-$root/conf/ehcache-cluster.xml}"
+sed "s#127.0.0.1:9410#127.0.0.1:$tc_port#" "$cluster_config" > "$out/cluster-ehcache.xml"
+grep -q "127.0.0.1:$tc_port" "$out/cluster-ehcache.xml" || { echo "cluster.sh: $cluster_config names no 127.0.0.1:9410" >&2; exit 1; }
 
 start_server() { # kind port -> waits for "ready"
   local kind="$1" port="$2" log="$out/server-$1.log" extra=()
