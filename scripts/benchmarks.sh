@@ -7,13 +7,15 @@
 #   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of;
 #   5. anonymous floods: what an anonymous navigation costs the server (before issue 10, RSA-3072, ECDSA,
 #      unsigned, rate-limited) and signed-in users' median latency with and without a bounded flood.
-# Takes about 30 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
+#   6. the clustered configuration beside the heap one: CPU and latency of signed-in requests, sign-ins/s,
+#      with a Terracotta server the script starts itself (scripts/bench/cluster.sh).
+# Takes about 40 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
 # the chart also to docs/performance-overhead.png.
 #
 #   scripts/benchmarks.sh                     everything
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
-#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar, flood
-#   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
+#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar, flood, cluster
+#   scripts/benchmarks.sh --build-valve       first rebuild and install testkit, the valve JARs and cluster from this tree
 #   scripts/benchmarks.sh --tomcat 11,9       request overhead and start-up on embedded Tomcat 11 (main JAR) and
 #                                             Tomcat 9.0 (Tomcat 9 JAR), one after the other; Tomcat 9's figures go to
 #                                             <results>/tomcat9/ (default: 11 only)
@@ -27,7 +29,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar,flood"; build_valve=0; jmh_extra=""; quiet_load=""; results=""; flavours="11"
+quick=0; only="acs,overhead,memory,startup,jar,flood,cluster"; build_valve=0; jmh_extra=""; quiet_load=""; results=""; flavours="11"
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -37,7 +39,7 @@ while (($#)); do
     --quiet-load) quiet_load="$2"; shift ;;
     --results) results="$2"; shift ;;
     --tomcat) flavours="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,7 +60,7 @@ done
 if wants flood; then
   command -v wrk >/dev/null || { echo "benchmarks.sh: 'wrk' is missing (apt-get install wrk)" >&2; exit 1; }
 fi
-if wants overhead; then
+if wants overhead || wants cluster; then
   for tool in wrk gnuplot; do
     command -v "$tool" >/dev/null || { echo "benchmarks.sh: '$tool' is missing (apt-get install wrk gnuplot-nox)" >&2; exit 1; }
   done
@@ -157,6 +159,13 @@ fi
 if wants jar; then
   echo "== 4b. drop-in JAR" >&2
   scripts/bench/jar-size.sh "$out"
+fi
+
+if wants cluster; then
+  echo "== 5. the cluster beside the heap caches (wrk, sign-ins, a Terracotta server)" >&2
+  await_quiet cluster
+  if [ "$quick" = 1 ]; then export ROUNDS=1 DURATION=2s WARMUP=3s; fi
+  scripts/bench/cluster.sh "$out"
 fi
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/environment.txt"

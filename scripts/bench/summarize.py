@@ -187,6 +187,45 @@ with open(os.path.join(out, "chart.dat"), "w") as f:
     for label, *series in chart:
         f.write(f'"{label}" ' + " ".join(f"{m:.1f} {lo:.1f} {hi:.1f}" for m, lo, hi in series) + "\n")
 
+# ------------------------------------------------------------------ cluster (scripts/bench/cluster.sh)
+path = os.path.join(out, "cluster.tsv")
+if os.path.exists(path):
+    c = {}
+    errors = collections.Counter()
+    for line in open(path).read().splitlines()[1:]:
+        r, server, kind, ops, p50, cpu, tc, *rest = line.split("\t")
+        c.setdefault((server, kind), {})[r] = (float(ops), float(p50), float(cpu), float(tc))
+        errors[server] += int(rest[0]) if rest else 0
+
+    def cmed(server, kind, i):
+        return statistics.median(v[i] for v in c[(server, kind)].values())
+
+    def cratio(kind, i):
+        values = [c[("cluster", kind)][r][i] / v[i] for r, v in c[("heap", kind)].items()
+                  if r in c[("cluster", kind)] and v[i]]
+        return statistics.median(values) if values else None
+
+    n = len(c.get(("heap", "throughput"), {}))
+    ch, cc, ct = cmed("heap", "throughput", 2), cmed("cluster", "throughput", 2), cmed("cluster", "throughput", 3)
+    cr = cratio("throughput", 2)
+    rows.append(("Cluster: server CPU per signed-in request, cluster / heap caches (Tomcat + Terracotta)",
+                 f"{cc:.1f} (of it Terracotta {ct:.1f}) / {ch:.1f} us = **{cr:.2f} x** (median of {n} rounds)",
+                 "<= 1.5 x", verdict(cr <= 1.5)))
+    rows.append(("Cluster: signed-in requests/s, cluster / heap caches (wall clock)",
+                 f"{cmed('cluster', 'throughput', 0):,.0f} / {cmed('heap', 'throughput', 0):,.0f} req/s", "info", ""))
+    lh, lc = cmed("heap", "latency", 1), cmed("cluster", "latency", 1)
+    added = statistics.median(c[("cluster", "latency")][r][1] - v[1] for r, v in c[("heap", "latency")].items()
+                              if r in c[("cluster", "latency")])
+    rows.append(("Cluster: median latency of a signed-in request added by the cluster (1 connection)",
+                 f"{lc:.0f} vs {lh:.0f} us: **{added:+.0f} us** (per-round median)", "<= 100 us", verdict(added <= 100)))
+    sh, sc = cmed("heap", "signins", 0), cmed("cluster", "signins", 0)
+    rows.append(("Cluster: whole sign-ins/s (client on the other CPU), cluster / heap caches",
+                 f"{sc:,.0f} / {sh:,.0f} per s; server CPU per sign-in {cmed('cluster', 'signins', 2) / 1000:.2f} "
+                 f"(of it Terracotta {cmed('cluster', 'signins', 3) / 1000:.2f}) / {cmed('heap', 'signins', 2) / 1000:.2f} ms"
+                 f" = {cratio('signins', 2):.2f} x", "info", ""))
+    rows.append(("Cluster: answers that were not 2xx (sessions lost to store timeouts) / failed sign-ins, all rounds",
+                 f"cluster {errors['cluster']}, heap {errors['heap']}", "0", verdict(errors["cluster"] == 0)))
+
 # ------------------------------------------------------------------ memory
 m = kv(os.path.join(out, "memory-sessions.txt"))
 if "bytes_per_session" in m:

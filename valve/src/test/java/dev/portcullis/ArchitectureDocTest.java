@@ -33,7 +33,7 @@ class ArchitectureDocTest {
             Path.of("..", "valve-tomcat9", "src", "test", "java"));
     /** Names in the page that are not Portcullis classes: pac4j's, the JDK's, ASM's, SAML's and HTTP's. */
     private static final Set<String> NOT_OURS = Set.of("Accept", "AuthnContextClassRef", "ClassRemapper",
-            "DefaultCallbackLogic", "DefaultLogoutLogic", "DefaultSecurityLogic", "NoClassDefFoundError",
+            "DefaultCallbackLogic", "DefaultLogoutLogic", "DefaultSecurityLogic", "IssueInstant", "NoClassDefFoundError",
             "PortcullisSaml", "Record", "RelayState", "ServiceLoader", "SessionNotOnOrAfter",
             "UnsupportedClassVersionError");
     private static final Pattern NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*)(?:\\.([a-z][A-Za-z0-9]*))?`");

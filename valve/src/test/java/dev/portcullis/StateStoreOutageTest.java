@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
@@ -29,8 +28,9 @@ import dev.portcullis.testkit.XmlSigning;
 /**
  * What users see while Portcullis's state store fails (with a cluster: the Terracotta server is down),
  * in a real embedded Tomcat whose caches sit on Ehcache stores that fail on demand ({@link BreakableKeys}).
- * Every request that needs the state gets a 503 page with a reference, the cause is one log line under
- * that reference, and nothing is decided on a guess: no session is created, no sign-out is reported as
+ * Every request that needs the state gets a 503 page with a reference, the cause of the first one of an
+ * outage is one log line under that reference (later ones are summarized: {@code OutageLogTest}), and
+ * nothing is decided on a guess: no session is created, no sign-out is reported as
  * done, a signed-in page is not served unchecked. Each test repeats the request with the store working,
  * which must then succeed. Pages that need no state are served throughout.
  */
@@ -42,8 +42,9 @@ class StateStoreOutageTest {
 
     private static EmbeddedTomcat server;
 
-    @BeforeAll
-    static void start() throws Exception {
+    /** A new valve for each test, so that each test's failure is the first of its outage. */
+    @BeforeEach
+    void start() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
         Path ehcache = server.dir.resolve("ehcache.xml");
         Files.writeString(ehcache, BreakableKeys.configuration());
@@ -52,14 +53,10 @@ class StateStoreOutageTest {
         server.start(valve);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     @AfterEach
-    void repair() {
+    void stop() throws Exception {
         BreakableKeys.repair();
+        server.close();
     }
 
     /** A sign-in under way: the browser, and the IdP's signed answer it is about to post. */
@@ -99,7 +96,7 @@ class StateStoreOutageTest {
         assertThat(reference.find()).as("a reference on the page").isTrue();
         List<String> lines = logs.lines().stream().filter(line -> line.contains(reference.group(1))).toList();
         assertThat(lines).as("one log line under the reference").singleElement().satisfies(line -> assertThat(line)
-                .startsWith("ERROR dev.portcullis.engine.SsoEngine Answered [").contains("with 503")
+                .startsWith("ERROR dev.portcullis.session.OutageLog Answered [").contains("with 503")
                 .contains("cache [" + cache + "]").contains("SerializerException: the store is broken"));
         return reference.group(1);
     }

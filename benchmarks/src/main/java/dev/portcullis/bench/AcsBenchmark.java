@@ -99,7 +99,7 @@ public class AcsBenchmark {
             idpPublicKey = idpKey.certificate().getPublicKey();
             Clock clock = Clock.systemUTC();
             caches = Caches.start(null, clock, Duration.ofMinutes(30), AcsBenchmark.class.getClassLoader());
-            replay = new CacheReplayCache(caches.replay());
+            replay = new CacheReplayCache(caches.replay(), clock);
             validator = Fixtures.validator(idpKey, replay, clock);
             // A replay cache that has seen a morning's sign-ins, not an empty one.
             Instant keep = clock.instant().plus(Duration.ofMinutes(10));

@@ -75,7 +75,7 @@ public final class MemoryHarness {
         TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
         Duration idle = Duration.ofMinutes(30);
         try (Caches caches = Caches.start(null, clock, idle, MemoryHarness.class.getClassLoader())) {
-            CacheReplayCache replay = new CacheReplayCache(caches.replay());
+            CacheReplayCache replay = new CacheReplayCache(caches.replay(), clock);
             ResponseValidator validator = Fixtures.validator(idpKey, replay, clock);
             RoleMapper roles = new RoleMapper(List.of("roles"), Map.of());
             SessionRepository repository = new SessionRepository(caches.sessions(), new SessionIds(new SecureRandom()),
@@ -155,7 +155,7 @@ public final class MemoryHarness {
         Clock clock = Clock.systemUTC();
         try (Caches caches = Caches.start(null, clock, Duration.ofMinutes(30), MemoryHarness.class.getClassLoader())) {
             RelayStates relayStates = new RelayStates(RelayStates.keyFrom(null, new SecureRandom()), new SecureRandom(),
-                    clock, Duration.ofMinutes(10), new CacheReplayCache(caches.replay()));
+                    clock, Duration.ofMinutes(10), new CacheReplayCache(caches.replay(), clock));
             PendingLoginStore store = new PendingLoginStore(caches.pendingLogins(), relayStates);
             long before = settledHeap();
             System.out.printf("flood_requests=%d%n", n);

@@ -38,6 +38,10 @@ import dev.portcullis.testkit.XmlSigning;
  *       {@code portcullis.bench.ehcacheConfig} and {@code portcullis.bench.logConfig} set those valve
  *       attributes, {@code portcullis.bench.set.NAME} any valve attribute NAME, {@code portcullis.bench.spKey}
  *       the SP key (rsa2048, rsa3072, ec256, ec384).</li>
+ *   <li>{@code signins BASE_URL IDP_KEY IDP_CERT SECONDS THREADS}: a client for scripts/bench/cluster.sh, run in
+ *       its own JVM: whole sign-ins against a {@code serve valve} server (its navigation, the AuthnRequest,
+ *       a Response signed with the IdP key that server printed as {@code idpKey=} / {@code idpCert=}, the
+ *       ACS), in THREADS threads for SECONDS; prints {@code signins=N failures=F seconds=S}.</li>
  *   <li>{@code startup valve|plain}: prints how long {@code Tomcat.start()} took, in milliseconds, in this
  *       fresh JVM; for {@code valve} the timed part also creates and configures the valve (its class
  *       initialisation included), with IdP metadata from a file. Then stops.</li>
@@ -54,11 +58,12 @@ public final class TomcatHarness {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        boolean withValve = "valve".equals(args[1]);
         switch (mode) {
-            case "serve" -> serve(withValve, Integer.parseInt(args[2]));
-            case "startup" -> startup(withValve);
-            default -> throw new IllegalArgumentException("mode: serve | startup");
+            case "serve" -> serve("valve".equals(args[1]), Integer.parseInt(args[2]));
+            case "startup" -> startup("valve".equals(args[1]));
+            case "signins" -> signIns(args[1], readCredentials(Path.of(args[2]), Path.of(args[3])),
+                    java.time.Duration.parse("PT" + args[4] + "S"), Integer.parseInt(args[5]));
+            default -> throw new IllegalArgumentException("mode: serve | startup | signins");
         }
     }
 
@@ -148,7 +153,12 @@ public final class TomcatHarness {
             }
         }));
         if (withValve) {
-            System.out.println("cookie=PORTCULLIS=" + signIn(setup, port));
+            System.out.println("cookie=PORTCULLIS=" + signIn(setup.idpKey(), "http://127.0.0.1:" + port));
+            Path key = setup.dir().resolve("idp.key");
+            Path certificate = setup.dir().resolve("idp.crt");
+            setup.idpKey().writePem(key, certificate);
+            System.out.println("idpKey=" + key);
+            System.out.println("idpCert=" + certificate);
         }
         System.out.println("ready port=" + port);
         System.out.flush();
@@ -156,8 +166,7 @@ public final class TomcatHarness {
     }
 
     /** Signs in once through the valve's real ACS and returns the session cookie's value. */
-    static String signIn(Setup setup, int port) {
-        String base = "http://127.0.0.1:" + port;
+    static String signIn(TestCredentials idpKey, String base) {
         Browser browser = new Browser();
         Browser.Page redirect = browser.get(base + "/app/hello");
         if (redirect.status() != 302 || !redirect.location().startsWith(IDP_SSO)) {
@@ -170,7 +179,7 @@ public final class TomcatHarness {
                 base + "/sso/acs", requestId, "alice.martin@example.com");
         Fixtures.ATTRIBUTES.forEach((name, values) -> builder.attribute(name, values.toArray(String[]::new)));
         Document response = builder.build();
-        XmlSigning.sign(Xml.first(response, SamlConstants.ASSERTION_NS, "Assertion"), setup.idpKey());
+        XmlSigning.sign(Xml.first(response, SamlConstants.ASSERTION_NS, "Assertion"), idpKey);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("SAMLResponse", Xml.base64(response));
         form.put("RelayState", query.get("RelayState"));
@@ -184,6 +193,49 @@ public final class TomcatHarness {
             throw new IllegalStateException("the session does not work: " + page.status() + " " + page.body());
         }
         return cookie;
+    }
+
+    /**
+     * Whole sign-ins in a loop, each with a fresh browser, until {@code duration} has passed; prints how many
+     * succeeded. What a server does per sign-in (AuthnRequest, pending login, ACS validation, replay and
+     * session writes) is what scripts/bench/cluster.sh divides its CPU time by.
+     */
+    static void signIns(String base, TestCredentials idpKey, java.time.Duration duration, int threads) throws Exception {
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        long started = System.nanoTime();
+        long end = started + duration.toNanos();
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            workers[i] = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        signIn(idpKey, base);
+                        done.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        if (failed.incrementAndGet() == 1) {
+                            System.err.println("first failed sign-in: " + e);
+                        }
+                    }
+                }
+            });
+            workers[i].start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        System.out.printf("signins=%d failures=%d seconds=%.2f%n", done.get(), failed.get(), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The IdP key and certificate a serving harness wrote (PKCS#8 and X.509 PEM). */
+    static TestCredentials readCredentials(Path keyFile, Path certificateFile) throws Exception {
+        String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+        try (java.io.InputStream in = Files.newInputStream(certificateFile)) {
+            return new TestCredentials(key, (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
     }
 
     static void startup(boolean withValve) throws Exception {

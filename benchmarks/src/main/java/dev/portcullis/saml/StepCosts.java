@@ -63,7 +63,7 @@ public final class StepCosts {
         TestCredentials idpKey = TestCredentials.rsa("idp.example.org");
         Clock clock = Clock.systemUTC();
         try (Caches caches = Caches.start(null, clock, java.time.Duration.ofMinutes(30), StepCosts.class.getClassLoader())) {
-            CacheReplayCache replay = new CacheReplayCache(caches.replay());
+            CacheReplayCache replay = new CacheReplayCache(caches.replay(), clock);
             ResponseValidator v = Fixtures.validator(idpKey, replay, clock);
             byte[] message = Fixtures.signedBytes(idpKey, Instant.now(), "_9a0c4e12f1b84f0b8d1e2f3a4b5c6d7e");
             String field = Base64.getEncoder().encodeToString(message);

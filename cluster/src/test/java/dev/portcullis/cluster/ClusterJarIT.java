@@ -222,14 +222,57 @@ class ClusterJarIT {
                 assertThat(builder).as("template %s", template).isNotNull();
                 Object cache = builder.getClass().getMethod("build").invoke(builder);
                 Object pools = cacheConfiguration.getMethod("getResourcePools").invoke(cache);
-                assertThat(resourcePools.getMethod("getResourceTypeSet").invoke(pools)).as("%s storage", template)
-                        .asString().contains("clustered-dedicated").doesNotContain("heap");
+                // Only the sessions keep a near cache in each node's heap (the others are written more than read).
+                String storage = String.valueOf(resourcePools.getMethod("getResourceTypeSet").invoke(pools));
+                assertThat(storage).as("%s storage", template).contains("clustered-dedicated");
+                if (template.equals("portcullis-sessions")) {
+                    assertThat(storage).as("%s storage", template).contains("heap");
+                } else {
+                    assertThat(storage).as("%s storage", template).doesNotContain("heap");
+                }
                 Collection<?> cacheServices = (Collection<?>) cacheConfiguration.getMethod("getServiceConfigurations").invoke(cache);
                 Object store = cacheServices.stream()
                         .filter(s -> s.getClass().getName().endsWith(".ClusteredStoreConfiguration")).findFirst()
                         .orElseThrow(() -> new AssertionError(template + ": no tc:clustered-store in " + cacheServices));
                 assertThat(store.getClass().getMethod("getConsistency").invoke(store)).as("%s consistency", template)
                         .hasToString("STRONG");
+            }
+        }
+    }
+
+    /**
+     * A node started before its Terracotta server: the caches start at once (nothing listens, so nothing is
+     * waited for), say they do not answer, and every operation fails as a {@code StateUnavailableException},
+     * which the engine answers with 503, until the server is there (ClusterIT/StockTomcatClusterIT show it
+     * coming).
+     */
+    @Test
+    void withBothJarsAndNoServerTheCachesStartAtOnceAndEveryOperationFailsAsUnavailable(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Throwable {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path config = dir.resolve("portcullis-ehcache.xml");
+        java.nio.file.Files.writeString(config, java.nio.file.Files.readString(shippedConfiguration())
+                .replace("127.0.0.1:9410", "127.0.0.1:" + port));
+        try (URLClassLoader lib = lib(valveJar(), clusterJar())) {
+            Class<?> caches = lib.loadClass("dev.portcullis.session.Caches");
+            Method start = caches.getMethod("start", Path.class, Clock.class, Duration.class, ClassLoader.class);
+            long began = System.nanoTime();
+
+            Object started = invoke(start, config, Clock.systemUTC(), Duration.ofMinutes(30), lib);
+            try {
+                assertThat(Duration.ofNanos(System.nanoTime() - began)).as("start without a server")
+                        .isLessThan(Duration.ofSeconds(3));
+                assertThat(caches.getMethod("answering").invoke(started)).isEqualTo(false);
+                Object sessions = caches.getMethod("sessions").invoke(started);
+                Method get = lib.loadClass(EHCACHE + "Cache").getMethod("get", Object.class);
+                assertThatThrownBy(() -> invokeOn(get, sessions, "key"))
+                        .satisfies(e -> assertThat(e.getClass().getName()).isEqualTo("dev.portcullis.session.StateUnavailableException"))
+                        .hasMessageContaining("not connected to the state store at terracotta://127.0.0.1:" + port + "/portcullis");
+            } finally {
+                ((AutoCloseable) started).close();
             }
         }
     }
@@ -247,11 +290,15 @@ class ClusterJarIT {
     }
 
     private static Object invoke(Method method, Object... args) throws Throwable {
+        return invokeOn(method, null, args);
+    }
+
+    private static Object invokeOn(Method method, Object target, Object... args) throws Throwable {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(method.getDeclaringClass().getClassLoader());
         try {
-            return method.invoke(null, args);
+            return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         } finally {

@@ -39,8 +39,12 @@ import dev.portcullis.testkit.Browser.Page;
  *       sign-in started at A and posted only to B is accepted there;</li>
  *   <li>SimpleSAMLphp ending alice's session through node B ends it at A, where it was made (and bob's
  *       stays);</li>
- *   <li>with the server stopped, a sign-in gets the 503 page, one log line, no session; after a restart
- *       sign-ins work again.</li>
+ *   <li>with the server frozen, neither node answers bob's page from the copy of his session in its heap
+ *       (the near cache), which both did a moment before; once it answers again, they do;</li>
+ *   <li>with the server stopped, a sign-in gets the 503 page, one log line, no session, and a burst of
+ *       requests adds only a few summarized lines; after a restart both nodes reconnect by themselves, the
+ *       copies in their heaps are gone with the old store, a Response used before the restart is refused
+ *       ({@code issued_before_replay_window}) and a fresh sign-in works.</li>
  * </ul>
  * The outage runs last: after it the server is a new, empty one.
  */
@@ -212,15 +216,51 @@ class ClusterIT {
         return browser.post(b.url("/sso/slo"), form.fields());
     }
 
+    /**
+     * The near cache never answers for a server that does not: a node answers a signed-in page from the copy
+     * in its heap only within a second of the server's last answer (StoreWatch.FRESH). Ehcache alone would go
+     * on answering the copy until the client lease ran out (5 s here; 150 s by default).
+     */
     @Test
     @Order(6)
+    void neitherNodeAnswersFromTheCopyInItsHeapWhileTheServerIsFrozen() {
+        Browser bob = new Browser();
+        SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
+        assertThat(bob.get(a.url("/sample/")).status()).as("bob at A, a copy now in A's heap").isEqualTo(200);
+        assertThat(bob.get(b.url("/sample/")).status()).as("bob at B, a copy now in B's heap").isEqualTo(200);
+
+        terracotta.freeze();
+        try {
+            pause(Duration.ofMillis(1_300));
+            Page atA = bob.get(a.url("/sample/"));
+            Page atB = bob.get(b.url("/sample/"));
+
+            assertThat(atA.status()).as("bob at A with the server frozen:%n%s", atA.body()).isEqualTo(503);
+            assertThat(atB.status()).as("bob at B with the server frozen:%n%s", atB.body()).isEqualTo(503);
+        } finally {
+            terracotta.thaw();
+        }
+        Page again = onceTheStateIsBack(() -> bob.get(a.url("/sample/")), Instant.now().plusSeconds(60));
+        assertThat(again.status()).as("bob at A once the server answers:%n%s", again.body()).isEqualTo(200);
+        assertThat(again.body()).contains("Signed in as <strong>bob</strong>");
+    }
+
+    @Test
+    @Order(7)
     void withTheServerDownASignInIsRefusedWith503AndCreatesNoSessionThenWorksAgainAfterARestart() {
         Browser alice = new Browser();
         Page autoPost = SignIn.enterPassword(alice, SignIn.toLoginForm(alice, a.url("/sample/"), idp.origin()), ALICE, ALICE);
         Map<String, String> fields = HtmlForm.withInput(autoPost, "SAMLResponse").orElseThrow().fields();
         Browser bob = new Browser();
         SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
+        assertThat(bob.get(a.url("/sample/")).status()).as("bob at A, a copy in A's heap").isEqualTo(200);
+        Browser earlier = new Browser();
+        Page earlierAnswer = SignIn.enterPassword(earlier, SignIn.toLoginForm(earlier, a.url("/sample/"), idp.origin()),
+                ALICE, ALICE);
+        Map<String, String> used = HtmlForm.withInput(earlierAnswer, "SAMLResponse").orElseThrow().fields();
+        assertThat(SignIn.postResponse(earlier, earlierAnswer, a.acsUrl()).status()).as("a Response used before").isEqualTo(303);
         int signInsBefore = signIns();
+        int[] logsBefore = {a.log("portcullis.log").length(), b.log("portcullis.log").length()};
 
         terracotta.stop();
         Instant stopped = Instant.now();
@@ -242,26 +282,59 @@ class ClusterIT {
         assertThat(startAtB.status()).as("a new sign-in at B:%n%s", startAtB.body()).isEqualTo(503);
         Page bobsPage = bob.get(a.url("/sample/"));
         assertThat(bobsPage.status()).as("a signed-in page cannot be checked either:%n%s", bobsPage.body()).isEqualTo(503);
+        for (int i = 0; i < 100; i++) {
+            assertThat(bob.get((i % 2 == 0 ? a : b).url("/sample/")).status()).as("request %d of the burst", i).isEqualTo(503);
+        }
 
         terracotta.startAgain();
         Instant restarted = Instant.now();
-        Browser again = signInOnceTheStateIsBack(restarted.plusSeconds(60));
+        int[] retried = new int[1];
+        Browser again = signInOnceTheStateIsBack(restarted.plusSeconds(60), retried);
+        Instant signedIn = Instant.now();
         Page atB = onceTheStateIsBack(() -> again.get(b.url("/sample/")), restarted.plusSeconds(60));
         assertThat(atB.status()).as("signed in at B too:%n%s", atB.body()).isEqualTo(200);
         assertThat(atB.body()).contains("Signed in as <strong>alice</strong>");
-        System.out.println("== signed in at A and B again " + Duration.between(restarted, Instant.now()).toMillis()
-                + " ms after the server's restart");
+        System.out.println("== recovery: signed in at A " + Duration.between(restarted, signedIn).toMillis()
+                + " ms and at B " + Duration.between(restarted, Instant.now()).toMillis()
+                + " ms after the server's restart; " + retried[0] + " sign-in attempt(s) refused with 503 before");
+
+        // The outage in the log: each node's few lines, not one per request (102 requests were refused).
+        List<String> outage = List.of((a.log("portcullis.log").substring(logsBefore[0]) + "\n"
+                + b.log("portcullis.log").substring(logsBefore[1])).split("\n")).stream()
+                .filter(line -> line.contains("[OutageLog]")).toList();
+        assertThat(outage).as("what the outage wrote").hasSizeLessThanOrEqualTo(8)
+                .anyMatch(line -> line.contains("ERROR") && line.contains("The state store does not answer"))
+                .anyMatch(line -> line.contains("with 503") && line.contains("correlation [" + reference + "]"));
+        assertThat(outage).filteredOn(line -> line.contains("WARN") && line.contains("answers again after"))
+                .as("one line per node when the server is back").hasSize(2);
+
+        // The old store's sessions are gone, and so are the copies the nodes held of them.
+        assertThat(SignIn.isSignedIn(bob, a.url("/sample/"), idp.origin(), BOB)).as("bob's old cookie at A").isFalse();
+        // A Response used before the restart cannot be told from a new one by the new, empty replay cache:
+        // it was issued before the new store's epoch, so it is refused.
+        Browser attacker = new Browser();
+        Page replayed = attacker.post(b.url("/sso/acs"), used);
+        assertThat(replayed.status()).as("the used Response after the restart:%n%s", replayed.body()).isEqualTo(403);
+        assertThat(attacker.cookie("localhost", COOKIE)).as("no session for the attacker").isNull();
+        String replayReference = reference(replayed);
+        assertThat(logLinesWith(replayReference)).as("the reason, under the page's reference").anyMatch(line -> line.contains(
+                "Sign-in refused [issued_before_replay_window] correlation [" + replayReference + "]"));
     }
+
 
     /**
      * A whole sign-in at A, started again while the node answers 503: after the server's restart each node
      * reconnects and re-creates its caches on the server by itself, one cache after the other. Until then a
      * request gets the same 503 as during the outage, never a 500 and never a session.
      */
-    private Browser signInOnceTheStateIsBack(Instant deadline) {
+    private Browser signInOnceTheStateIsBack(Instant deadline, int[] retried) {
         while (true) {
             Browser browser = new Browser();
-            Page toIdp = onceTheStateIsBack(() -> browser.get(a.url("/sample/")), deadline);
+            Page toIdp = onceTheStateIsBack(() -> {
+                Page page = browser.get(a.url("/sample/"));
+                retried[0] += page.status() == 503 ? 1 : 0;
+                return page;
+            }, deadline);
             assertThat(toIdp.status()).as("sign-in start at A:%n%s", toIdp.body()).isEqualTo(302);
             Page autoPost = SignIn.enterPassword(browser, browser.follow(toIdp), ALICE, ALICE);
             Page acs = SignIn.postResponse(browser, autoPost, a.acsUrl());
@@ -270,6 +343,7 @@ class ClusterIT {
                 return browser;
             }
             assertThat(acs.status()).as("the ACS while the caches come back:%n%s", acs.body()).isEqualTo(503);
+            retried[0]++;
             assertThat(browser.cookie("localhost", COOKIE)).isNull();
             assertThat(Instant.now()).as("signed in again within a minute of the restart").isBefore(deadline);
             pause();
@@ -286,8 +360,12 @@ class ClusterIT {
     }
 
     private static boolean pause() {
+        return pause(Duration.ofMillis(250));
+    }
+
+    private static boolean pause(Duration duration) {
         try {
-            Thread.sleep(250);
+            Thread.sleep(duration.toMillis());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

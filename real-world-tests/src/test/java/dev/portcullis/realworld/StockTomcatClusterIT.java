@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.portcullis.devidp.DevIdp;
 import dev.portcullis.testkit.Browser;
+import dev.portcullis.testkit.Browser.Page;
 
 /**
  * The cluster add-on as an operator installs it (docs/INSTALL.md step 4, cluster variant, done by
@@ -24,7 +27,10 @@ import dev.portcullis.testkit.Browser;
  * shipped conf/ehcache-cluster.xml pointing at a Terracotta server, started with {@code catalina.sh}.
  * ClusterIT shows two nodes sharing the state; this shows that the two JARs work from Tomcat's own
  * class loader, and that the state really lives on the server: a session outlives a restart of
- * Tomcat, which a node's own heap caches cannot do.
+ * Tomcat, which a node's own heap caches cannot do. And what an operator of a stock Tomcat sees of an
+ * outage, with the shipped conf/log4j2.xml: 503s, a few lines, no stack trace in catalina.out, service
+ * again once the server is back; and a Tomcat started before its server starts anyway, says so in one
+ * line naming the address, and serves once the server is there, without a restart.
  */
 @Order(32)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -100,5 +106,75 @@ class StockTomcatClusterIT {
                 .as("the same cookie after the restart: the session came back from the Terracotta server").isTrue();
         assertThat(SignIn.isSignedIn(new Browser(), tomcat.directUrl("/sample/"), idp.baseUrl(), ALICE))
                 .as("no cookie, no session").isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void anOutageIs503AndAFewLinesWithoutStackTracesInCatalinaOutThenServiceResumes() {
+        assertThat(SignIn.isSignedIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), ALICE)).isTrue();
+        int catalinaOutBefore = tomcat.log("catalina.out").length();
+
+        terracotta.stop();
+        for (int i = 0; i < 50; i++) {
+            assertThat(browser.get(tomcat.directUrl("/sample/")).status()).as("request %d without the server", i)
+                    .isEqualTo(503);
+        }
+        terracotta.startAgain();
+        Instant restarted = Instant.now();
+        Browser again = new Browser();
+        Page signedIn = signInWhenBack(again, restarted.plusSeconds(60));
+        System.out.println("== stock Tomcat signed in again " + Duration.between(restarted, Instant.now()).toMillis()
+                + " ms after the server's restart");
+
+        assertThat(signedIn.body()).contains("Signed in as <strong>alice</strong>");
+        String outage = tomcat.log("catalina.out").substring(catalinaOutBefore);
+        assertThat(outage.lines()).as("catalina.out during the outage:%n%s", outage)
+                .noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by:"))
+                .hasSizeLessThanOrEqualTo(6)
+                .anyMatch(line -> line.contains("The state store does not answer"))
+                .anyMatch(line -> line.contains("answers again after"));
+    }
+
+    @Test
+    @Order(4)
+    void aTomcatStartedBeforeItsServerAnswers503ThenServesWithoutARestart() {
+        tomcat.close();
+        terracotta.stop();
+        int catalinaOutBefore = tomcat.log("catalina.out").length();
+
+        tomcat.start(idp.metadataUrl(), null, false);
+        Browser early = new Browser();
+        Page refused = early.get(tomcat.directUrl("/sample/"));
+
+        assertThat(refused.status()).as("a protected page before the server is there:%n%s", refused.body()).isEqualTo(503);
+        String started = tomcat.log("catalina.out").substring(catalinaOutBefore);
+        assertThat(started.lines()).as("catalina.out of this start:%n%s", started)
+                .noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by:"))
+                .filteredOn(line -> line.contains("cannot reach its state store"))
+                .singleElement().asString().contains("terracotta://127.0.0.1:" + terracotta.port() + "/portcullis")
+                .contains("start the Terracotta server before the Tomcat nodes");
+
+        terracotta.startAgain();
+        Instant serverUp = Instant.now();
+        Page signedIn = signInWhenBack(early, serverUp.plusSeconds(60));
+        System.out.println("== a Tomcat started before its server signed in " + Duration.between(serverUp, Instant.now())
+                .toMillis() + " ms after the server started");
+        assertThat(signedIn.body()).contains("Signed in as <strong>alice</strong>");
+    }
+
+    /** Signs alice in once the node serves again, asking every 250 ms until the deadline. */
+    private Page signInWhenBack(Browser browser, Instant deadline) {
+        Page start = browser.get(tomcat.directUrl("/sample/"));
+        while (start.status() == 503 && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            start = browser.get(tomcat.directUrl("/sample/"));
+        }
+        assertThat(start.status()).as("the sign-in starts:%n%s", start.body()).isEqualTo(302);
+        return SignIn.signIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), tomcat.acsUrl(), ALICE, ALICE);
     }
 }

@@ -47,6 +47,34 @@ final class TerracottaServer implements AutoCloseable {
         running = false;
     }
 
+    /**
+     * Stops every process of the server where it is (SIGSTOP to its process group): its connections stay
+     * open and nothing answers, as with a server that hangs or a network that drops packets.
+     */
+    void freeze() {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT). */
+    void thaw() {
+        signal("-CONT");
+    }
+
+    private static void signal(String signal) {
+        try {
+            String group = Files.readString(RealWorld.root().resolve(".cache/run/terracotta/pid"), StandardCharsets.UTF_8).strip();
+            Process kill = new ProcessBuilder("kill", signal, "--", "-" + Long.parseLong(group)).inheritIO().start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " -" + group + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The port the server listens on, for a configuration that names it. */
     int port() {
         return port;

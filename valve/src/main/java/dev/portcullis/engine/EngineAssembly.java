@@ -171,7 +171,7 @@ final class EngineAssembly {
     private State state(Caches caches) {
         SessionRepository sessions = new SessionRepository(caches.sessions(), new SessionIndex(caches.sessionIndex(), clock),
                 ids, clock, settings.sessionIdleTimeout());
-        CacheReplayCache replay = new CacheReplayCache(caches.replay());
+        CacheReplayCache replay = new CacheReplayCache(caches.replay(), clock);
         RelayStates relayStates = new RelayStates(RelayStates.keyFrom(
                 settings.spCredentials().map(SpCredentials::privateKey).orElse(null), random),
                 random, clock, settings.loginRequestTimeout(), replay);

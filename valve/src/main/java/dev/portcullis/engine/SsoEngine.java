@@ -50,8 +50,9 @@ import dev.portcullis.web.ResponseWriter;
  * </ol>
  *
  * <p>When a cache's store does not answer (a clustered tier whose Terracotta server is unreachable),
- * the request that needed it is answered with 503 and a reference, the cause logged in one line under
- * that reference ({@link #unavailable}): no session is created, kept or ended on a guess. Requests
+ * the request that needed it is answered with 503 and a reference, the first such request of an outage
+ * logged in one line under its reference and the others summarized ({@link #unavailable},
+ * {@link dev.portcullis.session.OutageLog}): no session is created, kept or ended on a guess. Requests
  * that need no state (excluded and unprotected paths, the metadata) are served as usual. Every
  * response Portcullis writes itself goes through {@link ResponseWriter}.
  */
@@ -168,14 +169,13 @@ public final class SsoEngine implements AutoCloseable {
     }
 
     /**
-     * A cache's store failed (see {@link StateUnavailableException}): one log line naming the cause under a
-     * new correlation id, and a 503 page with that id instead of whatever was under way. Never a session,
-     * never a stack trace.
+     * A cache's store failed (see {@link StateUnavailableException}): a 503 page with a new correlation id
+     * instead of whatever was under way, and the refusal reported to the outage log (the first of an outage
+     * in one line naming the cause under that id, the others counted). Never a session, never a stack trace.
      */
     private void unavailable(Request request, Response response, StateUnavailableException e) throws IOException {
         String correlationId = correlationIds.next();
-        LOG.error("Answered [{}] with 503: Portcullis's state store is unavailable, correlation [{}]: {}",
-                request.getDecodedRequestURI(), correlationId, e.getMessage());
+        resources.caches().outages().refused(request.getDecodedRequestURI(), correlationId, e);
         if (!response.isCommitted()) {
             response.reset();
             writer.unavailable(response, correlationId);

@@ -121,7 +121,7 @@ public final class LogoutValidator {
         String id = Dom.attribute(root, "ID");
         Instant keepUntil = notOnOrAfter != null ? notOnOrAfter.plus(options.clockSkew())
                 : Dom.instant(root, "IssueInstant").plus(options.maxMessageAge()).plus(options.clockSkew());
-        if (!replayCache.firstUse("logout\n" + idpEntityId + "\n" + id, keepUntil)) {
+        if (!replayCache.firstUse("logout\n" + idpEntityId + "\n" + id, Dom.instant(root, "IssueInstant"), keepUntil)) {
             throw new SamlValidationException(SamlErrorCode.REPLAYED_LOGOUT_REQUEST, "LogoutRequest ID ["
                     + SecureXml.truncate(id) + "] was already used");
         }

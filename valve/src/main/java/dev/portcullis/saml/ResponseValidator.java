@@ -709,7 +709,7 @@ public final class ResponseValidator {
         Instant acceptedUntil = m.conditionsExpiry != null && m.conditionsExpiry.isBefore(m.confirmationExpiry)
                 ? m.conditionsExpiry : m.confirmationExpiry;
         String assertionId = Dom.attribute(m.assertion, "ID");
-        if (!replayCache.firstUse(idpEntityId + "\n" + assertionId, acceptedUntil.plus(options.clockSkew()))) {
+        if (!replayCache.firstUse(idpEntityId + "\n" + assertionId, Dom.instant(m.assertion, "IssueInstant"), acceptedUntil.plus(options.clockSkew()))) {
             throw new SamlValidationException(SamlErrorCode.REPLAYED_ASSERTION, "Assertion ID [" + SecureXml.truncate(assertionId)
                     + "] was already used");
         }

@@ -52,6 +52,10 @@ public enum SamlErrorCode {
     MISSING_AUTHN_STATEMENT("missing_authn_statement", "The Assertion has no AuthnStatement."),
     SESSION_NOT_ON_OR_AFTER_PASSED("session_not_on_or_after_passed", "The IdP's SessionNotOnOrAfter has already passed."),
     REPLAYED_ASSERTION("replayed_assertion", "This Assertion ID was used before."),
+    ISSUED_BEFORE_REPLAY_WINDOW("issued_before_replay_window", "The Assertion (or the IdP's LogoutRequest) was issued"
+            + " before the replay cache's memory begins: its state store started since (a restart of Tomcat with heap"
+            + " caches, or of the Terracotta server), so whether it was used before cannot be known. Signing in again"
+            + " works; if it keeps happening, the IdP's clock is behind this server's."),
     AUTHN_CONTEXT_NOT_SATISFIED("authn_context_not_satisfied", "The sign-in did not use an authentication method"
             + " this page requires (stepUpAuthnContext or requestedAuthnContext), such as multi-factor."),
     LOGOUT_REQUEST_EXPIRED("logout_request_expired", "The IdP's LogoutRequest NotOnOrAfter has passed."),

@@ -36,13 +36,16 @@ import org.ehcache.spi.resilience.StoreAccessException;
 final class FailClosedResilience<K, V> implements ResilienceStrategy<K, V> {
 
     private final String cache;
+    /** Where the cache keeps its data ("heap", or the Terracotta server's address), for the failure's reason. */
+    private final String store;
     /** The cache this strategy serves, once it exists (for the reconnecting read). */
     private volatile Cache<K, V> target;
     /** Set while this thread makes the reconnecting read, whose own failure is expected. */
     private final ThreadLocal<Boolean> reading = new ThreadLocal<>();
 
-    FailClosedResilience(String cache) {
+    FailClosedResilience(String cache, String store) {
         this.cache = cache;
+        this.store = store;
     }
 
     /** Names the cache this strategy serves; Ehcache creates the cache after its strategy. */
@@ -52,7 +55,7 @@ final class FailClosedResilience<K, V> implements ResilienceStrategy<K, V> {
     }
 
     private StateUnavailableException fail(String operation, StoreAccessException e) {
-        return new StateUnavailableException(cache, operation, e);
+        return new StateUnavailableException(cache, operation, store, e);
     }
 
     private StateUnavailableException failedWrite(String operation, K key, StoreAccessException e) {

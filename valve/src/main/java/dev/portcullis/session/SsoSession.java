@@ -145,6 +145,39 @@ public final class SsoSession {
         return millis == NONE ? null : Instant.ofEpochMilli(millis);
     }
 
+    /**
+     * Value equality, field by field. The caches' conditional operations ({@code replace(key, old, new)},
+     * {@code remove(key, old)}) compare the value read with the value stored, and every store that keeps
+     * serialized copies (a Terracotta server, an off-heap or disk tier) compares a copy it has just read back:
+     * with identity, the last-access touch and the note of a webapp session never succeeded there, so a busy
+     * session ended at its idle timeout, and every request after its first minute wrote to the server.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof SsoSession s)) {
+            return false;
+        }
+        return lastAccess == s.lastAccess && createdAt == s.createdAt && expiresAt == s.expiresAt
+                && authnInstant == s.authnInstant && java.util.Objects.equals(nameId, s.nameId)
+                && java.util.Objects.equals(principal, s.principal) && java.util.Objects.equals(sessionIndex, s.sessionIndex)
+                && java.util.Objects.equals(idpEntityId, s.idpEntityId) && roles.equals(s.roles)
+                && java.util.Arrays.equals(attributeNames, s.attributeNames) && attributeText.equals(s.attributeText)
+                && java.util.Arrays.equals(attributeLayout, s.attributeLayout)
+                && java.util.Objects.equals(nameIdFormat, s.nameIdFormat)
+                && java.util.Objects.equals(nameQualifier, s.nameQualifier)
+                && java.util.Objects.equals(spNameQualifier, s.spNameQualifier)
+                && java.util.Objects.equals(authnContextClassRef, s.authnContextClassRef)
+                && webappSessions.equals(s.webappSessions);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(nameId, sessionIndex, createdAt, lastAccess);
+    }
+
     /** A copy seen in use at {@code now}. */
     public SsoSession touchedAt(Instant now) {
         return new SsoSession(this, millis(now), webappSessions);

@@ -54,7 +54,7 @@ class FailClosedResilienceTest {
 
     @Test
     void theReplayCacheRefusesToCallAnAssertionNewWhenItsStoreFails() {
-        CacheReplayCache replay = new CacheReplayCache(caches.replay());
+        CacheReplayCache replay = new CacheReplayCache(caches.replay(), Clock.systemUTC());
         assertThat(replay.firstUse("idp\nassertion-1", later)).as("first use, store working").isTrue();
 
         BreakableKeys.breakAll();

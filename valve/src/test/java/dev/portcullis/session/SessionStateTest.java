@@ -41,7 +41,7 @@ class SessionStateTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         pending = new PendingLoginStore(caches.pendingLogins(),
-                new RelayStates(key, new SecureRandom(), clock, Duration.ofMinutes(10), new CacheReplayCache(caches.replay())));
+                new RelayStates(key, new SecureRandom(), clock, Duration.ofMinutes(10), new CacheReplayCache(caches.replay(), clock)));
     }
 
     @AfterEach
@@ -167,11 +167,80 @@ class SessionStateTest {
 
     @Test
     void theReplayCacheAcceptsAKeyOnce() {
-        CacheReplayCache replay = new CacheReplayCache(caches.replay());
+        CacheReplayCache replay = new CacheReplayCache(caches.replay(), clock);
         Instant keep = clock.instant().plus(Duration.ofMinutes(5));
         assertThat(replay.firstUse("idp\n_a1", keep)).isTrue();
         assertThat(replay.firstUse("idp\n_a1", keep)).isFalse();
         assertThat(replay.firstUse("idp\n_a2", keep)).isTrue();
+    }
+
+    /**
+     * The replay window across a restart of the store (here a node's heap caches, as across a restart of
+     * Tomcat): a message used before is refused after it, because it was issued before the new store's
+     * epoch; a message issued after the restart is accepted, once.
+     */
+    @Test
+    void aMessageUsedBeforeTheStoreRestartedIsRefusedAfterItAndAFreshOneIsAccepted() throws Exception {
+        Instant keep = clock.instant().plus(Duration.ofMinutes(5));
+        Instant issued = clock.instant().plusSeconds(10);
+        clock.advance(Duration.ofSeconds(11));
+        CacheReplayCache before = new CacheReplayCache(caches.replay(), clock);
+        assertThat(before.firstUse("idp\n_used", issued, keep)).as("first use").isTrue();
+        assertThat(before.firstUse("idp\n_used", issued, keep)).as("replay, same store").isFalse();
+
+        caches.close();
+        clock.advance(Duration.ofSeconds(5));
+        caches = Caches.start(null, clock, Duration.ofMinutes(30), getClass().getClassLoader());
+        CacheReplayCache after = new CacheReplayCache(caches.replay(), clock);
+
+        assertThat(after.epoch()).isEqualTo(Instant.parse("2026-11-27T10:00:16Z"));
+        assertThatThrownBy(() -> after.firstUse("idp\n_used", issued, keep)).as("replay after the restart")
+                .isInstanceOf(dev.portcullis.saml.SamlValidationException.class)
+                .hasMessageContaining("issued at [2026-11-27T10:00:10Z], before the replay cache's epoch"
+                        + " [2026-11-27T10:00:16Z]")
+                .extracting(e -> ((dev.portcullis.saml.SamlValidationException) e).code())
+                .isEqualTo(dev.portcullis.saml.SamlErrorCode.ISSUED_BEFORE_REPLAY_WINDOW);
+        Instant fresh = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        assertThat(after.firstUse("idp\n_fresh", fresh, keep)).as("issued in the second the store started").isTrue();
+        assertThat(after.firstUse("idp\n_fresh", fresh, keep)).as("and only once").isFalse();
+        assertThatThrownBy(() -> after.firstUse("idp\n_none", null, keep)).as("no IssueInstant")
+                .isInstanceOf(dev.portcullis.saml.SamlValidationException.class);
+    }
+
+    /** A store that kept its data keeps its epoch: another node, or the watch after an outage, writes none. */
+    @Test
+    void theEpochOfAStoreIsWrittenOnceAndNeverExpires() {
+        Instant first = new CacheReplayCache(caches.replay(), clock).epoch();
+        clock.advance(Duration.ofDays(3));
+
+        assertThat(CacheReplayCache.begin(caches.replay(), clock)).isEqualTo(first);
+        assertThat(caches.replay().get(CacheReplayCache.EPOCH_KEY)).isEqualTo(first.toEpochMilli());
+    }
+
+    /**
+     * A store that keeps serialized copies (off-heap here; a Terracotta server or a disk tier alike) compares
+     * a copy read back in {@code replace(key, old, new)}: the touch of a session in use, and the note of a
+     * webapp session, must still succeed there.
+     */
+    @Test
+    void aSessionInUseIsTouchedAlsoWhereTheStoreKeepsSerializedCopies(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path xml = dir.resolve("ehcache.xml");
+        java.nio.file.Files.writeString(xml, BreakableKeys.configuration());
+        try (Caches offHeap = Caches.start(xml, clock, Duration.ofMinutes(30), getClass().getClassLoader())) {
+            SessionRepository repository = new SessionRepository(offHeap.sessions(),
+                    new SessionIndex(offHeap.sessionIndex(), clock), ids, clock, Duration.ofMinutes(30));
+            String id = repository.create(session(clock.instant().plus(Duration.ofHours(8))));
+
+            for (int i = 1; i <= 4; i++) {
+                clock.advance(Duration.ofMinutes(20));
+                assertThat(repository.find(id).found()).as("used every 20 minutes, %d", i).isTrue();
+            }
+            SsoSession seen = repository.find(id).session();
+            SsoSession noted = repository.rememberWebappSession(id, seen, "/app ABC123");
+            assertThat(noted).as("noted").isNotSameAs(seen);
+            assertThat(repository.find(id).session().webappSessions()).containsExactly("/app ABC123");
+        }
     }
 
     @Test
