@@ -4,13 +4,14 @@
 #      OpenSAML 3.4.6 and java-saml 2.9.0 baselines, in one JMH run;
 #   2. request overhead: two embedded Tomcats with/without the valve, wrk in alternating rounds, chart;
 #   3. memory: heap per cached session, a flood of 1,000,000 pending logins;
-#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of.
-# Takes about 20 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
+#   4. Tomcat start-up with/without the valve: embedded, and the stock distributions as an operator installs
+#      them (scripts/tomcat-dist.sh; needs the valve JAR and the WARs built); what the drop-in JAR is made of.
+# Takes about 30 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
 # the chart also to docs/performance-overhead.png.
 #
 #   scripts/benchmarks.sh                     everything
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
-#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar
+#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, stock, jar
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit + valve from this tree
 #   scripts/benchmarks.sh --results DIR       add to (or redo parts of) an earlier results directory
 #   scripts/benchmarks.sh --jmh-args '...'    extra JMH options (e.g. '-prof jfr')
@@ -22,7 +23,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
+quick=0; only="acs,overhead,memory,startup,stock,jar"; build_valve=0; jmh_extra=""; quiet_load=""; results=""
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -31,7 +32,7 @@ while (($#)); do
     --jmh-args) jmh_extra="$2"; shift ;;
     --quiet-load) quiet_load="$2"; shift ;;
     --results) results="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -131,8 +132,15 @@ if wants startup; then
   scripts/bench/startup.sh "$out"
 fi
 
+if wants stock; then
+  echo "== 4b. start-up of the stock distributions" >&2
+  await_quiet stock
+  if [ "$quick" = 1 ]; then export RUNS=1; fi
+  scripts/bench/stock-startup.sh "$out"
+fi
+
 if wants jar; then
-  echo "== 4b. drop-in JAR" >&2
+  echo "== 4c. drop-in JAR" >&2
   scripts/bench/jar-size.sh "$out"
 fi
 

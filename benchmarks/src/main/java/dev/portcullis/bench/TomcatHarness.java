@@ -40,6 +40,8 @@ import dev.portcullis.testkit.XmlSigning;
  *   <li>{@code startup valve|plain}: prints how long {@code Tomcat.start()} took, in milliseconds, in this
  *       fresh JVM; for {@code valve} the timed part also creates and configures the valve (its class
  *       initialisation included), with IdP metadata from a file. Then stops.</li>
+ *   <li>{@code idp-metadata FILE}: writes IdP metadata (a throwaway signing key, {@value #IDP_SSO} as its
+ *       SSO endpoint) to FILE, for scripts/bench/stock-startup.sh, whose stock Tomcats read it from there.</li>
  * </ul>
  * The IdP and SP keys are throwaway ones made at start.
  */
@@ -52,12 +54,21 @@ public final class TomcatHarness {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if ("idp-metadata".equals(mode)) {
+            writeIdpMetadata(Path.of(args[1]));
+            return;
+        }
         boolean withValve = "valve".equals(args[1]);
         switch (mode) {
             case "serve" -> serve(withValve, Integer.parseInt(args[2]));
             case "startup" -> startup(withValve);
-            default -> throw new IllegalArgumentException("mode: serve | startup");
+            default -> throw new IllegalArgumentException("mode: serve | startup | idp-metadata");
         }
+    }
+
+    static void writeIdpMetadata(Path file) throws IOException {
+        Files.writeString(file, new IdpMetadataWriter(Fixtures.IDP).signingCertificate(TestCredentials.rsa("idp.example.org"))
+                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO).toString());
     }
 
     /** Keys, metadata and the Tomcat instance, not yet started. */
