@@ -33,6 +33,7 @@ import dev.portcullis.config.Settings;
 import dev.portcullis.config.SettingsBuilder;
 import dev.portcullis.session.Caches;
 import dev.portcullis.tomcat.AuthenticatorCaching;
+import dev.portcullis.tomcat.JarScanExclusion;
 
 /**
  * SAML 2.0 single sign-on for every webapp behind this valve. Placed in a {@code <Host>}, one sign-in
@@ -78,6 +79,13 @@ public class SsoValve extends ValveBase {
 
     public SsoValve() {
         super(true);
+    }
+
+    @Override
+    public void setContainer(Container container) {
+        super.setContainer(container);
+        // Tomcat sets the container while it reads server.xml or context.xml, before any webapp there scans its JARs.
+        JarScanExclusion.register(container);
     }
 
     /**
