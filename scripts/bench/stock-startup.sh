@@ -7,8 +7,9 @@
 # without the <Valve> element is the baseline. Both then start alternately, fresh JVMs through
 # bin/catalina.sh, RUNS pairs (the first start of each is a discarded warm-up: it expands the WARs, as
 # only an operator's very first start does). Each start records Tomcat's own figures from catalina.out:
-# "Server initialization in" (server.xml read: the valve is created there), "Server startup in", and each
-# webapp's "Deployment of web application ... has finished in"; and the 1-minute load average.
+# "Server initialization in" (server.xml read: the valve is created there), "Server startup in", each
+# webapp's "Deployment of web application ... has finished in", the time from "Starting Servlet engine" to
+# the first "Deploying" (host-start: the valve starts there, on Tomcat's thread); and the 1-minute load average.
 #
 #   scripts/bench/stock-startup.sh OUTDIR    -> OUTDIR/stock-startup.tsv (one line per start and figure)
 #
@@ -16,7 +17,8 @@
 # STOCK_WEBAPP_SETS (default "one several": the sample webapp alone, or Tomcat's stock webapps - ROOT,
 # docs, examples, host-manager, manager - with the sample and clash webapps); STOCK_JAVA_OPTS (extra
 # JVM options for every kind); STOCK_BEFORE_JAR (a valve JAR, e.g. of an earlier commit: a third kind,
-# "before", the valve installation with that JAR instead, in the same rounds). Needs the valve JAR and the two WARs built
+# "before", the valve installation with that JAR instead, in the same rounds); STOCK_COUNTERS=1 (also
+# record class loading counters and CPU time per thread group of each start, see below). Needs the valve JAR and the two WARs built
 # (mvn install -DskipTests), and the benchmarks module packaged (for the IdP metadata file).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,7 +41,7 @@ sample="$root/sample-webapp/target/sample-webapp.war" clash="$root/clash-webapp/
 # "Server startup in [...]", and per webapp "Deployment of web application archive|directory
 # [/path/to/webapps/NAME(.war)] has finished in [N] ms".
 parse=$(cat <<'EOF'
-import re, sys
+import datetime, re, sys
 version, webapps, run, kind, load, tsv = sys.argv[1:]
 text = sys.stdin.read()
 rows = []
@@ -48,11 +50,63 @@ for figure, pattern in (("initialized", r"Server initiali(?:zation|zed) in \[([\
     m = re.search(pattern, text)
     if m:
         rows.append((figure, m.group(1)))
+# From "Starting Servlet engine" to the first "Deploying" line: the Host's own start, where the valve starts
+# (on Tomcat's thread), before any webapp is deployed. From catalina.out's millisecond timestamps.
+def stamp(line):
+    return datetime.datetime.strptime(line[:24], "%d-%b-%Y %H:%M:%S.%f")
+lines = text.splitlines()
+engine = next((l for l in lines if "Starting Servlet engine" in l), None)
+deploying = next((l for l in lines if re.search(r"HostConfig\.deploy\w+ Deploying ", l)), None)
+if engine and deploying:
+    try:
+        rows.append(("host-start", str(round((stamp(deploying) - stamp(engine)).total_seconds() * 1000))))
+    except ValueError:
+        pass
 for m in re.finditer(r"Deployment of web application (?:archive|directory) \[[^\]]*?/webapps/([^\]/]+?)(?:\.war)?\] has finished in \[([\d,.]+)\] ms", text):
     rows.append(("deploy:" + m.group(1), m.group(2)))
 with open(tsv, "a") as f:
     for figure, ms in rows:
         f.write("\t".join((version, webapps, run, kind, figure, ms.replace(",", "").replace(".", ""), load)) + "\n")
+EOF
+)
+
+# With STOCK_COUNTERS=1, what the running JVM (pid $1) says once started, appended to the TSV like the
+# figures above: the JVM's class loading counters (jcmd PerfCounter.print; summed over threads, "self" parts
+# without nested loads: classes-loaded is a count, the others ms) and the CPU time of its threads so far
+# (/proc; Tomcat's main thread, Portcullis's preparation thread, the JIT compilers, the garbage collector).
+counters=$(cat <<'EOF'
+import os, subprocess, sys
+pid, version, webapps, run, kind, load, tsv = sys.argv[1:]
+rows = []
+text = subprocess.run(["jcmd", pid, "PerfCounter.print"], capture_output=True, text=True, timeout=60).stdout
+perf = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+hz = float(perf.get("sun.os.hrt.frequency", "1e9"))
+if "java.cls.loadedClasses" in perf:
+    rows.append(("classes-loaded", int(perf["java.cls.loadedClasses"])))
+for figure, counter in (("cls-time", "sun.cls.time"), ("cls-verify", "sun.cls.classVerifyTime.self"),
+                        ("cls-define", "sun.cls.defineAppClassTime.self"), ("cls-load", "sun.cls.appClassLoadTime.self"),
+                        ("cls-init", "sun.cls.classInitTime.self"), ("cls-link", "sun.cls.classLinkedTime.self")):
+    if counter in perf:
+        rows.append((figure, round(int(perf[counter]) / hz * 1000)))
+tick = os.sysconf("SC_CLK_TCK")
+cpu = {"main": 0, "portcullis": 0, "jit": 0, "gc": 0, "other": 0}
+for task in os.listdir(f"/proc/{pid}/task"):
+    try:
+        stat = open(f"/proc/{pid}/task/{task}/stat").read()
+    except OSError:
+        continue
+    name = stat[stat.index("(") + 1:stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2:].split()
+    ms = (int(fields[11]) + int(fields[12])) * 1000 // tick
+    # The launcher runs Java's main thread in a native thread it names "java" (as it does the idle primordial one).
+    group = ("main" if name in ("main", "java") else "portcullis" if name.startswith("portcullis") else
+             "jit" if "Compiler" in name else "gc" if name.startswith(("GC ", "G1 ", "VM Thread")) else "other")
+    cpu[group] += ms
+cpu["total"] = sum(cpu.values())
+rows += [("cpu-" + k, v) for k, v in cpu.items()]
+with open(tsv, "a") as f:
+    for figure, value in rows:
+        f.write("\t".join((version, webapps, run, kind, figure, str(value), load)) + "\n")
 EOF
 )
 
@@ -80,6 +134,9 @@ one() { # VERSION SET RUN KIND BASE
   if [ "$4" != plain ] && ! curl -fsS -o /dev/null --max-time 10 "http://127.0.0.1:$(< "$base/.port")/sso/metadata"; then
     catalina "$base" stop 20 -force > /dev/null 2>&1 || true
     echo "stock-startup.sh: the valve did not start in $base; see $log" >&2; exit 1
+  fi
+  if [ "${STOCK_COUNTERS:-0}" = 1 ] && [ "$3" != 0 ]; then
+    python3 -c "$counters" "$(< "$base/.pid")" "$1" "$2" "$3" "$4" "$load" "$tsv"
   fi
   catalina "$base" stop 20 -force > /dev/null 2>&1 || true
   rm -f "$base/.pid"

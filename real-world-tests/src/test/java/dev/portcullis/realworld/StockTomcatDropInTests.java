@@ -33,7 +33,8 @@ import dev.portcullis.testkit.Browser.Page;
  *
  * <p>The user signs in once, in {@link #signInOnce()}, through the development IdP (running in this
  * JVM, trusting the SP certificate INSTALL.md step 2 made); every test then uses that one session.
- * The last test stops Tomcat and reads its logs. One subclass per Tomcat version.
+ * The last test stops Tomcat and reads its logs. One subclass per Tomcat version. Tomcat logs the JARs it
+ * scans when a webapp starts ({@link StockTomcat#logJarScans()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,6 +55,7 @@ abstract class StockTomcatDropInTests {
     void signInOnce() {
         int port = RealWorld.freePort();
         tomcat = StockTomcat.install(version(), port);
+        tomcat.logJarScans();
         idp = tomcat.startDevIdp();
         tomcat.start(idp.metadataUrl(), null, false);
 
@@ -179,6 +181,20 @@ abstract class StockTomcatDropInTests {
         assertThat(metadata.body()).contains("entityID=\"" + tomcat.directUrl("/sso/metadata") + "\"")
                 .contains("Location=\"" + tomcat.directUrl("/sso/acs") + "\"")
                 .contains(certificate);
+    }
+
+    /**
+     * When the webapps start (the sample, the clash webapp and Tomcat's own), Tomcat opens no Portcullis
+     * JAR to look for TLDs or web fragments: on a stock Tomcat that scan of the valve JAR was about half
+     * of what the valve added to a start (issue 16). No operator step: catalina.properties is as shipped.
+     * Every other JAR is treated as before: the probe JAR in lib/ is scanned, Tomcat's own are not.
+     */
+    @Test
+    @Order(10)
+    void tomcatDoesNotScanTheValveJarWhenWebappsStart() throws Exception {
+        assertThat(tomcat.jarsScannedFromClassPath()).as("class path JARs Tomcat scanned")
+                .containsExactly(StockTomcat.SCAN_PROBE);
+        assertThat(Files.readString(tomcat.base().resolve("conf/catalina.properties"))).doesNotContainIgnoringCase("portcullis");
     }
 
     @Test
