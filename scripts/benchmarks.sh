@@ -4,17 +4,18 @@
 #      OpenSAML 3.4.6 and java-saml 2.9.0 baselines, in one JMH run;
 #   2. request overhead: two embedded Tomcats with/without the valve, wrk in alternating rounds, chart;
 #   3. memory: heap per cached session, a flood of 1,000,000 pending logins;
-#   4. Tomcat start-up with/without the valve, and what the drop-in JAR is made of;
+#   4. Tomcat start-up with/without the valve: embedded, and the stock distributions as an operator installs
+#      them (scripts/tomcat-dist.sh; needs the valve JAR and the WARs built); what the drop-in JAR is made of;
 #   5. anonymous floods: what an anonymous navigation costs the server (before issue 10, RSA-3072, ECDSA,
 #      unsigned, rate-limited) and signed-in users' median latency with and without a bounded flood.
 #   6. the clustered configuration beside the heap one: CPU and latency of signed-in requests, sign-ins/s,
 #      with a Terracotta server the script starts itself (scripts/bench/cluster.sh).
-# Takes about 40 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
+# Takes about 50 minutes on 2 cores. Results go to benchmarks/target/results/<time>/ (and .../latest);
 # the chart also to docs/performance-overhead.png.
 #
 #   scripts/benchmarks.sh                     everything
 #   scripts/benchmarks.sh --quick             short runs, to check the machinery (figures meaningless)
-#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, jar, flood, cluster
+#   scripts/benchmarks.sh --only acs,memory   a subset: acs, overhead, memory, startup, stock, jar, flood, cluster
 #   scripts/benchmarks.sh --build-valve       first rebuild and install testkit, the valve JARs and cluster from this tree
 #   scripts/benchmarks.sh --tomcat 11,9       request overhead and start-up on embedded Tomcat 11 (main JAR) and
 #                                             Tomcat 9.0 (Tomcat 9 JAR), one after the other; Tomcat 9's figures go to
@@ -29,7 +30,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-quick=0; only="acs,overhead,memory,startup,jar,flood,cluster"; build_valve=0; jmh_extra=""; quiet_load=""; results=""; flavours="11"
+quick=0; only="acs,overhead,memory,startup,stock,jar,flood,cluster"; build_valve=0; jmh_extra=""; quiet_load=""; results=""; flavours="11"
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -39,7 +40,7 @@ while (($#)); do
     --quiet-load) quiet_load="$2"; shift ;;
     --results) results="$2"; shift ;;
     --tomcat) flavours="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "benchmarks.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -156,8 +157,15 @@ if wants startup; then
   done
 fi
 
+if wants stock; then
+  echo "== 4b. start-up of the stock distributions" >&2
+  await_quiet stock
+  if [ "$quick" = 1 ]; then export RUNS=1; fi
+  scripts/bench/stock-startup.sh "$out"
+fi
+
 if wants jar; then
-  echo "== 4b. drop-in JAR" >&2
+  echo "== 4c. drop-in JAR" >&2
   scripts/bench/jar-size.sh "$out"
 fi
 

@@ -270,6 +270,68 @@ if os.path.exists(path):
         pc, vc = statistics.median(t[("plain", "1")]), statistics.median(t[("valve", "1")])
         rows.append(("Start-up added, both with a dynamic AppCDS archive (operator option)",
                      f"{vc:.0f} - {pc:.0f} ms = {vc - pc:+.0f} ms", "info", ""))
+# stock-startup.tsv (scripts/bench/stock-startup.sh): one line per start and figure. Within each round (one
+# start of each kind, in rotating order) the difference to the start without the valve is taken; the median
+# of those is quoted, next to the medians of each kind. Details per webapp go to stock-startup.md.
+path = os.path.join(out, "stock-startup.tsv")
+if os.path.exists(path):
+    runs = collections.defaultdict(dict)  # (version, webapps, figure) -> {(run, kind): ms}
+    loads = collections.defaultdict(list)
+    for line in open(path).read().splitlines()[1:]:
+        version, webapps, run, kind, figure, ms, load = line.split("\t")
+        runs[(version, webapps, figure)][(run, kind)] = float(ms)
+        loads[(version, webapps)].append(float(load))
+    has_before = any(k == "before" for got in runs.values() for _, k in got)
+
+    def paired(version, webapps, figure, kind="valve", base="plain"):
+        got = runs.get((version, webapps, figure), {})
+        rounds = sorted(r for r, k in got if k == kind and (r, base) in got)
+        a = [got[(r, base)] for r in rounds]
+        b = [got[(r, kind)] for r in rounds]
+        return a, b, [y - x for x, y in zip(a, b)]
+
+    def med(values):
+        return statistics.median(values) if values else float("nan")
+
+    head = "| Tomcat | webapps | figure | without valve | with valve | added (median of per-round differences) |"
+    rule = "| --- | --- | --- | ---: | ---: | ---: |"
+    if has_before:
+        head += " with the earlier valve | it added | rounds |"
+        rule += " ---: | ---: | ---: |"
+    else:
+        head += " rounds |"
+        rule += " ---: |"
+    detail = [head, rule]
+    for version, webapps in sorted({(k[0], k[1]) for k in runs}, key=lambda k: (k[0], k[1] != "one")):
+        figures = sorted({k[2] for k in runs if k[:2] == (version, webapps)},
+                         key=lambda f: ({"startup": 0, "initialized": 1}.get(f, 2), f))
+        for figure in figures:
+            plain, valve, diff = paired(version, webapps, figure)
+            if not diff:
+                continue
+            line = f"| {version} | {webapps} | {figure} | {med(plain):.0f} | {med(valve):.0f} | {med(diff):+.0f} |"
+            if has_before:
+                _, before, bdiff = paired(version, webapps, figure, "before")
+                line += f" {med(before):.0f} | {med(bdiff):+.0f} |"
+            detail.append(line + f" {len(diff)} |")
+        plain, valve, diff = paired(version, webapps, "startup")
+        if not diff:
+            continue
+        _, _, init = paired(version, webapps, "initialized")
+        load = loads[(version, webapps)]
+        label = "the sample webapp" if webapps == "one" else "the stock webapps + sample + clash"
+        figure = (f"{med(plain):.0f} -> {med(valve):.0f} ms, **{med(diff):+.0f} ms** "
+                  f"(\"Server startup in\", median of {len(diff)} per-round differences; server.xml reading "
+                  f"{med(init):+.0f} ms more")
+        if has_before:
+            _, _, bdiff = paired(version, webapps, "startup", "before")
+            _, _, vb = paired(version, webapps, "startup", "valve", "before")
+            figure += f"; the earlier valve in the same rounds {med(bdiff):+.0f} ms, so {med(vb):+.0f} ms"
+        figure += f"; load {min(load):.1f}-{max(load):.1f})"
+        target = version.startswith("11.") and webapps == "several"
+        rows.append((f"Stock Tomcat {version} start-up added by the valve, {label} (metadata from a file)", figure,
+                     "<= 300 ms" if target else "info", verdict(med(diff) <= 300) if target else ""))
+    open(os.path.join(out, "stock-startup.md"), "w").write("\n".join(detail) + "\n")
 j = kv(os.path.join(out, "jar-breakdown.md"))
 if "jar_bytes" in j:
     size = int(j["jar_bytes"]) / 1e6

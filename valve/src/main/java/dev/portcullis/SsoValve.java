@@ -21,6 +21,7 @@ import dev.portcullis.engine.Preparation;
 import dev.portcullis.engine.SsoEngine;
 import dev.portcullis.logging.LogConfiguration;
 import dev.portcullis.tomcat.AuthenticatorCaching;
+import dev.portcullis.tomcat.JarScanExclusion;
 import dev.portcullis.tomcat.ProtectedWebapps;
 import dev.portcullis.tomcat.TomcatEdition;
 
@@ -77,6 +78,13 @@ public class SsoValve extends ValveBase {
         // loading of the libraries every start needs run meanwhile, on a thread of their own (once per class
         // loader). Until logging is ready nothing here logs, and startInternal waits for it.
         Preparation.begin();
+    }
+
+    @Override
+    public void setContainer(Container container) {
+        super.setContainer(container);
+        // Tomcat sets the container while it reads server.xml or context.xml, before any webapp there scans its JARs.
+        JarScanExclusion.register(container);
     }
 
     /**

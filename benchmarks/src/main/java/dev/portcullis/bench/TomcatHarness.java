@@ -45,6 +45,8 @@ import dev.portcullis.testkit.XmlSigning;
  *   <li>{@code startup valve|plain}: prints how long {@code Tomcat.start()} took, in milliseconds, in this
  *       fresh JVM; for {@code valve} the timed part also creates and configures the valve (its class
  *       initialisation included), with IdP metadata from a file. Then stops.</li>
+ *   <li>{@code idp-metadata FILE}: writes IdP metadata (a throwaway signing key, {@value #IDP_SSO} as its
+ *       SSO endpoint) to FILE, for scripts/bench/stock-startup.sh, whose stock Tomcats read it from there.</li>
  * </ul>
  * The IdP and SP keys are throwaway ones made at start.
  */
@@ -58,13 +60,22 @@ public final class TomcatHarness {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if ("idp-metadata".equals(mode)) {
+            writeIdpMetadata(Path.of(args[1]));
+            return;
+        }
         switch (mode) {
             case "serve" -> serve("valve".equals(args[1]), Integer.parseInt(args[2]));
             case "startup" -> startup("valve".equals(args[1]));
             case "signins" -> signIns(args[1], readCredentials(Path.of(args[2]), Path.of(args[3])),
                     java.time.Duration.parse("PT" + args[4] + "S"), Integer.parseInt(args[5]));
-            default -> throw new IllegalArgumentException("mode: serve | startup | signins");
+            default -> throw new IllegalArgumentException("mode: serve | startup | signins | idp-metadata");
         }
+    }
+
+    static void writeIdpMetadata(Path file) throws IOException {
+        Files.writeString(file, new IdpMetadataWriter(Fixtures.IDP).signingCertificate(TestCredentials.rsa("idp.example.org"))
+                .singleSignOnService(IdpMetadataWriter.REDIRECT_BINDING, IDP_SSO).toString());
     }
 
     /** Keys, metadata and the Tomcat instance, not yet started. */

@@ -94,9 +94,11 @@ class ClusterJarIT {
         Set<String> both = new TreeSet<>(entries(clusterJar()));
         both.retainAll(entries(valveJar()));
 
-        // Files every JAR has, and ServiceLoader files, which the JDK reads from every JAR on the loader.
+        // Files every JAR has, and ServiceLoader files, which the JDK reads from every JAR on the loader; so does
+        // the valve's JarScanExclusion read its marker from every Portcullis JAR.
         both.removeIf(name -> name.equals("META-INF/MANIFEST.MF") || name.startsWith("META-INF/LICENSE")
-                || name.startsWith("META-INF/NOTICE") || name.startsWith("META-INF/services/"));
+                || name.startsWith("META-INF/NOTICE") || name.startsWith("META-INF/services/")
+                || name.equals("META-INF/portcullis/skip-jar-scan"));
         assertThat(both).as("entries in both JARs").isEmpty();
     }
 
@@ -325,5 +327,15 @@ class ClusterJarIT {
         List<String> names = new ArrayList<>();
         ServiceLoader.load(service, lib).stream().forEach(provider -> names.add(provider.type().getName()));
         return names;
+    }
+
+    /** The valve skips the add-on in Tomcat's JAR scans as it skips itself: the add-on carries the marker too. */
+    @Test
+    void theAddOnCarriesTheScanMarkerAndNothingTomcatsScansLookFor() throws IOException {
+        Set<String> names = entries(clusterJar());
+
+        assertThat(names).contains("META-INF/portcullis/skip-jar-scan");
+        assertThat(names).noneMatch(e -> e.startsWith("META-INF/") && e.endsWith(".tld"))
+                .doesNotContain("META-INF/web-fragment.xml", "META-INF/services/jakarta.servlet.ServletContainerInitializer");
     }
 }

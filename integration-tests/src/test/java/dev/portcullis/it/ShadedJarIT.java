@@ -122,4 +122,18 @@ class ShadedJarIT {
     void noBareLog4jConfigurationAWebappsLog4jWouldPickUp() {
         assertThat(entries).noneMatch(e -> e.matches("log4j2(-test)?\\.(xml|json|yaml|yml|properties)"));
     }
+
+    /**
+     * Portcullis asks Tomcat to skip this JAR when a webapp starts (JarScanExclusion, found by its marker
+     * entry), which is only right while the JAR holds nothing such a scan looks for: no TLD, no web
+     * fragment, no ServletContainerInitializer, no class a webapp's annotations scan would want.
+     */
+    @Test
+    void carriesTheScanMarkerAndNothingTomcatsScansLookFor() {
+        assertThat(entries).contains(dev.portcullis.tomcat.JarScanExclusion.MARKER);
+        assertThat(entries).noneMatch(e -> e.startsWith("META-INF/") && e.endsWith(".tld"))
+                .doesNotContain("META-INF/web-fragment.xml",
+                        "META-INF/services/jakarta.servlet.ServletContainerInitializer",
+                        "META-INF/services/javax.servlet.ServletContainerInitializer");
+    }
 }

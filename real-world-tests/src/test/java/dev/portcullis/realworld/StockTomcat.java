@@ -10,8 +10,15 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.portcullis.devidp.DevIdp;
 import dev.portcullis.devidp.DevIdpConfig;
@@ -25,6 +32,16 @@ import dev.portcullis.devidp.DevUser;
 final class StockTomcat implements Sp {
 
     private final String version;
+
+    /**
+     * A JAR of no interest in {@code lib/}, as an operator's JDBC driver would be; Tomcat's stock skip list
+     * does not name it, so it is scanned whenever a webapp starts: the proof that scans are logged.
+     */
+    static final String SCAN_PROBE = "scan-probe.jar";
+
+    /** StandardJarScanner's debug line for each class path JAR it opens, in Tomcat 9, 10.1 and 11. */
+    private static final Pattern CLASS_PATH_SCAN = Pattern.compile("Scanning JAR \\[([^\\]]+)\\] from classpath");
+
     private final int port;
     private final Map<String, String> environment;
     private final Path base;
@@ -109,6 +126,43 @@ final class StockTomcat implements Sp {
     /** The Tomcat version. */
     String version() {
         return version;
+    }
+
+    /**
+     * Has Tomcat log every JAR it scans from its class path when a webapp starts (TLDs, web fragments:
+     * StandardJarScanner's debug lines, enabled in $CATALINA_BASE/conf/logging.properties) and puts
+     * {@link #SCAN_PROBE} into {@code lib/}. Call between install and start; catalina.properties is not
+     * touched.
+     */
+    void logJarScans() {
+        try {
+            Files.writeString(base.resolve("conf/logging.properties"),
+                    "\n# Added by the real-world tests: each JAR scanned when a webapp starts.\n"
+                            + "org.apache.tomcat.util.scan.level = FINE\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Manifest manifest = new Manifest();
+            manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+            try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(base.resolve("lib").resolve(SCAN_PROBE)),
+                    manifest)) {
+                jar.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The file names of the class path JARs (lib/, bin/) Tomcat scanned for TLDs or web fragments, as
+     * {@link #logJarScans()} made it log them in catalina.out.
+     */
+    Set<String> jarsScannedFromClassPath() {
+        Set<String> names = new TreeSet<>();
+        Matcher scan = CLASS_PATH_SCAN.matcher(log("catalina.out"));
+        while (scan.find()) {
+            String url = scan.group(1);
+            names.add(url.substring(url.lastIndexOf('/') + 1));
+        }
+        return names;
     }
 
     /** The URL Tomcat itself answers on (not through any proxy). */

@@ -26,7 +26,8 @@ import dev.portcullis.testkit.Browser.Page;
  * scripts/tomcat-dist.sh): stock Tomcat 11 with the valve JAR and the cluster JAR in {@code lib/}, the
  * shipped conf/ehcache-cluster.xml pointing at a Terracotta server, started with {@code catalina.sh}.
  * ClusterIT shows two nodes sharing the state; this shows that the two JARs work from Tomcat's own
- * class loader, and that the state really lives on the server: a session outlives a restart of
+ * class loader, that Tomcat scans neither JAR when the webapps start, and that the state really lives on
+ * the server: a session outlives a restart of
  * Tomcat, which a node's own heap caches cannot do. And what an operator of a stock Tomcat sees of an
  * outage, with the shipped conf/log4j2.xml: 503s, a few lines, no stack trace in catalina.out, service
  * again once the server is back; and a Tomcat started before its server starts anyway, says so in one
@@ -55,6 +56,7 @@ class StockTomcatClusterIT {
                 "PORTCULLIS_TOMCAT_BASE", RealWorld.root().resolve(".cache/run/tomcat-" + version() + "-cluster").toString(),
                 "PORTCULLIS_CLUSTER_SERVER", "127.0.0.1:" + terracotta.port(),
                 "PORTCULLIS_CLUSTER_JAR", RealWorld.clusterJar().toString()));
+        tomcat.logJarScans();
         idp = tomcat.startDevIdp();
         tomcat.start(idp.metadataUrl(), null, false);
     }
@@ -93,8 +95,16 @@ class StockTomcatClusterIT {
         assertThat(page).contains("Signed in as <strong>alice</strong>");
     }
 
+    /** Neither JAR is opened for TLDs or web fragments when the webapps start (see StockTomcatDropInTests). */
     @Test
     @Order(2)
+    void tomcatScansNeitherPortcullisJar() {
+        assertThat(tomcat.jarsScannedFromClassPath()).as("class path JARs Tomcat scanned")
+                .containsExactly(StockTomcat.SCAN_PROBE);
+    }
+
+    @Test
+    @Order(3)
     void theSessionOutlivesARestartOfTomcat() {
         assertThat(SignIn.isSignedIn(browser, tomcat.directUrl("/sample/"), idp.baseUrl(), ALICE))
                 .as("signed in before the restart").isTrue();

@@ -34,7 +34,8 @@ import dev.portcullis.testkit.Browser.Page;
  * <p>The user signs in once, in {@link #signInOnce()}, through the development IdP (running in this
  * JVM, trusting the SP certificate INSTALL.md step 2 made) or the real IdP a subclass names; every test
  * then uses that one session. The last test stops Tomcat and reads its logs. One subclass per Tomcat
- * version; for Tomcat 9 the JAR and the WARs are the javax ones (StockTomcat chooses them by version).
+ * version; for Tomcat 9 the JAR and the WARs are the javax ones (StockTomcat chooses them by version). Tomcat logs the JARs it
+ * scans when a webapp starts ({@link StockTomcat#logJarScans()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,6 +70,7 @@ abstract class StockTomcatDropInTests {
         int port = RealWorld.freePort();
         // The one optional setting on top of INSTALL.md: an IdP group that may see Tomcat's server status.
         tomcat = StockTomcat.install(version(), port, Map.of("PORTCULLIS_ROLE_MAPPING", "tomcat-operators=manager-status"));
+        tomcat.logJarScans();
         String metadataUrl;
         if (realIdp() == null) {
             devIdp = tomcat.startDevIdp();
@@ -239,6 +241,20 @@ abstract class StockTomcatDropInTests {
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.body()).contains("Server Status");
         assertThat(oscar.get(tomcat.directUrl("/manager/html")).status()).isEqualTo(403);
+    }
+
+    /**
+     * When the webapps start (the sample, the clash webapp and Tomcat's own), Tomcat opens no Portcullis
+     * JAR to look for TLDs or web fragments: on a stock Tomcat that scan of the valve JAR was about half
+     * of what the valve added to a start (issue 16). No operator step: catalina.properties is as shipped.
+     * Every other JAR is treated as before: the probe JAR in lib/ is scanned, Tomcat's own are not.
+     */
+    @Test
+    @Order(11)
+    void tomcatDoesNotScanTheValveJarWhenWebappsStart() throws Exception {
+        assertThat(tomcat.jarsScannedFromClassPath()).as("class path JARs Tomcat scanned")
+                .containsExactly(StockTomcat.SCAN_PROBE);
+        assertThat(Files.readString(tomcat.base().resolve("conf/catalina.properties"))).doesNotContainIgnoringCase("portcullis");
     }
 
     @Test
