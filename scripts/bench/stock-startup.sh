@@ -30,7 +30,7 @@ sets=(${STOCK_WEBAPP_SETS:-one several})
 cache="${PORTCULLIS_CACHE_DIR:-$root/.cache}"
 tsv="$out/stock-startup.tsv"
 
-cp="$(ls "$root"/benchmarks/target/portcullis-benchmarks-*.jar | head -1):$(cat "$root/benchmarks/target/classpath.txt")"
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 metadata="$out/stock-idp-metadata.xml"
 java -cp "$cp" dev.portcullis.bench.TomcatHarness idp-metadata "$metadata"
 sample="$root/sample-webapp/target/sample-webapp.war" clash="$root/clash-webapp/target/clash-webapp.war"
