@@ -16,18 +16,41 @@ public final class AuditLog {
     public static final String LOGGER = "dev.portcullis.audit";
 
     private final Logger log;
+    private final Counters counters;
 
     public AuditLog() {
-        this(LogManager.getLogger(LOGGER));
+        this(new Counters());
+    }
+
+    /** Every event written is also counted in {@code counters} (the valve's MBean publishes them). */
+    public AuditLog(Counters counters) {
+        this(LogManager.getLogger(LOGGER), counters);
     }
 
     AuditLog(Logger log) {
+        this(log, new Counters());
+    }
+
+    AuditLog(Logger log, Counters counters) {
         this.log = log;
+        this.counters = counters;
+    }
+
+    /** What this audit log has counted. */
+    public Counters counters() {
+        return counters;
     }
 
     /** A user signed in and a session was created. */
     public void loginSuccess(String user, String idp, String sessionHash, String client, String correlationId,
                              String authnContext) {
+        loginSuccess(user, idp, sessionHash, client, correlationId, authnContext, false);
+    }
+
+    /** A user signed in and a session was created; {@code stepUp}: the sign-in was a step-up (counted as such). */
+    public void loginSuccess(String user, String idp, String sessionHash, String client, String correlationId,
+                             String authnContext, boolean stepUp) {
+        counters.signedIn(stepUp);
         log.info(event("login_success").with("user", clean(user)).with("idp", clean(idp))
                 .with("session", sessionHash).with("client", clean(client)).with("correlation", correlationId)
                 .with("authn_context", clean(authnContext)));
@@ -35,18 +58,21 @@ public final class AuditLog {
 
     /** A sign-in was refused; {@code code} is a stable error code. */
     public void loginFailure(String code, String idp, String client, String correlationId) {
+        counters.refused(code);
         log.warn(event("login_failure").with("code", code).with("idp", clean(idp)).with("client", clean(client))
                 .with("correlation", correlationId));
     }
 
     /** A session ended by logout. */
     public void logout(String user, String idp, String sessionHash, String client, String cause) {
+        counters.loggedOut(cause, 1);
         log.info(event("logout").with("user", clean(user)).with("idp", clean(idp)).with("session", sessionHash)
                 .with("client", clean(client)).with("cause", cause));
     }
 
     /** A logout message from the IdP was refused; {@code code} is a stable error code. */
     public void logoutFailure(String code, String idp, String client, String correlationId) {
+        counters.logoutRefused(code);
         log.warn(event("logout_failure").with("code", code).with("idp", clean(idp)).with("client", clean(client))
                 .with("correlation", correlationId));
     }
@@ -83,14 +109,30 @@ public final class AuditLog {
      * since the previous line for it.
      */
     public void signInRateLimited(String client, String counted, int refused) {
+        counters.rateLimited(refused);
         log.warn(event("sign_in_rate_limited").with("client", clean(client)).with("counted_as", clean(counted))
                 .with("refused", refused));
     }
 
     /** A session ended because it expired ({@code cause}: idle or lifetime). */
     public void sessionExpired(String user, String idp, String sessionHash, String client, String cause) {
+        counters.loggedOut(cause, 1);
         log.info(event("session_expired").with("user", clean(user)).with("idp", clean(idp))
                 .with("session", sessionHash).with("client", clean(client)).with("cause", cause));
+    }
+
+    /**
+     * An operator acted through the valve's MBean: {@code actor} is the JMX caller's principal (or
+     * {@code jmx} when the connection carries none), {@code action} what was done, {@code target} whom it
+     * was done to (a NameID, or {@code -}), {@code sessions} how many sessions it ended. Sessions ended
+     * this way are counted as {@code admin} logouts; the line's time is when it happened.
+     */
+    public void adminAction(String actor, String action, String target, long sessions) {
+        if (sessions > 0) {
+            counters.loggedOut(Counters.LOGOUT_ADMIN, sessions);
+        }
+        log.warn(event("admin_action").with("actor", clean(actor)).with("action", action).with("target", clean(target))
+                .with("sessions", sessions));
     }
 
     private static StringMapMessage event(String name) {
