@@ -25,9 +25,8 @@ import dev.portcullis.testkit.Browser.Page;
  * plus what README "Operating Portcullis" adds: an IdP group mapped to Tomcat's {@code manager-jmx} role,
  * and the Prometheus JMX exporter agent from Maven Central with the rules in
  * {@code conf/examples/prometheus-jmx-exporter.yml}. Off-boarding runs through the Manager
- * application's JMX proxy, the way many operators script Tomcat; Prometheus scrapes the counters. The
- * agent gets a Tomcat of its own rather than the drop-in suite's: on the JVM's class path it makes
- * Tomcat scan the JDK's modules when webapps start, which that suite's jar-scan test rightly refuses.
+ * application's JMX proxy, the way many operators script Tomcat; Prometheus scrapes the counters. A
+ * Tomcat of its own, so that the drop-in suite stays exactly what INSTALL.md's steps make.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

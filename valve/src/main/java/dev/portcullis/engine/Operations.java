@@ -111,7 +111,8 @@ public final class Operations implements OperationsMXBean {
 
     /**
      * Registers this MBean with the platform MBeanServer under {@link #objectName}. A name already taken
-     * (two valves in one container) is logged and left to the first valve: the metrics are an aid, and
+     * (two valves in one container, or two embedded Tomcats with the same Host name in one JVM) is logged and
+     * left to the first valve: the metrics are an aid, and
      * refusing to start a correctly configured valve for them would take sign-ins away.
      */
     void register(Container container) {
@@ -120,7 +121,7 @@ public final class Operations implements OperationsMXBean {
             ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
             registered = name;
         } catch (InstanceAlreadyExistsException e) {
-            LOG.warn("Another Portcullis valve in the same container already publishes its MBean; this one has none: {}",
+            LOG.warn("Another running Portcullis valve in this JVM has the same MBean name (Host and Context); this one publishes none: {}",
                     e.getMessage());
         } catch (JMException | RuntimeException e) {
             LOG.warn("Cannot register Portcullis's MBean: {}", e.toString());
