@@ -63,10 +63,10 @@ class LoggingTest {
             String correlation = refused.replaceAll("(?s).*<code>([^<]+)</code>.*", "$1");
 
             List<String> audit = logs.lines().stream().filter(l -> l.contains("dev.portcullis.audit")).toList();
-            assertThat(audit).anySatisfy(l -> assertThat(l).contains("event=\"login_success\"").contains("user=\"alice\"")
-                    .contains("session=\""));
-            assertThat(audit).anySatisfy(l -> assertThat(l).contains("event=\"login_failure\"")
-                    .contains("code=\"invalid_signature\"").contains("correlation=\"" + correlation + "\""));
+            assertThat(audit).anySatisfy(l -> assertThat(l).contains("\"event\":\"login_success\"").contains("\"user\":\"alice\"")
+                    .contains("\"session\":\""));
+            assertThat(audit).anySatisfy(l -> assertThat(l).contains("\"event\":\"login_failure\"")
+                    .contains("\"code\":\"invalid_signature\"").contains("\"correlation\":\"" + correlation + "\""));
             assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains(correlation).contains("invalid_signature"));
 
             String samlResponse = accepted.substring(accepted.lastIndexOf('\n') + 1);

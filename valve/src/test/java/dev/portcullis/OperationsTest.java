@@ -112,7 +112,7 @@ class OperationsTest {
     }
 
     private static List<String> auditLines(CapturedLogs logs, String event) {
-        return logs.lines().stream().filter(l -> l.contains("dev.portcullis.audit") && l.contains("event=\"" + event + "\""))
+        return logs.lines().stream().filter(l -> l.contains("dev.portcullis.audit") && l.contains("\"event\":\"" + event + "\""))
                 .toList();
     }
 
@@ -185,8 +185,8 @@ class OperationsTest {
             assertThat(isSignedIn(bob)).isTrue();
             assertThat(app.getManager().findSessions()).as("alice's webapp sessions ended with hers").hasSize(1);
             assertThat(auditLines(logs, "admin_action")).singleElement().satisfies(l -> assertThat(l)
-                    .contains("actor=\"jmx\"").contains("action=\"end_sessions_of\"").contains("target=\"alice\"")
-                    .contains("sessions=\"2\""));
+                    .contains("\"actor\":\"jmx\"").contains("\"action\":\"end_sessions_of\"").contains("\"target\":\"alice\"")
+                    .contains("\"sessions\":2"));
             assertThat(row("Logouts", "admin")).isEqualTo(2L);
         }
         assertThat(JMX.invoke(name(), "endSessionsOf", new Object[] {"alice"}, new String[] {String.class.getName()}))
@@ -201,7 +201,7 @@ class OperationsTest {
         try (CapturedLogs logs = CapturedLogs.capture()) {
             assertThat(JMX.invoke(name(), "endAllSessions", null, null)).isEqualTo(2);
             assertThat(auditLines(logs, "admin_action")).singleElement().satisfies(l -> assertThat(l)
-                    .contains("action=\"end_all_sessions\"").contains("sessions=\"2\""));
+                    .contains("\"action\":\"end_all_sessions\"").contains("\"sessions\":2"));
         }
         assertThat(isSignedIn(alice)).isFalse();
         assertThat(isSignedIn(bob)).isFalse();
@@ -216,7 +216,7 @@ class OperationsTest {
         try (CapturedLogs logs = CapturedLogs.capture()) {
             assertThat(JMX.invoke(name(), "refreshIdpMetadata", null, null)).isEqualTo(true);
             assertThat(auditLines(logs, "admin_action")).singleElement().satisfies(l -> assertThat(l)
-                    .contains("action=\"refresh_idp_metadata\""));
+                    .contains("\"action\":\"refresh_idp_metadata\""));
         }
         assertThat(Instant.parse((String) JMX.getAttribute(name(), "IdpMetadataLastRefresh"))).isAfter(Instant.parse(before));
     }

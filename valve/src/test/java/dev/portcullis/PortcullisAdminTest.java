@@ -134,7 +134,7 @@ class PortcullisAdminTest {
             assertThat(run.status()).as(run.err()).isZero();
             assertThat(run.out()).isEqualTo("Ended 2 session(s) of alice.\n");
             assertThat(logs.lines()).filteredOn(l -> l.contains("admin_action")).singleElement()
-                    .satisfies(l -> assertThat(l).contains("actor=\"ops-alice\"").contains("target=\"alice\""));
+                    .satisfies(l -> assertThat(l).contains("\"actor\":\"ops-alice\"").contains("\"target\":\"alice\""));
         }
         assertThat(isSignedIn(alice1)).isFalse();
         assertThat(isSignedIn(alice2)).isFalse();

@@ -75,7 +75,7 @@ class RolePolicyTest {
     }
 
     private static List<String> audit(CapturedLogs logs, String event) {
-        return logs.lines().stream().filter(l -> l.contains("dev.portcullis.audit") && l.contains("event=\"" + event + "\""))
+        return logs.lines().stream().filter(l -> l.contains("dev.portcullis.audit") && l.contains("\"event\":\"" + event + "\""))
                 .toList();
     }
 
@@ -89,9 +89,9 @@ class RolePolicyTest {
             assertThat(mallory.get(server.url("/app/")).body()).contains("userRole=true").contains("header.X-Roles=[user]");
             List<String> dropped = audit(logs, "role_dropped");
             assertThat(dropped).hasSize(2);
-            assertThat(dropped.get(0)).contains("user=\"mallory\"").contains("attribute=\"roles\"")
-                    .contains("role=\"manager-gui\"").contains("reason=\"tomcat_admin_role\"");
-            assertThat(dropped.get(1)).contains("role=\"admin-script\"");
+            assertThat(dropped.get(0)).contains("\"user\":\"mallory\"").contains("\"attribute\":\"roles\"")
+                    .contains("\"role\":\"manager-gui\"").contains("\"reason\":\"tomcat_admin_role\"");
+            assertThat(dropped.get(1)).contains("\"role\":\"admin-script\"");
         }
     }
 
@@ -129,7 +129,7 @@ class RolePolicyTest {
             assertThat(alice.get(server.url("/app/admin/")).status()).isEqualTo(403);
             assertThat(alice.get(server.url("/app/")).body()).contains("userRole=true").contains("header.X-Roles=[user]");
             assertThat(audit(logs, "role_dropped")).singleElement().satisfies(l -> assertThat(l)
-                    .contains("reason=\"not_in_allowed_roles\"").contains("count=\"2\"").contains("attribute=\"roles\"")
+                    .contains("\"reason\":\"not_in_allowed_roles\"").contains("\"count\":2").contains("\"attribute\":\"roles\"")
                     .doesNotContain("Finance"));
         }
     }
@@ -157,7 +157,7 @@ class RolePolicyTest {
 
             assertThat(bob.get(server.url("/app/admin/")).status()).isEqualTo(403);
             assertThat(audit(logs, "role_attribute_missing")).singleElement().satisfies(l -> assertThat(l)
-                    .contains("user=\"bob\"").contains("attribute=\"roles\"").contains("present=\"mail, displayName\""));
+                    .contains("\"user\":\"bob\"").contains("\"attribute\":\"roles\"").contains("\"present\":\"mail, displayName\""));
             assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("WARN").contains("[roles] is not in the assertion")
                     .contains("[mail, displayName]"));
             assertThat(logs.lines()).noneMatch(l -> l.contains("bob-private-address") || l.contains("Bob\""));

@@ -79,8 +79,8 @@ class SignInRateLimitTest {
             assertThat(script.body()).isEqualTo("{\"error\":\"too_many_sign_ins\",\"message\":\"Too many sign-ins from this"
                     + " address; retry later.\",\"retry_after\":20}");
 
-            List<String> audit = logs.lines().stream().filter(l -> l.contains("event=\"sign_in_rate_limited\"")).toList();
-            assertThat(audit).singleElement().satisfies(l -> assertThat(l).contains("client=\"203.0.113.7\""));
+            List<String> audit = logs.lines().stream().filter(l -> l.contains("\"event\":\"sign_in_rate_limited\"")).toList();
+            assertThat(audit).singleElement().satisfies(l -> assertThat(l).contains("\"client\":\"203.0.113.7\""));
         }
 
         Browser alice = new Browser();

@@ -104,6 +104,25 @@ class SsoValveConfigurationTest {
                 .contains("'wantAssertionSigned'").contains("Did you mean 'wantAssertionsSigned'");
     }
 
+    /**
+     * A state-store configuration the caches cannot use stops the start with a sentence naming the
+     * setting (the caches themselves only name the file); the same valve with the shipped conf/ehcache.xml starts.
+     */
+    @Test
+    void refusesAnEhcacheConfigItCannotUseNamingTheSetting() throws Exception {
+        Path missing = server.dir.resolve("no-such-ehcache.xml");
+        assertThat(refusal(v -> v.setProperty("ehcacheConfig", missing.toString())))
+                .isEqualTo("Portcullis setting 'ehcacheConfig': cannot read " + missing + ".");
+
+        server.close();
+        server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
+        Path readable = Path.of("..", "conf", "ehcache.xml");
+        SsoValve valve = server.valve();
+        valve.setProperty("ehcacheConfig", readable.toString());
+        server.start(valve);
+        assertThat(valve.getState()).isEqualTo(LifecycleState.STARTED);
+    }
+
     @Test
     void refusesADurationWithoutUnit() {
         assertThat(refusal(v -> set(v, "clockSkew", "30"))).contains("'clockSkew'").contains("unit");

@@ -285,8 +285,11 @@ class ClusterJarIT {
             Class<?> caches = valveOnly.loadClass("dev.portcullis.session.Caches");
             Method start = caches.getMethod("start", Path.class, Clock.class, Duration.class, ClassLoader.class);
 
+            // The caches name the file; the engine puts the setting's name (ehcacheConfig) in front when it
+            // turns this into the valve's start failure (EngineAssembly.caches).
             assertThatThrownBy(() -> invoke(start, shippedConfiguration(), Clock.systemUTC(), Duration.ofMinutes(30), valveOnly))
-                    .hasMessageContaining("ehcacheConfig")
+                    .satisfies(e -> assertThat(e.getClass().getName()).isEqualTo("dev.portcullis.session.CacheSetupException"))
+                    .hasMessageContaining("ehcache-cluster.xml is not a usable Ehcache 3 configuration")
                     .hasMessageContaining("portcullis-cluster JAR in the same folder as the valve JAR");
         }
     }

@@ -152,15 +152,19 @@ final class StockTomcat implements Sp {
     }
 
     /**
-     * The file names of the class path JARs (lib/, bin/) Tomcat scanned for TLDs or web fragments, as
+     * The file names of the class path JAR files (lib/, bin/) Tomcat scanned for TLDs or web fragments, as
      * {@link #logJarScans()} made it log them in catalina.out.
      */
     Set<String> jarsScannedFromClassPath() {
         Set<String> names = new TreeSet<>();
         Matcher scan = CLASS_PATH_SCAN.matcher(log("catalina.out"));
         while (scan.find()) {
+            // Tomcat also lists what is not a JAR file here: lib/ itself (a directory URL) and, on Java 9 and
+            // newer, the JDK's modules (jrt:/java.base, ...); only JAR files can be Portcullis's.
             String url = scan.group(1);
-            names.add(url.substring(url.lastIndexOf('/') + 1));
+            if (url.startsWith("file:") && url.endsWith(".jar")) {
+                names.add(url.substring(url.lastIndexOf('/') + 1));
+            }
         }
         return names;
     }

@@ -66,7 +66,9 @@ class WrongTomcatIT {
             assertThat(tomcat.running()).as("Tomcat gave up").isFalse();
             assertThat(listening(port)).as("nothing answers on port %d", port).isFalse();
             String log = tomcat.log("catalina.out");
-            assertThat(log).as("Tomcat %s", tomcatVersion).contains("Apache Tomcat/" + tomcatVersion).doesNotContain("Server startup in");
+            // No "Apache Tomcat/VERSION" line to look for: a valve refused in its constructor stops server.xml's
+            // parsing, before the VersionLoggerListener it declares ever logs. Which Tomcat ran is in the sentence.
+            assertThat(log).as("Tomcat %s", tomcatVersion).doesNotContain("Server startup in");
             return log;
         }
     }

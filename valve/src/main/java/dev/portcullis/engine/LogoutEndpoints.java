@@ -198,7 +198,7 @@ final class LogoutEndpoints {
         }
         List<SsoSession> ended = sessions.endSessionsOf(sp.idp().entityId(), logout.nameId(), logout.sessionIndexes());
         for (SsoSession session : ended) {
-            audit.logout(session.principal(), session.idpEntityId(), "-", request.getRemoteAddr(), "idp");
+            audit.logout(session.principal(), session.idpEntityId(), "-", request.getRemoteAddr(), AuditLog.LogoutCause.IDP);
             ends.ended(session);
         }
         store.forget(new RequestState(request, response, path));

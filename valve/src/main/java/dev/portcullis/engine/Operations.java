@@ -257,7 +257,7 @@ public final class Operations implements OperationsMXBean {
         // (SAML 2.0 Profiles 4.4.3.3): with a clustered store it lists sessions made on every node.
         List<SsoSession> ended = sessions.endSessionsOf(idp, nameId, List.of());
         ended.forEach(webappSessions::ended);
-        audit.adminAction(caller(), "end_sessions_of", nameId, ended.size());
+        audit.adminAction(caller(), AuditLog.AdminAction.END_SESSIONS_OF, nameId, ended.size());
         LOG.info("Operator {} ended {} session(s) of NameID [{}]", caller(), ended.size(), nameId);
         return ended.size();
     }
@@ -266,7 +266,7 @@ public final class Operations implements OperationsMXBean {
     public int endAllSessions() {
         List<SsoSession> ended = sessions.endAll();
         ended.forEach(webappSessions::ended);
-        audit.adminAction(caller(), "end_all_sessions", null, ended.size());
+        audit.adminAction(caller(), AuditLog.AdminAction.END_ALL_SESSIONS, null, ended.size());
         LOG.warn("Operator {} ended all {} session(s)", caller(), ended.size());
         return ended.size();
     }
@@ -274,7 +274,8 @@ public final class Operations implements OperationsMXBean {
     @Override
     public boolean refreshIdpMetadata() {
         boolean refreshed = trust.refresh();
-        audit.adminAction(caller(), refreshed ? "refresh_idp_metadata" : "refresh_idp_metadata_failed", null, 0);
+        audit.adminAction(caller(), refreshed ? AuditLog.AdminAction.REFRESH_IDP_METADATA
+                : AuditLog.AdminAction.REFRESH_IDP_METADATA_FAILED, null, 0);
         return refreshed;
     }
 

@@ -84,7 +84,7 @@ public final class CacheSessionStore implements SessionStore {
                 if (lookup.ended() != null) {
                     SsoSession ended = lookup.ended();
                     audit.sessionExpired(ended.principal(), ended.idpEntityId(), SessionIds.logHash(id),
-                            request.getRemoteAddr(), lookup.cause().name().toLowerCase(java.util.Locale.ROOT));
+                            request.getRemoteAddr(), expiry(lookup.cause()));
                 }
                 // A cookie for no session: tell the browser to drop it.
                 cookies.clear(state.response());
@@ -161,10 +161,18 @@ public final class CacheSessionStore implements SessionStore {
         RequestState.of(context).session(Current.NONE);
         if (removed != null) {
             audit.logout(removed.principal(), removed.idpEntityId(), SessionIds.logHash(current.id()),
-                    context.getRemoteAddr(), "local");
+                    context.getRemoteAddr(), AuditLog.LogoutCause.LOCAL);
             ends.ended(removed);
         }
         return removed != null;
+    }
+
+    /** The audit code of an expiry, written out: it crosses into SIEM rules, so it never follows an enum name. */
+    private static AuditLog.ExpiryCause expiry(SsoSession.EndCause cause) {
+        return switch (cause) {
+            case IDLE -> AuditLog.ExpiryCause.IDLE;
+            case LIFETIME -> AuditLog.ExpiryCause.LIFETIME;
+        };
     }
 
     @Override

@@ -18,14 +18,14 @@ class CountersTest {
         audit.loginSuccess("alice", "idp", "h", "1.2.3.4", "C", null, false);
         audit.loginSuccess("alice", "idp", "h", "1.2.3.4", "C", "mfa", true);
         audit.loginFailure("invalid_signature", "idp", "1.2.3.4", "C");
-        audit.logout("alice", "idp", "h", "1.2.3.4", "local");
-        audit.logout("bob", "idp", "-", "1.2.3.4", "idp");
-        audit.sessionExpired("carol", "idp", "h", "1.2.3.4", "idle");
-        audit.sessionExpired("dave", "idp", "h", "1.2.3.4", "lifetime");
+        audit.logout("alice", "idp", "h", "1.2.3.4", AuditLog.LogoutCause.LOCAL);
+        audit.logout("bob", "idp", "-", "1.2.3.4", AuditLog.LogoutCause.IDP);
+        audit.sessionExpired("carol", "idp", "h", "1.2.3.4", AuditLog.ExpiryCause.IDLE);
+        audit.sessionExpired("dave", "idp", "h", "1.2.3.4", AuditLog.ExpiryCause.LIFETIME);
         audit.logoutFailure("replayed", "idp", "1.2.3.4", "C");
         audit.signInRateLimited("1.2.3.4", "1.2.3.4", 7);
-        audit.adminAction("jmx", "end_sessions_of", "erin", 3);
-        audit.adminAction("jmx", "refresh_idp_metadata", null, 0);
+        audit.adminAction("jmx", AuditLog.AdminAction.END_SESSIONS_OF, "erin", 3);
+        audit.adminAction("jmx", AuditLog.AdminAction.REFRESH_IDP_METADATA, null, 0);
 
         assertThat(counters.signIns()).isEqualTo(2);
         assertThat(counters.stepUps()).isEqualTo(1);
