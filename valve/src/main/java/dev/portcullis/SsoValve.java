@@ -54,8 +54,10 @@ import dev.portcullis.tomcat.TomcatEdition;
  * <p>JMX: Tomcat registers every valve as an MBean ({@code LifecycleMBeanBase}); with no
  * {@code mbeans-descriptors.xml} for this package it builds the MBean by introspecting the class, which
  * needs nothing from it, so the valve registers with {@code ValveBase}'s attributes (state, async
- * support) and {@code setProperty} as an operation, the reach the former setters gave JMX. Settings in
- * force are not published (issue 14 adds a real MBean).
+ * support) and {@code setProperty} as an operation, the reach the former setters gave JMX. What
+ * operators read and pull (counters, IdP metadata state, settings in force, ending sessions) is the
+ * engine's own MBean, {@code dev.portcullis:type=SsoValve,host=...}, registered while the engine runs
+ * ({@link dev.portcullis.engine.OperationsMXBean}).
  *
  * <p>The valve itself is thin: {@link #startInternal()} builds an {@link SsoEngine} from the settings,
  * {@link #invoke} hands each request to it, {@link #stopInternal()} closes it.

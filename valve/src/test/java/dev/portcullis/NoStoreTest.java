@@ -22,7 +22,7 @@ import dev.portcullis.testkit.XmlSigning;
 /**
  * Every response Portcullis writes itself is uncacheable and unsniffable, whatever it is: a redirect
  * to the IdP, the 401 for scripts, the ACS's redirect and its refusal page, the metadata document, the
- * logout form and its redirect, the signed-out page, Single Logout's refusal, 404 and 405. A shared
+ * logout form and its redirect, the signed-out page, the health check, Single Logout's refusal, 404 and 405. A shared
  * cache that kept any of them could replay a sign-in step or a token-bearing form to another user.
  */
 class NoStoreTest {
@@ -60,6 +60,8 @@ class NoStoreTest {
         uncacheable("metadata", browser.get(server.url("/sso/metadata")), 200);
         uncacheable("metadata, wrong method", browser.post(server.url("/sso/metadata"), Map.of()), 405);
         uncacheable("unknown endpoint", browser.get(server.url("/sso/unknown")), 404);
+        uncacheable("health check", browser.get(server.url("/sso/health")), 200);
+        uncacheable("health check, wrong method", browser.post(server.url("/sso/health"), Map.of()), 405);
         uncacheable("signed-out page", browser.get(server.url("/sso/signed-out?status=local")), 200);
         uncacheable("logout without a session", browser.get(server.url("/sso/logout")), 200);
         uncacheable("Single Logout without a message", browser.get(server.url("/sso/slo")), 403);

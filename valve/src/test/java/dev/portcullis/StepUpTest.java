@@ -35,12 +35,13 @@ class StepUpTest {
     private static final TestClock CLOCK = new TestClock(Instant.now());
 
     private static EmbeddedTomcat server;
+    private static SsoValve valve;
     private Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         server = new EmbeddedTomcat(IDP_KEY, SP_KEY);
-        SsoValve valve = server.valve();
+        valve = server.valve();
         valve.setClock(CLOCK);
         valve.setProperty("stepUpPaths", "/app/admin/*");
         valve.setProperty("stepUpAuthnContext", MFA);
@@ -84,10 +85,12 @@ class StepUpTest {
 
     @Test
     void aPasswordSessionIsSentToTheIdpForMultiFactorOnAStepUpPathOnly() {
+        long stepUps = valve.engine().operations().getStepUps();
         Map.Entry<Document, String> first = toIdp(browser.get(server.url("/app/")));
         assertThat(requestedContext(first.getKey())).as("an ordinary sign-in asks for nothing special").isNull();
         browser.follow(answer(first, SamlResponseBuilder.AUTHN_PASSWORD_PROTECTED));
         assertThat(browser.get(server.url("/app/")).status()).isEqualTo(200);
+        assertThat(valve.engine().operations().getStepUps()).as("an ordinary sign-in").isEqualTo(stepUps);
 
         Map.Entry<Document, String> stepUp = toIdp(browser.get(server.url("/app/admin/")));
 
@@ -99,6 +102,7 @@ class StepUpTest {
         assertThat(landing.status()).isEqualTo(303);
         assertThat(landing.location()).isEqualTo(server.url("/app/admin/"));
         assertThat(browser.follow(landing).status()).isEqualTo(200);
+        assertThat(valve.engine().operations().getStepUps()).as("counted as a step-up").isEqualTo(stepUps + 1);
     }
 
     @Test

@@ -194,6 +194,48 @@ class ClusterIT {
     }
 
     /**
+     * Issue 14, off-boarding on a cluster: alice signed in at each node (two sessions, one made at A and one
+     * at B), bob at A; an operator ends alice's sessions through node A's MBean (both nodes run in this JVM,
+     * under one MBean name, so the platform MBeanServer holds A's). The session index on the server lists the
+     * session made at B too: both of alice's sessions (and those left from the tests above) are gone at both
+     * nodes at once, bob's stays, and the audit log has one line for it.
+     */
+    @Test
+    @Order(5)
+    void endingAlicesSessionsThroughJmxAtOneNodeEndsThemAtBothAndNotBobs() throws Exception {
+        Browser aliceAtA = new Browser();
+        Browser aliceAtB = new Browser();
+        Browser bob = new Browser();
+        SignIn.signIn(aliceAtA, a.url("/sample/"), idp.origin(), a.acsUrl(), ALICE, ALICE);
+        Page autoPost = SignIn.enterPassword(aliceAtB, SignIn.toLoginForm(aliceAtB, b.url("/sample/"), idp.origin()),
+                ALICE, ALICE);
+        Page madeAtB = aliceAtB.post(b.url("/sso/acs"), HtmlForm.withInput(autoPost, "SAMLResponse").orElseThrow().fields());
+        assertThat(madeAtB.status()).as("B makes alice's second session:%n%s", madeAtB.body()).isEqualTo(303);
+        SignIn.signIn(bob, a.url("/sample/"), idp.origin(), a.acsUrl(), BOB, BOB);
+        assertThat(aliceAtA.cookie("localhost", COOKIE)).isNotEqualTo(aliceAtB.cookie("localhost", COOKIE));
+        long adminLinesBefore = adminActions();
+
+        Object ended = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("dev.portcullis:type=SsoValve,host=localhost"), "endSessionsOf",
+                new Object[] {ALICE}, new String[] {String.class.getName()});
+
+        // At least these two; alice's sessions from the tests above end too (they are hers, and still valid).
+        assertThat((Integer) ended).isGreaterThanOrEqualTo(2);
+        for (EmbeddedSp node : new EmbeddedSp[] {a, b}) {
+            assertThat(SignIn.isSignedIn(aliceAtA, node.url("/sample/"), idp.origin(), ALICE)).as("alice's session made at A").isFalse();
+            assertThat(SignIn.isSignedIn(aliceAtB, node.url("/sample/"), idp.origin(), ALICE)).as("alice's session made at B").isFalse();
+            assertThat(SignIn.isSignedIn(bob, node.url("/sample/"), idp.origin(), BOB)).as("bob").isTrue();
+        }
+        assertThat(adminActions()).as("one admin_action audit line").isEqualTo(adminLinesBefore + 1);
+    }
+
+    /** admin_action lines in either node's audit log (both nodes share this JVM's Log4j configuration). */
+    private long adminActions() {
+        return java.util.stream.Stream.of(a, b).mapToLong(node -> node.log("portcullis-audit.log").lines()
+                .filter(l -> l.contains("\"event\":\"admin_action\"") && l.contains("\"target\":\"alice\"")).count()).sum();
+    }
+
+    /**
      * Follows the IdP's own redirects until its LogoutRequest leaves for the SP's public address, and
      * delivers that message to node B instead, with the same binding.
      */

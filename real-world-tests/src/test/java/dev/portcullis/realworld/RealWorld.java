@@ -43,6 +43,11 @@ final class RealWorld {
         return existing("portcullis.clashWar");
     }
 
+    /** The Prometheus JMX exporter agent (io.prometheus.jmx:jmx_prometheus_javaagent) from Maven Central. */
+    static Path prometheusAgent() {
+        return existing("portcullis.prometheusAgent");
+    }
+
     /** The Tomcat 9 drop-in JAR (javax.servlet). */
     static Path tomcat9Jar() {
         return existing("portcullis.tomcat9Jar");

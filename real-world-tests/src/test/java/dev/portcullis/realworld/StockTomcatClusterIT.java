@@ -129,10 +129,17 @@ class StockTomcatClusterIT {
             assertThat(browser.get(tomcat.directUrl("/sample/")).status()).as("request %d without the server", i)
                     .isEqualTo(503);
         }
+        // Issue 14: the health check a load balancer polls says so, with the reason for this machine.
+        Page down = new Browser().get(tomcat.directUrl("/sso/health"));
+        assertThat(down.status()).as(down.body()).isEqualTo(503);
+        assertThat(down.body()).startsWith("not ok\nreason: state_store_unavailable\n");
         terracotta.startAgain();
         Instant restarted = Instant.now();
         Browser again = new Browser();
         Page signedIn = signInWhenBack(again, restarted.plusSeconds(60));
+        Page up = new Browser().get(tomcat.directUrl("/sso/health"));
+        assertThat(up.status()).as("healthy again once the server answers:%n%s", up.body()).isEqualTo(200);
+        assertThat(up.body()).startsWith("ok\nreason: ok\n");
         System.out.println("== stock Tomcat signed in again " + Duration.between(restarted, Instant.now()).toMillis()
                 + " ms after the server's restart");
 

@@ -1,5 +1,9 @@
 package dev.portcullis.audit;
 
+import static dev.portcullis.audit.AuditField.ACTION;
+import static dev.portcullis.audit.AuditField.ACTOR;
+import static dev.portcullis.audit.AuditField.SESSIONS;
+import static dev.portcullis.audit.AuditField.TARGET;
 import static dev.portcullis.audit.AuditField.ATTRIBUTE;
 import static dev.portcullis.audit.AuditField.AUTHN_CONTEXT;
 import static dev.portcullis.audit.AuditField.CAUSE;
@@ -44,7 +48,8 @@ public enum AuditEvent {
             ROLE),
     ROLE_ATTRIBUTE_MISSING("role_attribute_missing", Level.WARN,
             List.of(USER, IDP, ATTRIBUTE, PRESENT, CLIENT, CORRELATION)),
-    SIGN_IN_RATE_LIMITED("sign_in_rate_limited", Level.WARN, List.of(CLIENT, COUNTED_AS, REFUSED));
+    SIGN_IN_RATE_LIMITED("sign_in_rate_limited", Level.WARN, List.of(CLIENT, COUNTED_AS, REFUSED)),
+    ADMIN_ACTION("admin_action", Level.WARN, List.of(ACTOR, ACTION, TARGET, SESSIONS));
 
     private final String code;
     private final Level level;

@@ -23,7 +23,11 @@ public enum AuditField {
     COUNT("count", Type.INTEGER),
     PRESENT("present", Type.STRING),
     COUNTED_AS("counted_as", Type.STRING),
-    REFUSED("refused", Type.INTEGER);
+    REFUSED("refused", Type.INTEGER),
+    ACTOR("actor", Type.STRING),
+    ACTION("action", Type.STRING),
+    TARGET("target", Type.STRING),
+    SESSIONS("sessions", Type.INTEGER);
 
     /** The JSON type of a field's value. */
     public enum Type {

@@ -1,5 +1,7 @@
 package dev.portcullis.audit;
 
+import static dev.portcullis.audit.AuditField.ACTION;
+import static dev.portcullis.audit.AuditField.ACTOR;
 import static dev.portcullis.audit.AuditField.ATTRIBUTE;
 import static dev.portcullis.audit.AuditField.AUTHN_CONTEXT;
 import static dev.portcullis.audit.AuditField.CAUSE;
@@ -14,6 +16,8 @@ import static dev.portcullis.audit.AuditField.REASON;
 import static dev.portcullis.audit.AuditField.REFUSED;
 import static dev.portcullis.audit.AuditField.ROLE;
 import static dev.portcullis.audit.AuditField.SESSION;
+import static dev.portcullis.audit.AuditField.SESSIONS;
+import static dev.portcullis.audit.AuditField.TARGET;
 import static dev.portcullis.audit.AuditField.USER;
 
 import org.apache.logging.log4j.LogManager;
@@ -67,19 +71,64 @@ public final class AuditLog {
         }
     }
 
+    /** What an operator did through the valve's MBean: the {@code action} of an {@code admin_action} line. */
+    public enum AdminAction {
+        /** Ended every session of one user (by NameID). */
+        END_SESSIONS_OF("end_sessions_of"),
+        /** Ended every session in the state store. */
+        END_ALL_SESSIONS("end_all_sessions"),
+        /** Read the IdP metadata again. */
+        REFRESH_IDP_METADATA("refresh_idp_metadata"),
+        /** Asked to read the IdP metadata again, which could not be read (the previous metadata stays). */
+        REFRESH_IDP_METADATA_FAILED("refresh_idp_metadata_failed");
+
+        private final String code;
+
+        AdminAction(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
     private final Logger log;
+    private final Counters counters;
 
     public AuditLog() {
-        this(LogManager.getLogger(LOGGER));
+        this(new Counters());
+    }
+
+    /** Every event written is also counted in {@code counters} (the valve's MBean publishes them). */
+    public AuditLog(Counters counters) {
+        this(LogManager.getLogger(LOGGER), counters);
     }
 
     AuditLog(Logger log) {
+        this(log, new Counters());
+    }
+
+    AuditLog(Logger log, Counters counters) {
         this.log = log;
+        this.counters = counters;
+    }
+
+    /** What this audit log has counted. */
+    public Counters counters() {
+        return counters;
     }
 
     /** A user signed in and a session was created. */
     public void loginSuccess(String user, String idp, String sessionHash, String client, String correlationId,
                              String authnContext) {
+        loginSuccess(user, idp, sessionHash, client, correlationId, authnContext, false);
+    }
+
+    /** A user signed in and a session was created; {@code stepUp}: the sign-in was a step-up (counted as such). */
+    public void loginSuccess(String user, String idp, String sessionHash, String client, String correlationId,
+                             String authnContext, boolean stepUp) {
+        counters.signedIn(stepUp);
         write(new AuditMessage(AuditEvent.LOGIN_SUCCESS).field(USER, clean(user)).field(IDP, clean(idp))
                 .field(SESSION, sessionHash).field(CLIENT, clean(client)).field(CORRELATION, correlationId)
                 .field(AUTHN_CONTEXT, clean(authnContext)));
@@ -87,18 +136,21 @@ public final class AuditLog {
 
     /** A sign-in was refused; {@code code} is a stable error code. */
     public void loginFailure(String code, String idp, String client, String correlationId) {
+        counters.refused(code);
         write(new AuditMessage(AuditEvent.LOGIN_FAILURE).field(CODE, code).field(IDP, clean(idp))
                 .field(CLIENT, clean(client)).field(CORRELATION, correlationId));
     }
 
     /** A session ended by logout; {@code sessionHash} is "-" where the ending message does not name the cookie. */
     public void logout(String user, String idp, String sessionHash, String client, LogoutCause cause) {
+        counters.loggedOut(cause.code(), 1);
         write(new AuditMessage(AuditEvent.LOGOUT).field(USER, clean(user)).field(IDP, clean(idp))
                 .field(SESSION, sessionHash).field(CLIENT, clean(client)).field(CAUSE, cause.code()));
     }
 
     /** A logout message from the IdP was refused; {@code code} is a stable error code. */
     public void logoutFailure(String code, String idp, String client, String correlationId) {
+        counters.logoutRefused(code);
         write(new AuditMessage(AuditEvent.LOGOUT_FAILURE).field(CODE, code).field(IDP, clean(idp))
                 .field(CLIENT, clean(client)).field(CORRELATION, correlationId));
     }
@@ -135,14 +187,30 @@ public final class AuditLog {
      * since the previous line for it.
      */
     public void signInRateLimited(String client, String counted, int refused) {
+        counters.rateLimited(refused);
         write(new AuditMessage(AuditEvent.SIGN_IN_RATE_LIMITED).field(CLIENT, clean(client))
                 .field(COUNTED_AS, clean(counted)).field(REFUSED, refused));
     }
 
     /** A session ended because it expired. */
     public void sessionExpired(String user, String idp, String sessionHash, String client, ExpiryCause cause) {
+        counters.loggedOut(cause.code(), 1);
         write(new AuditMessage(AuditEvent.SESSION_EXPIRED).field(USER, clean(user)).field(IDP, clean(idp))
                 .field(SESSION, sessionHash).field(CLIENT, clean(client)).field(CAUSE, cause.code()));
+    }
+
+    /**
+     * An operator acted through the valve's MBean: {@code actor} is the JMX caller's principal (or
+     * {@code jmx} when the connection carries none), {@code target} whom it was done to (a NameID, or
+     * {@code -}), {@code sessions} how many sessions it ended. Sessions ended this way are counted as
+     * {@code admin} logouts; the line's time is when it happened.
+     */
+    public void adminAction(String actor, AdminAction action, String target, int sessions) {
+        if (sessions > 0) {
+            counters.loggedOut(Counters.LOGOUT_ADMIN, sessions);
+        }
+        write(new AuditMessage(AuditEvent.ADMIN_ACTION).field(ACTOR, clean(actor)).field(ACTION, action.code())
+                .field(TARGET, clean(target)).field(SESSIONS, sessions));
     }
 
     private void write(AuditMessage message) {

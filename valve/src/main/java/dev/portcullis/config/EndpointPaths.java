@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Where Portcullis's own endpoints are, below the context path (at Host level: the whole path). By
- * default all five share the {@code endpointPath} prefix; the four that other systems know about (the
+ * default all six share the {@code endpointPath} prefix; the four that other systems know about (the
  * ACS and Single Logout URLs registered at the IdP, the metadata URL, the sign-out link in webapps)
  * can each be moved, so that Portcullis can take over the URLs of the SP it replaces. Each path is
  * answered by Portcullis only, before protectedPaths and excludedPaths apply; no two endpoints share
@@ -17,8 +17,10 @@ import java.util.Map;
  * @param metadata  the SP metadata
  * @param logout    the sign-out form
  * @param signedOut the page users land on after sign-out (always below the prefix: only Portcullis links to it)
+ * @param health    the health check for load balancers (always below the prefix)
  */
-public record EndpointPaths(String prefix, String acs, String slo, String metadata, String logout, String signedOut) {
+public record EndpointPaths(String prefix, String acs, String slo, String metadata, String logout, String signedOut,
+                            String health) {
 
     /** The paths from the settings, each defaulting to endpointPath + its name; refuses two endpoints on one path. */
     static EndpointPaths of(Map<Setting, Object> values) {
@@ -28,9 +30,10 @@ public record EndpointPaths(String prefix, String acs, String slo, String metada
                 path(values, Setting.SLO_PATH, prefix + "/slo"),
                 path(values, Setting.METADATA_PATH, prefix + "/metadata"),
                 path(values, Setting.LOGOUT_PATH, prefix + "/logout"),
-                prefix + "/signed-out");
+                prefix + "/signed-out", prefix + "/health");
         Map<String, Setting> seen = new LinkedHashMap<>();
         requireOwnPath(values, seen, paths.signedOut, Setting.ENDPOINT_PATH);
+        requireOwnPath(values, seen, paths.health, Setting.ENDPOINT_PATH);
         requireOwnPath(values, seen, paths.acs, Setting.ACS_PATH);
         requireOwnPath(values, seen, paths.slo, Setting.SLO_PATH);
         requireOwnPath(values, seen, paths.metadata, Setting.METADATA_PATH);
@@ -52,7 +55,8 @@ public record EndpointPaths(String prefix, String acs, String slo, String metada
         boolean laterSet = values.containsKey(setting) && setting != Setting.ENDPOINT_PATH;
         Setting blamed = laterSet ? setting : earlier;
         Setting other = laterSet ? earlier : setting;
-        String otherName = other == Setting.ENDPOINT_PATH ? "Portcullis's signed-out page (endpointPath/signed-out)"
+        String otherName = other == Setting.ENDPOINT_PATH ? "Portcullis's signed-out page or health check (endpointPath/signed-out,"
+                + " endpointPath/health)"
                 : other.attribute() + (values.containsKey(other) ? "" : " (its default)");
         throw new ConfigurationException(blamed.attribute(), path + " is also the path of " + otherName
                 + "; every endpoint needs a path of its own.");

@@ -143,8 +143,8 @@ public enum Setting {
             "Where a user lands after sign-in when there is no original URL (IdP-initiated)."),
     ENDPOINT_PATH("endpointPath", "/sso", Setting::endpointPath,
             "Path prefix of Portcullis's own endpoints: endpointPath/acs (Assertion Consumer Service), /slo (Single"
-                    + " Logout), /metadata (SP metadata), /logout (sign-out form) and /signed-out. Portcullis answers"
-                    + " every path below it itself."),
+                    + " Logout), /metadata (SP metadata), /logout (sign-out form), /signed-out and /health (the health"
+                    + " check). Portcullis answers every path below it itself."),
     ACS_PATH("acsPath", null, Setting::endpointPath,
             "Path of the Assertion Consumer Service, where the IdP posts its Responses; set it to keep the URL of an SP"
                     + " that Portcullis replaces, such as /Shibboleth.sso/SAML2/POST. Default: endpointPath/acs."),
@@ -155,6 +155,9 @@ public enum Setting {
             "Path of the SP metadata, whose URL is also the default spEntityId. Default: endpointPath/metadata."),
     LOGOUT_PATH("logoutPath", null, Setting::endpointPath,
             "Path of the sign-out form that webapps link to. Default: endpointPath/logout."),
+    HEALTH_DETAILS_FROM("healthDetailsFrom", "127.0.0.0/8, ::1", AddressRanges::parse,
+            "Client addresses (IP literals or ranges such as 10.0.0.0/8, comma separated) to which the health check"
+                    + " endpointPath/health gives its reason and figures; anyone else gets only ok or not ok. Empty: nobody."),
     EXPOSE_ATTRIBUTES("exposeAttributes", "false", Setting::bool,
             "Also expose the SAML attributes, NameID and AuthnContextClassRef as request attributes"
                     + " (portcullis.attributes, a map; portcullis.nameId; portcullis.authnContextClassRef), for webapps"
@@ -199,6 +202,19 @@ public enum Setting {
 
     public String description() {
         return description;
+    }
+
+    /** Whether the value is a secret: shown only as {@code ********} (set) or nothing (not set), never logged. */
+    public boolean secret() {
+        return this == SP_KEYSTORE_PASSWORD;
+    }
+
+    /** How a value set (or null: not set) may be shown: itself, or masked for a secret. */
+    public String shown(String text) {
+        if (secret()) {
+            return text == null || text.isEmpty() ? null : "********";
+        }
+        return text;
     }
 
     /** Parses a value of this setting; throws a {@link ConfigurationException} naming it. */

@@ -20,9 +20,11 @@ public final class Settings {
     private final SpCredentials spSecondaryCredentials;
     private final RoleMapper roleMapper;
     private final EndpointPaths endpointPaths;
+    private final Map<Setting, String> shown;
 
-    Settings(Map<Setting, Object> values, String contextPath) {
+    Settings(Map<Setting, Object> values, String contextPath, Map<Setting, String> shown) {
         this.values = Map.copyOf(values);
+        this.shown = Map.copyOf(shown);
         this.contextPath = contextPath == null ? "" : contextPath;
         if (!values.containsKey(Setting.EXTERNAL_BASE_URL)) {
             throw new ConfigurationException(Setting.EXTERNAL_BASE_URL.attribute(), "is required: the URL browsers use"
@@ -406,6 +408,23 @@ public final class Settings {
 
     public Optional<Path> ehcacheConfig() {
         return Optional.ofNullable(get(Setting.EHCACHE_CONFIG, Path.class));
+    }
+
+    /** The settings in force as written (or their defaults), secrets masked; by attribute name, in the enum's order. */
+    public Map<String, String> inForce() {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        for (Setting setting : Setting.values()) {
+            String text = shown.get(setting);
+            if (text != null) {
+                texts.put(setting.attribute(), text);
+            }
+        }
+        return texts;
+    }
+
+    /** Who may read the health check's reason and figures. */
+    public AddressRanges healthDetailsFrom() {
+        return get(Setting.HEALTH_DETAILS_FROM, AddressRanges.class);
     }
 
     public Optional<Path> logConfig() {

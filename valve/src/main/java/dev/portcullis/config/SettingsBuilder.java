@@ -48,7 +48,7 @@ public final class SettingsBuilder {
 
     /** The text last set for a setting, or its default. Secrets are masked. */
     public String get(Setting setting) {
-        if (setting == Setting.SP_KEYSTORE_PASSWORD) {
+        if (setting.secret()) {
             return raw.containsKey(setting) ? "********" : null;
         }
         return raw.getOrDefault(setting, setting.defaultValue());
@@ -72,6 +72,13 @@ public final class SettingsBuilder {
                 values.put(setting, setting.parse(setting.defaultValue()));
             }
         }
-        return new Settings(values, contextPath);
+        Map<Setting, String> shown = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String text = get(setting);
+            if (text != null) {
+                shown.put(setting, text);
+            }
+        }
+        return new Settings(values, contextPath, shown);
     }
 }

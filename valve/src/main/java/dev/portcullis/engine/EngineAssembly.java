@@ -114,6 +114,8 @@ final class EngineAssembly {
                     webappSessions);
             ProtectedPathMatcher paths = new ProtectedPathMatcher(settings.protectedPaths(), settings.excludedPaths());
             Config pac4j = pac4j(client(current, state.pending(), stepUp), paths, stepUp, store);
+            Operations operations = new Operations(audit, trust, caches, state.replay(), state.sessions(), webappSessions,
+                    settings, clock);
 
             LogoutEndpoints logout = new LogoutEndpoints(settings, pac4j, store, state.sessions(), state.pending(),
                     webappSessions, current, audit, correlationIds, ids, writer, clock);
@@ -124,14 +126,18 @@ final class EngineAssembly {
                     .add(at.slo(), logout::singleLogout)
                     .add(at.metadata(), new MetadataEndpoint(spMetadata(trust.current().signsAuthnRequests()), writer)::serve)
                     .add(at.logout(), logout::logout)
-                    .add(at.signedOut(), logout::signedOut);
+                    .add(at.signedOut(), logout::signedOut)
+                    .add(at.health(), new HealthEndpoint(operations, settings.healthDetailsFrom(), writer)::serve);
 
             checkCertificates(trust.current().idp());
             logStarted(trust.current());
-            return new SsoEngine(settings.contextPath(), endpoints, paths, store, stepUp,
+            SsoEngine engine = new SsoEngine(settings.contextPath(), endpoints, paths, store, stepUp,
                     new IdentityBinder(settings.exposeAttributes(), new IdentityHeaders(settings.identityHeaders())),
                     new SsoEngine.WebappSessionNotes(webappSessions, state.sessions()), pac4j, writer, correlationIds,
-                    new Resources(trust, caches, settings.acsUrl()));
+                    new Resources(trust, caches, operations, settings.acsUrl()), audit.counters());
+            // Last: published only once everything it reports on runs; unregistered first when it stops.
+            operations.register(container);
+            return engine;
         } catch (RuntimeException e) {
             if (trust != null) {
                 trust.close();
@@ -231,7 +237,7 @@ final class EngineAssembly {
         config.setWebContextFactory(parameters -> new ValveWebContext((RequestState) parameters, settings.externalUrl()));
         config.setSessionStoreFactory(parameters -> store);
         config.setProfileManagerFactory(ProfileManagerFactory.DEFAULT);
-        config.setHttpActionAdapter(new ActionAdapter(writer));
+        config.setHttpActionAdapter(new ActionAdapter(writer, audit.counters()));
         clients.init();
         return config;
     }
@@ -268,11 +274,12 @@ final class EngineAssembly {
     }
 
     /** What a running engine holds that must be released when it stops. */
-    record Resources(IdpTrust trust, Caches caches, String acsUrl) implements AutoCloseable {
+    record Resources(IdpTrust trust, Caches caches, Operations operations, String acsUrl) implements AutoCloseable {
 
-        /** Stops the metadata timer and releases the caches and everything they hold. */
+        /** Unregisters the MBean, stops the metadata timer and releases the caches and everything they hold. */
         @Override
         public void close() {
+            operations.unregister();
             trust.close();
             caches.close();
             LOG.info("Portcullis stopped for ACS [{}]", acsUrl);

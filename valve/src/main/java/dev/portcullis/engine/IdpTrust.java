@@ -62,6 +62,14 @@ final class IdpTrust implements AutoCloseable {
     private final AtomicReference<Trusted> current = new AtomicReference<>();
     private final ScheduledExecutorService timer;
     private ScheduledFuture<?> next;
+    private volatile Status status;
+
+    /**
+     * Where the metadata in use came from (its location, or the saved copy), when it was read, and when
+     * the timer reads it next; for the valve's MBean and the health check.
+     */
+    record Status(String source, Instant read, Instant nextRefresh) {
+    }
 
     /**
      * The SAML side in use, and when its next trusted signing key expires (only with
@@ -156,11 +164,13 @@ final class IdpTrust implements AutoCloseable {
             byte[] bytes = fetcher.fetch(location);
             Trusted provider = build(bytes);
             saveBackup(bytes);
+            status = new Status(String.valueOf(location), clock.instant(), null);
             return provider;
         } catch (MetadataException e) {
             if (backup != null && Files.isReadable(backup)) {
                 try {
                     Trusted provider = build(Files.readAllBytes(backup));
+                    status = new Status("saved copy " + backup, clock.instant(), null);
                     LOG.warn("IdP metadata from [{}] is unavailable ({}); using the last good copy saved at [{}] until a refresh"
                             + " succeeds", location, e.getMessage(), backup);
                     return provider;
@@ -171,6 +181,11 @@ final class IdpTrust implements AutoCloseable {
             }
             throw new ConfigurationException("idpMetadata", e.getMessage() + ".", e);
         }
+    }
+
+    /** Where the metadata in use came from, when it was read and when it is read next. */
+    Status status() {
+        return status;
     }
 
     private Trusted build(byte[] bytes) throws MetadataException {
@@ -190,6 +205,7 @@ final class IdpTrust implements AutoCloseable {
             byte[] bytes = fetcher.fetch(location);
             Trusted fresh = build(bytes);
             current.set(fresh);
+            status = new Status(String.valueOf(location), clock.instant(), null);
             saveBackup(bytes);
             reportChanges(previous.idp(), fresh.provider().idp());
             schedule(delayAfterSuccess(fresh.provider().idp()));
@@ -241,6 +257,10 @@ final class IdpTrust implements AutoCloseable {
             next.cancel(false);
         }
         next = timer.schedule(this::refresh, delay.toMillis(), TimeUnit.MILLISECONDS);
+        Status now = status;
+        if (now != null) {
+            status = new Status(now.source(), now.read(), clock.instant().plus(delay));
+        }
     }
 
     private void saveBackup(byte[] bytes) {

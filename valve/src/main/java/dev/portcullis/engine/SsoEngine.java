@@ -14,6 +14,7 @@ import org.apache.logging.log4j.Logger;
 import org.pac4j.core.config.Config;
 import org.pac4j.core.engine.SecurityGrantedAccessAdapter;
 
+import dev.portcullis.audit.Counters;
 import dev.portcullis.audit.CorrelationIds;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
@@ -80,10 +81,12 @@ public final class SsoEngine implements AutoCloseable {
     private final ResponseWriter writer;
     private final CorrelationIds correlationIds;
     private final EngineAssembly.Resources resources;
+    private final Counters counters;
 
     SsoEngine(String contextPath, Endpoints endpoints, ProtectedPathMatcher paths, CacheSessionStore store,
               StepUp stepUp, IdentityBinder identity, WebappSessionNotes webappSessions, Config pac4j,
-              ResponseWriter writer, CorrelationIds correlationIds, EngineAssembly.Resources resources) {
+              ResponseWriter writer, CorrelationIds correlationIds, EngineAssembly.Resources resources, Counters counters) {
+        this.counters = counters;
         this.contextPath = contextPath;
         this.endpoints = endpoints;
         this.paths = paths;
@@ -175,6 +178,7 @@ public final class SsoEngine implements AutoCloseable {
      */
     private void unavailable(Request request, Response response, StateUnavailableException e) throws IOException {
         String correlationId = correlationIds.next();
+        counters.stateStoreUnavailable();
         resources.caches().outages().refused(request.getDecodedRequestURI(), correlationId, e);
         if (!response.isCommitted()) {
             response.reset();
@@ -210,6 +214,11 @@ public final class SsoEngine implements AutoCloseable {
     /** The SAML side as it is now (for tests and tools). */
     public ServiceProvider serviceProvider() {
         return resources.trust().current();
+    }
+
+    /** The valve's MBean (for tests and tools in the JVM). */
+    public OperationsMXBean operations() {
+        return resources.operations();
     }
 
     /** Reads the IdP metadata again now (for tests); returns whether it worked. */

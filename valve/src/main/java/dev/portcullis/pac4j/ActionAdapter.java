@@ -14,6 +14,7 @@ import org.pac4j.core.exception.http.WithLocationAction;
 import org.pac4j.core.http.adapter.HttpActionAdapter;
 import org.pac4j.jee.context.JEEContext;
 
+import dev.portcullis.audit.Counters;
 import dev.portcullis.web.ResponseWriter;
 
 /**
@@ -24,9 +25,12 @@ import dev.portcullis.web.ResponseWriter;
 public final class ActionAdapter implements HttpActionAdapter {
 
     private final ResponseWriter writer;
+    private final Counters counters;
 
-    public ActionAdapter(ResponseWriter writer) {
+    /** {@code counters}: where the answers without an audit line of their own (401, LogoutRequest sent) are counted. */
+    public ActionAdapter(ResponseWriter writer, Counters counters) {
         this.writer = writer;
+        this.counters = counters;
     }
 
     @Override
@@ -36,6 +40,7 @@ public final class ActionAdapter implements HttpActionAdapter {
             if (action instanceof LoginFailedAction failed) {
                 writer.loginFailed(response, failed.correlationId());
             } else if (action instanceof LogoutContinueAction logout) {
+                counters.loggedOut(Counters.LOGOUT_SP_SLO, 1);
                 writer.logoutContinue(response, logout.message());
             } else if (action instanceof TooManySignInsAction limited) {
                 writer.tooManySignIns(response, limited.retryAfterSeconds(), limited.html());
@@ -44,6 +49,7 @@ public final class ActionAdapter implements HttpActionAdapter {
             } else if (action instanceof WithLocationAction redirect) {
                 writer.redirect(response, action.getCode(), redirect.getLocation());
             } else if (action instanceof UnauthorizedAction) {
+                counters.scriptUnauthorized();
                 writer.unauthenticated(response);
             } else if (action instanceof ForbiddenAction) {
                 writer.page(response, 403, "Access denied", "You are signed in but may not open this page.");

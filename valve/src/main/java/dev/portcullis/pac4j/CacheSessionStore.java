@@ -145,8 +145,9 @@ public final class CacheSessionStore implements SessionStore {
         String id = sessions.create(session);
         cookies.write(response(context), id);
         RequestState.of(context).session(new Current(id, session));
+        SamlCredentials credentials = RequestState.of(context).credentials();
         audit.loginSuccess(session.principal(), session.idpEntityId(), SessionIds.logHash(id), context.getRemoteAddr(),
-                profile.correlationId(), session.authnContextClassRef());
+                profile.correlationId(), session.authnContextClassRef(), credentials != null && credentials.stepUp());
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class SamlCredentials extends Credentials {
     private transient ValidatedAssertion assertion;
     private transient String originalUrl;
     private transient String correlationId;
+    private transient boolean stepUp;
 
     public SamlCredentials(String samlResponse, String relayState) {
         this.samlResponse = samlResponse;
@@ -35,10 +36,16 @@ public final class SamlCredentials extends Credentials {
         return relayState;
     }
 
-    void validated(ValidatedAssertion assertion, String originalUrl, String correlationId) {
+    void validated(ValidatedAssertion assertion, String originalUrl, String correlationId, boolean stepUp) {
         this.assertion = assertion;
         this.originalUrl = originalUrl;
         this.correlationId = correlationId;
+        this.stepUp = stepUp;
+    }
+
+    /** Whether this sign-in answered a step-up request (its RelayState handle's purpose). */
+    boolean stepUp() {
+        return stepUp;
     }
 
     public ValidatedAssertion assertion() {

@@ -68,7 +68,8 @@ public final class SamlResponseAuthenticator implements Authenticator {
                 throw new SamlValidationException(SamlErrorCode.UNKNOWN_RELAY_STATE, "this sign-in (RelayState) has"
                         + " already been completed by another response");
             }
-            saml.validated(assertion, signIn == null ? null : signIn.originalUrl(), correlationId);
+            saml.validated(assertion, signIn == null ? null : signIn.originalUrl(), correlationId,
+                    signIn != null && signIn.handle().purpose() == Purpose.STEP_UP);
             RequestState.of(ctx.webContext()).credentials(saml);
             return Optional.of(saml);
         } catch (SamlValidationException e) {

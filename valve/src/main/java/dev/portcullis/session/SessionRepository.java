@@ -100,6 +100,30 @@ public final class SessionRepository {
         return ended;
     }
 
+    /**
+     * Ends every session in the store, on every node sharing it (an operator's lever for an incident: a
+     * leaked SP key, a compromised IdP); returns the sessions ended. The keys are read first and each
+     * session removed only if it is still the one read, so a session created meanwhile survives (the
+     * operator runs it again) rather than the count being wrong. Then the per-user index is emptied.
+     */
+    public List<SsoSession> endAll() {
+        List<String> keys = new java.util.ArrayList<>();
+        for (Cache.Entry<String, SsoSession> entry : cache) {
+            keys.add(entry.getKey());
+        }
+        List<SsoSession> ended = new java.util.ArrayList<>(keys.size());
+        for (String key : keys) {
+            SsoSession session = cache.get(key);
+            if (session != null && cache.remove(key, session)) {
+                ended.add(session);
+                if (index != null && session.nameId() != null) {
+                    index.remove(session.idpEntityId(), session.nameId(), key);
+                }
+            }
+        }
+        return ended;
+    }
+
     /** Finds the session for a cookie value, ending it if it has expired. */
     public Lookup find(String id) {
         if (!SessionIds.looksLikeToken(id, ID_BYTES)) {

@@ -121,6 +121,8 @@ class AuditDocTest {
                 Arrays.stream(AuditLog.ExpiryCause.values()).map(AuditLog.ExpiryCause::code).toList());
         coded.put(AuditEvent.ROLE_DROPPED.code() + "." + AuditField.REASON.key(),
                 Arrays.stream(DropReason.values()).map(DropReason::code).toList());
+        coded.put(AuditEvent.ADMIN_ACTION.code() + "." + AuditField.ACTION.key(),
+                Arrays.stream(AuditLog.AdminAction.values()).map(AuditLog.AdminAction::code).toList());
         assertThat(documented).isEqualTo(coded);
     }
 

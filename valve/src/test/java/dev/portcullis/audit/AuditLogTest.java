@@ -68,13 +68,14 @@ class AuditLogTest {
         audit.roleAttributeMissing("alice", "https://idp", "roles", "mail", "10.0.0.1", "CORR");
         audit.signInRateLimited("10.0.0.1", "10.0.0.1", 3);
         audit.sessionExpired("alice", "https://idp", "hash", "10.0.0.1", AuditLog.ExpiryCause.IDLE);
+        audit.adminAction("ops", AuditLog.AdminAction.END_SESSIONS_OF, "alice", 2);
     }
 
     @Test
     void eachMethodWritesExactlyTheFieldsItsEventDeclaresAtItsLevel() throws Exception {
         writeOneOfEach();
 
-        assertThat(events).hasSize(9);
+        assertThat(events).hasSize(10);
         Set<AuditEvent> seen = EnumSet.noneOf(AuditEvent.class);
         for (LogEvent event : events) {
             AuditMessage message = (AuditMessage) event.getMessage();
