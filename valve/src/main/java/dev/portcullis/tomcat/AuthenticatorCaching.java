@@ -1,12 +1,9 @@
 package dev.portcullis.tomcat;
 
 import org.apache.catalina.Container;
-import org.apache.catalina.ContainerEvent;
-import org.apache.catalina.ContainerListener;
 import org.apache.catalina.Context;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleEvent;
-import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Valve;
 import org.apache.catalina.authenticator.AuthenticatorBase;
@@ -25,7 +22,7 @@ import org.apache.logging.log4j.Logger;
  * <p>A webapp with its own FORM login needs that cache to work at all; it is left alone and named in
  * a warning, since its cached identities are outside Portcullis's control.
  */
-public final class AuthenticatorCaching implements ContainerListener, LifecycleListener {
+public final class AuthenticatorCaching extends ContextWatch {
 
     private static final Logger LOG = LogManager.getLogger(AuthenticatorCaching.class);
 
@@ -38,44 +35,19 @@ public final class AuthenticatorCaching implements ContainerListener, LifecycleL
     /** Starts watching the valve's container: a Host (all its contexts) or one Context. */
     public static AuthenticatorCaching watch(Container scope) {
         AuthenticatorCaching guard = new AuthenticatorCaching(scope);
-        if (scope instanceof Context context) {
-            guard.follow(context);
-        } else if (scope != null) {
-            scope.addContainerListener(guard);
-            for (Container child : scope.findChildren()) {
-                if (child instanceof Context context) {
-                    guard.follow(context);
-                }
-            }
-        }
+        guard.followContexts(scope);
         return guard;
     }
 
     /** Stops watching (the valve is stopping). */
     public void release() {
-        if (scope instanceof Context context) {
-            context.removeLifecycleListener(this);
-        } else if (scope != null) {
-            scope.removeContainerListener(this);
-            for (Container child : scope.findChildren()) {
-                child.removeLifecycleListener(this);
-            }
-        }
-    }
-
-    private void follow(Context context) {
-        context.addLifecycleListener(this);
-        if (context.getState() == LifecycleState.STARTED || context.getState() == LifecycleState.STARTING) {
-            disableCache(context);
-        }
+        unfollowContexts(scope);
     }
 
     @Override
-    public void containerEvent(ContainerEvent event) {
-        if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
-            follow(context);
-        } else if (Container.REMOVE_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
-            context.removeLifecycleListener(this);
+    void followed(Context context) {
+        if (context.getState() == LifecycleState.STARTED || context.getState() == LifecycleState.STARTING) {
+            disableCache(context);
         }
     }
 

@@ -12,13 +12,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.catalina.Container;
-import org.apache.catalina.ContainerEvent;
-import org.apache.catalina.ContainerListener;
 import org.apache.catalina.Context;
 import org.apache.catalina.Host;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleEvent;
-import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.LifecycleState;
 import org.apache.tomcat.JarScanner;
 import org.apache.tomcat.util.scan.StandardJarScanFilter;
@@ -49,7 +46,7 @@ import org.apache.tomcat.util.scan.StandardJarScanFilter;
  * cluster add-on, any edition derived from them), by their file names as they are in {@code lib/},
  * whatever the operator named them. Classes from a folder (tests, an IDE) have no JAR to skip.
  */
-public final class JarScanExclusion implements ContainerListener, LifecycleListener {
+public final class JarScanExclusion extends ContextWatch {
 
     /** Every Portcullis JAR carries this entry; its text says why. */
     public static final String MARKER = "META-INF/portcullis/skip-jar-scan";
@@ -77,17 +74,7 @@ public final class JarScanExclusion implements ContainerListener, LifecycleListe
         if (names.isEmpty()) {
             return;
         }
-        JarScanExclusion exclusion = new JarScanExclusion(names);
-        if (container instanceof Context context) {
-            exclusion.follow(context);
-        } else {
-            container.addContainerListener(exclusion);
-            for (Container child : container.findChildren()) {
-                if (child instanceof Context context) {
-                    exclusion.follow(context);
-                }
-            }
-        }
+        new JarScanExclusion(names).followContexts(container);
     }
 
     /** The file names of the JARs on {@code classLoader} that carry {@link #MARKER}, in class path order. */
@@ -132,21 +119,11 @@ public final class JarScanExclusion implements ContainerListener, LifecycleListe
         }
     }
 
-    private void follow(Context context) {
-        context.addLifecycleListener(this);
+    @Override
+    void followed(Context context) {
         if (context.getState().isAvailable() || context.getState() == LifecycleState.STARTING_PREP) {
             // Already starting or started: its scans are done; this counts from its next start (a reload).
             exclude(context);
-        }
-    }
-
-    @Override
-    public void containerEvent(ContainerEvent event) {
-        // Tomcat fires this before it starts the new child (Tomcat 9.0.98, 10.1 and 11: ContainerBase.addChild).
-        if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
-            follow(context);
-        } else if (Container.REMOVE_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
-            context.removeLifecycleListener(this);
         }
     }
 
