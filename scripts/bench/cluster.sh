@@ -30,11 +30,9 @@ cluster_jar="$root/benchmarks/target/cluster-lib/portcullis-cluster.jar"
 jvm=(java -Xms512m -Xmx512m -XX:+UseG1GC)
 seconds() { local d="$1"; echo "${d%s}"; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-pids=()
+. "$root/scripts/bench/lib.sh"
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids
   "$root/scripts/terracotta.sh" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -75,7 +73,6 @@ port_heap="$(free_port)"; start_server heap "$port_heap"; pid_heap="${pids[-1]}"
 port_cluster="$(free_port)"; start_server cluster "$port_cluster"; pid_cluster="${pids[-1]}"
 
 # CPU ticks (utime+stime) of one process, and of the Terracotta server's whole process group.
-cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
 tc_ticks() {
   local sum=0 p
   for p in $(group_pids "$tc_group"); do sum=$((sum + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done

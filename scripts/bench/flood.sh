@@ -35,10 +35,8 @@ warmup="${WARMUP:-10s}"; server_cpu="${SERVER_CPU:-0}"; wrk_cpu="${WRK_CPU:-1}"
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 lua="$root/scripts/bench/flood.lua"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+. "$root/scripts/bench/lib.sh"
+trap stop_pids EXIT
 
 # The servers: name -> JVM options ("plain" has no valve).
 declare -A options=(
@@ -73,7 +71,6 @@ for s in "${!port[@]}"; do
   cookie[$s]="$(sed -n 's/^cookie=//p' "$out/flood-server-$s.log")"
   [ "$s" = plain ] && cookie[$s]="PORTCULLIS=none"
 done
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz="$(getconf CLK_TCK)"
 
 anonymous() { # server connections duration [lua] -> wrk output file; "signed-in": the after server, with its cookie

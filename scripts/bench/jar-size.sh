@@ -11,11 +11,11 @@ out="${1:?output directory}"; mkdir -p "$out"
 jar="${2:-$(ls "$root"/valve/target/portcullis-valve-*.jar | grep -v original | head -1)}"
 rm -f "$out/jar-failures.txt"
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
-port_of() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. "$root/scripts/bench/lib.sh"
 
 coverage_run() { # name extra-java-args...
   local name="$1"; shift
-  local port; port="$(port_of)"
+  local port; port="$(free_port)"
   local log="$out/classload-$name.log" srv="$out/coverage-$name.out"
   java -Xlog:class+load=info:file="$log" "$@" -cp "$cp" dev.portcullis.bench.TomcatHarness serve valve "$port" >"$srv" 2>&1 &
   local pid=$!

@@ -20,10 +20,8 @@ rounds="${ROUNDS:-10}"; duration="${DURATION:-5s}"; warmup="${WARMUP:-15s}"; con
 server_cpu="${SERVER_CPU:-0}"; wrk_cpu="${WRK_CPU:-1}"
 classpath() { echo "$1/benchmarks/target/classes:$(cat "$1/benchmarks/target/classpath.txt")"; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+. "$root/scripts/bench/lib.sh"
+trap stop_pids EXIT
 
 declare -A port pid cookie
 start_server() { # name tree
@@ -41,7 +39,6 @@ start_server() { # name tree
 }
 start_server this "$root"
 start_server base "$base"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_s="$(getconf CLK_TCK)"
 
 run_wrk() { # name path conns duration -> prints "rps p50_us cpu_us_per_request"

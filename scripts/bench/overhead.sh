@@ -29,10 +29,8 @@ cp="$("$root/scripts/bench/harness-classpath.sh" "${TOMCAT_FLAVOUR:-11}" classes
 # shellcheck disable=SC2206  # BENCH_JVM_OPTS: extra JVM options for both servers, split on spaces on purpose
 jvm=(java -Xms512m -Xmx512m -XX:+UseG1GC ${BENCH_JVM_OPTS:-} -cp "$cp")
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+. "$root/scripts/bench/lib.sh"
+trap stop_pids EXIT
 
 start_server() { # kind port -> log file; waits for "ready"
   local kind="$1" port="$2" log="$out/server-$1.log"
@@ -48,7 +46,6 @@ start_server() { # kind port -> log file; waits for "ready"
 
 port_valve="$(free_port)"; start_server valve "$port_valve"; pid_valve="${pids[-1]}"
 port_plain="$(free_port)"; start_server plain "$port_plain"; pid_plain="${pids[-1]}"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_s="$(getconf CLK_TCK)"
 cookie="$(sed -n 's/^cookie=//p' "$out/server-valve.log")"
 [ -n "$cookie" ] || { echo "overhead.sh: no session cookie" >&2; exit 1; }
