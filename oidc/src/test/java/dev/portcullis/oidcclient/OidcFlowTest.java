@@ -268,6 +268,22 @@ class OidcFlowTest {
     }
 
     @Test
+    void theOperatorEndsAUsersSessionsByPrincipalNameOrSub() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("dev.portcullis:type=SsoValve,host=127.0.0.1");
+        String[] signature = {String.class.getName()};
+        browser.get(signInUpToCallback("/app/").location());
+        assertThat(jmx.invoke(name, "endSessionsOf", new Object[] {"bob"}, signature)).isEqualTo(0);
+        assertThat(browser.get(base + "/app/").body()).contains("user=alice");
+        assertThat(jmx.invoke(name, "endSessionsOf", new Object[] {"alice"}, signature)).isEqualTo(1);
+        assertThat(browser.get(base + "/app/").status()).isEqualTo(302);
+
+        browser.get(signInUpToCallback("/app/").location());
+        assertThat(jmx.invoke(name, "endSessionsOf", new Object[] {"f3a1-alice"}, signature)).isEqualTo(1);
+        assertThat(browser.get(base + "/app/").status()).isEqualTo(302);
+    }
+
+    @Test
     void anExpiredIdTokenIsRefused() {
         provider.idTokenChange = b -> b.expirationTime(Date.from(Instant.now().minusSeconds(600)));
         assertThat(signInUpToCallback("/app/").status()).isEqualTo(403);
