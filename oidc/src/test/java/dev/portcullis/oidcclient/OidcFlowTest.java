@@ -204,8 +204,11 @@ class OidcFlowTest {
         Page form = browser.get(base + "/sso/logout");
         Page posted = browser.submit(form, Map.of());
         assertThat(posted.status()).isEqualTo(302);
-        assertThat(posted.location()).startsWith(provider.issuer + "/logout?client_id=" + TestTokens.CLIENT)
+        assertThat(posted.location()).startsWith(provider.issuer + "/logout?id_token_hint=")
+                .contains("&client_id=" + TestTokens.CLIENT)
                 .contains("post_logout_redirect_uri=" + TestProvider.encode(base + "/sso/signed-out"));
+        // The hint is the ID token this session was made from.
+        assertThat(Browser.query(posted.location()).get("id_token_hint")).startsWith("eyJ").contains(".");
         Page back = browser.get(browser.get(posted.location()).location());
         assertThat(back.body()).contains("at your identity provider");
         Page again = browser.get(base + "/app/");
