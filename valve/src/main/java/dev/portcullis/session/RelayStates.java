@@ -88,6 +88,8 @@ public final class RelayStates {
     static final int BYTES = 1 + 5 + 16;
     private static final int MAC_BYTES = 20;
     private static final byte[] KEY_LABEL = "portcullis relay-state key v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SECRET_KEY_LABEL = "portcullis relay-state key from client secret v1"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
 
@@ -125,6 +127,16 @@ public final class RelayStates {
             return key;
         }
         return hmac(KEY_LABEL, spKey.getEncoded());
+    }
+
+    /**
+     * The MAC key for handles from an OpenID Connect client secret, when there is no SP key: HMAC-SHA256 of the secret
+     * under its own label, so that every node with the same client shares it (a sign-in may finish on any node) and
+     * the key reveals nothing about the secret. Whoever knows the secret (the provider) could make handles, but it
+     * can already sign ID tokens for anyone.
+     */
+    public static byte[] keyFromSecret(String clientSecret) {
+        return hmac(SECRET_KEY_LABEL, clientSecret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A new handle, issued now. */
@@ -174,6 +186,24 @@ public final class RelayStates {
      */
     public boolean consume(Handle handle) {
         return used.firstUse("relay-state\n" + handle.value(), handle.expiresAt());
+    }
+
+    /**
+     * A secret bound to a handle: HMAC-SHA256 under the handle key of a label and the handle, 43 base64url
+     * characters. Unlike {@link Handle#messageId}, which travels to the IdP, it is never sent with the handle, so
+     * it can serve as the PKCE code verifier of an OpenID Connect sign-in (RFC 7636 4.1: 43 to 128 unreserved
+     * characters, 256 bits here): recomputed at the callback from the state alone, on any node with the key.
+     */
+    public String secret(Handle handle, String label) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(label.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return URL.encodeToString(mac.doFinal(URL_DECODER.decode(handle.value())));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     private String messageId(byte[] handle) {
