@@ -71,8 +71,8 @@ class KeycloakOidcStepUpIT {
             // Keycloak's session satisfies level 1 and platinum maps to no level: it answers at once, with silver.
             Page refused = keycloak.callback(alice, toCallback);
             String reference = KeycloakOidc.refusalReference(refused);
-            assertThat(KeycloakOidc.linesWith(sp.log("portcullis.log"), reference)).as("the log names the acr").contains("silver")
-                    .contains("platinum");
+            assertThat(KeycloakOidc.linesWith(sp.log("portcullis.log"), reference)).as("the log names both acr values")
+                    .contains("oidc_acr_mismatch").contains("silver").contains("platinum");
             assertThat(keycloak.idp().log()).contains("Requested acr value 'platinum' is not a number and it is not mapped");
             assertThat(alice.get(sp.url("/sample/admin/")).status()).as("still no admin area").isNotEqualTo(200);
             assertThat(keycloak.isSignedIn(alice, sp.url("/sample/"), ALICE)).as("the silver session stays for other paths").isTrue();

@@ -41,9 +41,10 @@ class KeycloakOidcWrongSecretIT {
             assertThat(refused.body()).doesNotContain(wrongSecret).doesNotContain("unauthorized_client");
             String log = sp.log("portcullis.log");
             assertThat(KeycloakOidc.linesWith(log, reference)).as("portcullis.log, under the page's reference, names the token"
-                    + " endpoint's refusal").containsPattern("(?i)token").containsPattern("unauthorized_client|invalid_client");
+                    + " endpoint's refusal").contains("oidc_token_request_failed").contains("token endpoint").containsPattern("unauthorized_client|invalid_client");
             assertThat(log).as("the secret is never logged").doesNotContain(wrongSecret);
-            assertThat(Audit.events(sp.log("portcullis-audit.log"), "login_failure")).isNotEmpty();
+            assertThat(Audit.events(sp.log("portcullis-audit.log"), "login_failure")).singleElement().satisfies(event ->
+                    assertThat(event).containsEntry("code", "oidc_token_request_failed").containsEntry("correlation", reference));
             assertThat(keycloak.idp().log()).as("Keycloak's side: the client's credentials were wrong")
                     .contains("CODE_TO_TOKEN_ERROR").contains("invalid_client_credentials");
         }
