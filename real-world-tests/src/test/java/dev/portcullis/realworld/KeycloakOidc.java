@@ -170,22 +170,6 @@ final class KeycloakOidc {
         return log.lines().filter(line -> line.contains(reference)).collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    /**
-     * Keycloak's answer to an end-session request: without {@code id_token_hint} (the valve keeps no ID token)
-     * Keycloak asks the person to confirm, and this presses its button; with one, it would send the browser back
-     * at once. Returns Keycloak's redirect back, unfollowed.
-     */
-    static Page confirmLogout(Browser browser, Page atKeycloak) {
-        Page back = atKeycloak;
-        if (atKeycloak.status() == 200) {
-            HtmlForm confirm = HtmlForm.withInput(atKeycloak, "session_code")
-                    .orElseThrow(() -> new AssertionError("no logout confirmation form:\n" + atKeycloak.body()));
-            back = confirm.submit(browser, Map.of());
-        }
-        assertThat(back.status()).as("Keycloak sends the browser back:%n%s", back.body()).isEqualTo(302);
-        return back;
-    }
-
     /** The claims of a JWT (not verified: the test reads what Keycloak sent, the valve verifies). */
     static Map<String, Object> claims(String jwt) {
         String[] parts = jwt.split("\\.");

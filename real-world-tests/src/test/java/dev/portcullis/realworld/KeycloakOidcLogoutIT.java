@@ -28,9 +28,9 @@ import dev.portcullis.testkit.Browser.Page;
  * <ul>
  *   <li>RP-initiated (OpenID Connect RP-Initiated Logout 1.0): the person signs out with the valve's form; the
  *       valve ends the session here and sends the browser to Keycloak's end_session_endpoint with
- *       {@code client_id}, {@code post_logout_redirect_uri} (the signed-out page) and {@code state}; the valve keeps
- *       no ID token, so there is no {@code id_token_hint} and Keycloak asks the person to confirm; then it ends its
- *       session and sends the browser back with the state, which the signed-out page accepts once.</li>
+ *       {@code id_token_hint} (the ID token the session kept), {@code client_id}, {@code post_logout_redirect_uri}
+ *       (the signed-out page) and {@code state}; Keycloak ends its session without asking and sends the browser
+ *       back with the state, which the signed-out page accepts once.</li>
  *   <li>Back-channel (OpenID Connect Back-Channel Logout 1.0): an administrator signs alice out in Keycloak's
  *       console; Keycloak's own HTTP client posts a signed logout token to {@code /sso/backchannel-logout}, which
  *       ends every session of alice's Keycloak session here, on both webapps, and none of bob's. The same token
@@ -77,9 +77,12 @@ class KeycloakOidcLogoutIT {
         assertThat(toKeycloak.location()).startsWith(keycloak.endSessionEndpoint() + "?");
         Map<String, String> query = Browser.query(toKeycloak.location());
         assertThat(query).containsEntry("client_id", KeycloakOidc.CLIENT_ID)
-                .containsEntry("post_logout_redirect_uri", sp.url("/sso/signed-out")).containsKey("state");
+                .containsEntry("post_logout_redirect_uri", sp.url("/sso/signed-out")).containsKeys("state", "id_token_hint");
+        assertThat(KeycloakOidc.claims(query.get("id_token_hint"))).as("the ID token Keycloak issued to alice")
+                .containsEntry("preferred_username", ALICE).containsEntry("aud", KeycloakOidc.CLIENT_ID);
         assertThat(keycloak.isSignedIn(alice, sp.url("/second/"), ALICE)).as("ended here before Keycloak is asked").isFalse();
-        Page back = KeycloakOidc.confirmLogout(alice, alice.get(toKeycloak.location()));
+        Page back = alice.get(toKeycloak.location());
+        assertThat(back.status()).as("with id_token_hint Keycloak ends its session without asking:%n%s", back.body()).isEqualTo(302);
         assertThat(back.location()).as("Keycloak sends the browser back with the state")
                 .isEqualTo(sp.url("/sso/signed-out") + "?state=" + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8));
         Page signedOut = alice.follow(back);
