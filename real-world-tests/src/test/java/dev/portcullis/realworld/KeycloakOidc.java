@@ -170,6 +170,19 @@ final class KeycloakOidc {
         return log.lines().filter(line -> line.contains(reference)).collect(java.util.stream.Collectors.joining("\n"));
     }
 
+    /**
+     * The valve's answer to the posted sign-out form: the page saying that the sessions here have ended, whose
+     * "Continue" link (followed by its script in a real browser) goes to the provider's end-session endpoint.
+     * Returns that link.
+     */
+    static String continueToProvider(Page posted) {
+        assertThat(posted.status()).as("the page between the local logout and the provider:%n%s", posted.body()).isEqualTo(200);
+        assertThat(posted.body()).contains("You are signed out of every application on this server");
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("id=\"continue\" href=\"([^\"]+)\"").matcher(posted.body());
+        assertThat(link.find()).as("a Continue link:%n%s", posted.body()).isTrue();
+        return link.group(1).replace("&amp;", "&");
+    }
+
     /** The claims of a JWT (not verified: the test reads what Keycloak sent, the valve verifies). */
     static Map<String, Object> claims(String jwt) {
         String[] parts = jwt.split("\\.");
