@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Keycloak as a SAML IdP for Portcullis tests, on 127.0.0.1 only.
+# Keycloak as a SAML IdP and an OpenID Connect provider for Portcullis tests, on 127.0.0.1 only.
 #
 #   scripts/keycloak.sh start|stop|restart|status|metadata-url
 #
 # start installs Keycloak (Maven Central zip, cached under .cache/), renders
 # conf/idp/keycloak/portcullis-realm.json with the settings below, starts `kc.sh start-dev`
 # with an in-memory database (so every start imports the realm afresh) and waits until the
-# realm's SAML metadata is served. docs/REAL-IDPS.md has the details.
+# realm's SAML metadata is served. The realm has one SAML client (the settings below) and one
+# OpenID Connect client, `portcullis-oidc`, whose issuer is printed as "OIDC issuer:".
+# docs/REAL-IDPS.md has the details.
 #
 # Environment (all optional):
 #   PORTCULLIS_KEYCLOAK_PORT      HTTP port (default: a free port, printed)
@@ -25,6 +27,11 @@
 #                                 through the browser, POST binding) | back (Keycloak posts the
 #                                 LogoutRequest itself; the only way an administrator's "sign out"
 #                                 reaches the SP)
+#   PORTCULLIS_OIDC_ENDPOINTS     the OIDC client's Portcullis endpoint base: redirect URI <it>/callback,
+#                                 back-channel logout <it>/backchannel-logout, post-logout redirect
+#                                 <it>/signed-out (default: the ACS URL's folder, e.g. http://localhost:8080/sso)
+#   PORTCULLIS_OIDC_CLIENT_SECRET the OIDC client's secret (default: a random one made once and kept in
+#                                 <cache>/keycloak/oidc-client-secret, mode 600, printed as a file name only)
 #   PORTCULLIS_KEYCLOAK_ASSERTION_LIFESPAN  assertion validity in seconds (default 300)
 #   PORTCULLIS_IDP_START_TIMEOUT  seconds to wait for readiness (default 300)
 #   PORTCULLIS_KEYCLOAK_JAVA_HOME JDK to run Keycloak with (default: JAVA_HOME or java on PATH)
@@ -71,7 +78,7 @@ start() {
     read_sp_settings
     install_keycloak
 
-    local port hostname lifespan timeout log java_home frontchannel
+    local port hostname lifespan timeout log java_home frontchannel oidc_endpoints oidc_secret
     port=$(choose_port "${PORTCULLIS_KEYCLOAK_PORT:-}")
     hostname=${PORTCULLIS_KEYCLOAK_HOSTNAME:-http://localhost:$port}
     check_plain_value PORTCULLIS_KEYCLOAK_HOSTNAME "$hostname"
@@ -86,6 +93,19 @@ start() {
 
     # The IdP's own signing key: made once, kept in the cache, handed to Keycloak as an
     # imported "rsa" key provider so the IdP certificate stays the same across starts.
+    oidc_endpoints=${PORTCULLIS_OIDC_ENDPOINTS:-${SP_ACS_URL%/*}}
+    check_plain_value PORTCULLIS_OIDC_ENDPOINTS "$oidc_endpoints"
+    case "$oidc_endpoints" in
+        http://* | https://*) ;;
+        *) die "PORTCULLIS_OIDC_ENDPOINTS must be an http(s) URL, got [$oidc_endpoints]" ;;
+    esac
+    if [ -n "${PORTCULLIS_OIDC_CLIENT_SECRET:-}" ]; then
+        oidc_secret=$PORTCULLIS_OIDC_CLIENT_SECRET
+        check_plain_value PORTCULLIS_OIDC_CLIENT_SECRET "$oidc_secret"
+    else
+        oidc_secret=$(ensure_secret "$KC_STATE/oidc-client-secret")
+    fi
+
     ensure_key_pair "$KC_STATE" idp-signing "Portcullis test Keycloak IdP"
     mkdir -p "$KC_HOME/data/import" "$RUN_DIR"
     render_template "$TEMPLATE" "$KC_HOME/data/import/$KC_REALM-realm.json" \
@@ -93,6 +113,7 @@ start() {
         SP_CERT_DATA="$SP_CERT_DATA" SIGN_ASSERTION="$SIGN_ASSERTION" SIGN_RESPONSE="$SIGN_RESPONSE" \
         NAMEID="$NAMEID" ENCRYPT_ASSERTION="$ENCRYPT_ASSERTION" FRONTCHANNEL_LOGOUT="$frontchannel" \
         ASSERTION_LIFESPAN="$lifespan" \
+        OIDC_ENDPOINTS="$oidc_endpoints" OIDC_CLIENT_SECRET="$oidc_secret" \
         IDP_KEY_DATA="$(key_body "$KC_STATE/idp-signing.key")" \
         IDP_CERT_DATA="$(pem_body "$KC_STATE/idp-signing.crt")"
 
@@ -120,6 +141,10 @@ start() {
     note "ready after $((SECONDS - started)) s"
     echo "Keycloak $KC_VERSION: $hostname (pid $(state pid), log $log)"
     echo "IdP metadata: $(state metadata-url)"
+    echo "OIDC issuer: $hostname/realms/$KC_REALM (client portcullis-oidc, redirect URI $oidc_endpoints/callback)"
+    if [ -z "${PORTCULLIS_OIDC_CLIENT_SECRET:-}" ]; then
+        echo "OIDC client secret file: $KC_STATE/oidc-client-secret"
+    fi
     echo "Admin console: $hostname/admin/ (user admin, password in $KC_STATE/admin-password)"
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real-world suites (module real-world-tests): Portcullis on the stock Tomcat 11.0.24, 10.1.59
-# and 9.0.98 distributions, against Keycloak 26.7.3 and SimpleSAMLphp 1.19, with Debian's chromium,
+# and 9.0.98 distributions, against Keycloak 26.7.3 (as a SAML IdP and as an OpenID Connect provider)
+# and SimpleSAMLphp 1.19, with Debian's chromium,
 # behind an nginx TLS proxy, and two nodes sharing a Terracotta server. Installs what they need,
 # builds, runs them, and stops every server they started, also on failure or Ctrl-C.
 #

@@ -31,7 +31,17 @@
 #   PORTCULLIS_CLUSTER_SERVER       (install) host:port of a Terracotta server: step 4's cluster variant,
 #                                   the cluster JAR into lib/ and conf/ehcache-cluster.xml pointing there
 #   PORTCULLIS_CLUSTER_JAR          the cluster add-on JAR (default cluster/target/portcullis-cluster-*.jar)
-#   PORTCULLIS_IDP_METADATA         (start, required) the IdP metadata URL or file
+#   PORTCULLIS_PROTOCOL             (install, start) saml (default) or oidc: with oidc, install puts the OIDC
+#                                   add-on JAR next to the valve JAR and start configures protocol="oidc"
+#                                   instead of idpMetadata and the SP key pair
+#   PORTCULLIS_OIDC_JAR             the OIDC add-on JAR (default oidc/target/portcullis-oidc-*.jar)
+#   PORTCULLIS_OIDC_ISSUER          (start, required with oidc) oidcIssuer
+#   PORTCULLIS_OIDC_CLIENT_ID       (start, required with oidc) oidcClientId
+#   PORTCULLIS_OIDC_CLIENT_SECRET   (start, required with oidc) the client secret: written to
+#                                   conf/catalina.properties (mode 600) as portcullis.oidcClientSecret, which
+#                                   server.xml names as ${portcullis.oidcClientSecret} (INSTALL.md)
+#   PORTCULLIS_PRINCIPAL_ATTRIBUTE  (start) principalAttribute (default: none, the valve's default)
+#   PORTCULLIS_IDP_METADATA         (start, required with saml) the IdP metadata URL or file
 #   PORTCULLIS_EXTERNAL_BASE_URL    (start) externalBaseUrl (default http://localhost:PORT)
 #   PORTCULLIS_ROLE_ATTRIBUTES      (start) roleAttributes (default roles)
 #   PORTCULLIS_ROLE_MAPPING         (start) roleMapping (default: none), e.g. tomcat-operators=manager-status
@@ -49,6 +59,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools/idp-common.sh"
 
 VERSION=${PORTCULLIS_TOMCAT_VERSION:-11.0.24}
+PROTOCOL=${PORTCULLIS_PROTOCOL:-saml}
+case "$PROTOCOL" in
+    saml | oidc) ;;
+    *) die "PORTCULLIS_PROTOCOL must be saml or oidc, got [$PROTOCOL]" ;;
+esac
 # SHA-512 of the tar.gz files on Maven Central, pinned here: a changed download fails the check.
 case "$VERSION" in
     11.0.24) SHA512=a2fb1bd511735bd3d135b87f628d2b1f71a43aed7c4d7511e770092e571bad6d5ad9e97a580852119770477fd86d7ed156d83d3cee2854bce260725ce48934d0 ;;
@@ -164,7 +179,12 @@ install() {
         cp "$PORTCULLIS_ROOT/conf/ehcache.xml" "$BASE/conf/portcullis-ehcache.xml"
     fi
 
-    note "Tomcat $VERSION installed in $BASE (port $port, shutdown port $shutdown_port) with $(basename "$jar")"
+    # With OpenID Connect: the add-on JAR next to the valve JAR (INSTALL.md, "OpenID Connect").
+    if [ "$PROTOCOL" = oidc ]; then
+        cp "$(built_jar oidc PORTCULLIS_OIDC_JAR)" "$BASE/lib/"
+    fi
+
+    note "Tomcat $VERSION installed in $BASE (port $port, shutdown port $shutdown_port) with $(cd "$BASE/lib" && echo portcullis-*.jar)"
     echo "CATALINA_BASE=$BASE"
     echo "URL=http://localhost:$port"
     echo "SP_CERT=$BASE/conf/portcullis-sp.crt"
@@ -172,11 +192,37 @@ install() {
 
 # The <Valve> elements of INSTALL.md steps 5 and 6, inserted before </Host>.
 configure() {
-    local port external metadata roles mapping valves
+    local port external identity roles mapping valves
     port=$(< "$BASE/.port")
     external=$(xml_value PORTCULLIS_EXTERNAL_BASE_URL "${PORTCULLIS_EXTERNAL_BASE_URL:-http://localhost:$port}")
-    metadata=$(xml_value PORTCULLIS_IDP_METADATA "${PORTCULLIS_IDP_METADATA:-}")
     roles=$(xml_value PORTCULLIS_ROLE_ATTRIBUTES "${PORTCULLIS_ROLE_ATTRIBUTES:-roles}")
+    if [ "$PROTOCOL" = oidc ]; then
+        # INSTALL.md's OpenID Connect variant of step 5: the secret stays out of server.xml, in
+        # catalina.properties (which Tomcat turns into system properties before it reads server.xml).
+        local secret issuer client_id
+        secret=$(xml_value PORTCULLIS_OIDC_CLIENT_SECRET "${PORTCULLIS_OIDC_CLIENT_SECRET:-}")
+        issuer=$(xml_value PORTCULLIS_OIDC_ISSUER "${PORTCULLIS_OIDC_ISSUER:-}")
+        client_id=$(xml_value PORTCULLIS_OIDC_CLIENT_ID "${PORTCULLIS_OIDC_CLIENT_ID:-}")
+        chmod 600 "$BASE/conf/catalina.properties"
+        printf '\n# Portcullis: the OpenID Connect client secret, named in server.xml as ${portcullis.oidcClientSecret}\nportcullis.oidcClientSecret=%s\n' \
+            "$secret" >> "$BASE/conf/catalina.properties"
+        identity="protocol=\"oidc\"
+               oidcIssuer=\"$issuer\"
+               oidcClientId=\"$client_id\"
+               oidcClientSecret=\"\${portcullis.oidcClientSecret}\""
+    else
+        local metadata
+        metadata=$(xml_value PORTCULLIS_IDP_METADATA "${PORTCULLIS_IDP_METADATA:-}")
+        identity="idpMetadata=\"$metadata\"
+               spPrivateKey=\"\${catalina.base}/conf/portcullis-sp.key\"
+               spCertificate=\"\${catalina.base}/conf/portcullis-sp.crt\""
+    fi
+    if [ -n "${PORTCULLIS_PRINCIPAL_ATTRIBUTE:-}" ]; then
+        local principal
+        principal=$(xml_value PORTCULLIS_PRINCIPAL_ATTRIBUTE "$PORTCULLIS_PRINCIPAL_ATTRIBUTE")
+        identity+="
+               principalAttribute=\"$principal\""
+    fi
     # Optional (README "Roles from the IdP"): which IdP groups grant Tomcat's administrative roles.
     mapping=""
     if [ -n "${PORTCULLIS_ROLE_MAPPING:-}" ]; then
@@ -197,9 +243,7 @@ configure() {
     valves+="
         <Valve className=\"dev.portcullis.SsoValve\"
                externalBaseUrl=\"$external\"
-               idpMetadata=\"$metadata\"
-               spPrivateKey=\"\${catalina.base}/conf/portcullis-sp.key\"
-               spCertificate=\"\${catalina.base}/conf/portcullis-sp.crt\"
+               $identity
                ehcacheConfig=\"\${catalina.base}/conf/portcullis-ehcache.xml\"
                roleAttributes=\"$roles\"$mapping/>
 "
@@ -249,7 +293,7 @@ fail_tomcat() {
 start() {
     [ -e "$MARKER" ] || die "no Tomcat installed in $BASE; run install first"
     is_running && die "Tomcat is already running in $BASE; use stop"
-    [ -n "${PORTCULLIS_IDP_METADATA:-}" ] || die "PORTCULLIS_IDP_METADATA is required"
+    [ "$PROTOCOL" = oidc ] || [ -n "${PORTCULLIS_IDP_METADATA:-}" ] || die "PORTCULLIS_IDP_METADATA is required"
     if [ ! -e "$BASE/.configured" ]; then
         configure
         deploy
@@ -294,11 +338,19 @@ start() {
         probe+=(-H "X-Forwarded-Proto: ${external%%://*}")
         [[ "$authority" != *:* ]] || probe+=(-H "X-Forwarded-Port: ${authority##*:}")
     fi
-    curl -fsS -o /dev/null --max-time 10 "${probe[@]}" "http://127.0.0.1:$port/sso/metadata" \
-        || fail_tomcat "Tomcat started but Portcullis does not serve /sso/metadata"
+    # SAML: the SP metadata; OpenID Connect has none, so the health check (200 once the provider's discovery
+    # document and keys were read).
+    local ready=/sso/metadata
+    [ "$PROTOCOL" = saml ] || ready=/sso/health
+    curl -fsS -o /dev/null --max-time 10 "${probe[@]}" "http://127.0.0.1:$port$ready" \
+        || fail_tomcat "Tomcat started but Portcullis does not serve $ready"
     note "ready after $((SECONDS - started)) s"
     echo "Tomcat $VERSION: http://localhost:$port (pid $(cat "$BASE/.pid"), log $log)"
-    echo "SP metadata: $(< "$BASE/.external-base-url")/sso/metadata"
+    if [ "$PROTOCOL" = saml ]; then
+        echo "SP metadata: $(< "$BASE/.external-base-url")/sso/metadata"
+    else
+        echo "OIDC redirect URI: $(< "$BASE/.external-base-url")/sso/callback"
+    fi
 }
 
 stop() {

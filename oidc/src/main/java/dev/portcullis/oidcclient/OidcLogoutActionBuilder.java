@@ -3,15 +3,18 @@ package dev.portcullis.oidcclient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import org.pac4j.core.context.CallContext;
-import org.pac4j.core.exception.http.FoundAction;
 import org.pac4j.core.exception.http.RedirectionAction;
 import org.pac4j.core.logout.LogoutActionBuilder;
 import org.pac4j.core.profile.UserProfile;
 
 import dev.portcullis.pac4j.SamlProfile;
+import dev.portcullis.pac4j.LogoutContinueAction;
+import dev.portcullis.saml.OutboundMessage;
+import dev.portcullis.saml.SamlConstants;
 import dev.portcullis.session.PendingLoginStore;
 import dev.portcullis.session.RelayStates.Handle;
 
@@ -49,7 +52,11 @@ final class OidcLogoutActionBuilder implements LogoutActionBuilder {
         String url = base + (base.contains("?") ? "&" : "?") + (idToken == null ? "" : "id_token_hint=" + encode(idToken) + "&")
                 + "client_id=" + encode(clientId)
                 + "&post_logout_redirect_uri=" + encode(postLogoutRedirectUri) + "&state=" + encode(handle.value());
-        return Optional.of(new FoundAction(url));
+        // Not a bare 302: the browser arrives here by posting the sign-out confirmation, whose page allows form-action
+        // 'self' only, and browsers apply form-action to the redirects that follow a form submission (CSP Level 3,
+        // 6.3.1), so chromium refused a 302 to the provider and stayed on the form. The same page as SAML's Redirect
+        // binding instead: it says the sessions here have ended, then continues to the provider.
+        return Optional.of(new LogoutContinueAction(new OutboundMessage(SamlConstants.REDIRECT_BINDING, url, Map.of())));
     }
 
     private static String encode(String value) {

@@ -49,12 +49,15 @@ final class EmbeddedSp implements Sp {
     private final String baseUrl;
     private final Path base;
     private final List<SloExchange> sloExchanges;
+    private final List<BackChannelExchange> backChannel;
 
-    private EmbeddedSp(Tomcat tomcat, String baseUrl, Path base, List<SloExchange> sloExchanges) {
+    private EmbeddedSp(Tomcat tomcat, String baseUrl, Path base, List<SloExchange> sloExchanges,
+                       List<BackChannelExchange> backChannel) {
         this.tomcat = tomcat;
         this.baseUrl = baseUrl;
         this.base = base;
         this.sloExchanges = sloExchanges;
+        this.backChannel = backChannel;
     }
 
     /** Starts on the shared SP port with the shared key pair (see {@link RealWorld#spPort()}). */
@@ -67,17 +70,35 @@ final class EmbeddedSp implements Sp {
      * may change the valve's settings before it starts.
      */
     static EmbeddedSp start(int port, SpKeys keys, String idpMetadataUrl, Consumer<SsoValve> options) {
+        return start(port, valve -> {
+            valve.setProperty("idpMetadata", idpMetadataUrl);
+            valve.setProperty("spPrivateKey", keys.privateKey().toString());
+            valve.setProperty("spCertificate", keys.certificate().toString());
+            valve.setProperty("roleAttributes", "roles");
+            options.accept(valve);
+        });
+    }
+
+    /**
+     * Starts on the shared SP port with {@code protocol="oidc"}: no SAML setting, only what {@code oidc} sets
+     * (the provider's issuer and the client); the valve JAR and the OIDC add-on JAR are both on this JVM's
+     * class path, as both are in {@code $CATALINA_BASE/lib} for an operator.
+     */
+    static EmbeddedSp startOidc(Consumer<SsoValve> oidc) {
+        return start(RealWorld.spPort(), valve -> {
+            valve.setProperty("protocol", "oidc");
+            oidc.accept(valve);
+        });
+    }
+
+    private static EmbeddedSp start(int port, Consumer<SsoValve> settings) {
         SsoValve valve = new SsoValve();
         String baseUrl = "http://localhost:" + port;
         valve.setProperty("externalBaseUrl", baseUrl);
-        valve.setProperty("idpMetadata", idpMetadataUrl);
-        valve.setProperty("spPrivateKey", keys.privateKey().toString());
-        valve.setProperty("spCertificate", keys.certificate().toString());
-        valve.setProperty("roleAttributes", "roles");
         // The shipped logging configuration: portcullis.log and portcullis-audit.log under ${catalina.base}/logs,
         // which embedded Tomcat sets to this server's base folder.
         valve.setProperty("logConfig", RealWorld.root().resolve("conf/log4j2.xml").toString());
-        options.accept(valve);
+        settings.accept(valve);
 
         Tomcat tomcat = new Tomcat();
         Path base;
@@ -95,7 +116,9 @@ final class EmbeddedSp implements Sp {
         WebappDefaults.deploy(tomcat, "/sample", RealWorld.sampleWar().toString());
         WebappDefaults.deploy(tomcat, "/second", RealWorld.sampleWar().toString());
         List<SloExchange> sloExchanges = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<BackChannelExchange> backChannel = java.util.Collections.synchronizedList(new ArrayList<>());
         tomcat.getHost().getPipeline().addValve(new SloRecorder(sloExchanges));
+        tomcat.getHost().getPipeline().addValve(new BackChannelRecorder(backChannel));
         tomcat.getHost().getPipeline().addValve(valve);
         try {
             tomcat.start();
@@ -106,7 +129,20 @@ final class EmbeddedSp implements Sp {
             stopQuietly(tomcat);
             throw new IllegalStateException("the valve did not start (state " + valve.getState() + "); see the log above");
         }
-        return new EmbeddedSp(tomcat, baseUrl, base, sloExchanges);
+        return new EmbeddedSp(tomcat, baseUrl, base, sloExchanges, backChannel);
+    }
+
+    /**
+     * One POST to {@code /sso/backchannel-logout} (OpenID Connect Back-Channel Logout 1.0) and the answer.
+     *
+     * @param contentType  the request's Content-Type
+     * @param logoutToken  the logout_token form parameter, or null
+     * @param userAgent    the User-Agent header, or null
+     * @param status       the HTTP status Portcullis answered
+     * @param cacheControl its Cache-Control header, or null
+     */
+    record BackChannelExchange(String method, String contentType, String logoutToken, String userAgent, int status,
+                               String cacheControl) {
     }
 
     @Override
@@ -165,6 +201,36 @@ final class EmbeddedSp implements Sp {
         return exchanges.get(seen);
     }
 
+    /**
+     * The first request to /sso/backchannel-logout after the {@code seen} ones, waiting up to ten seconds for
+     * it (Keycloak may post it after the call that caused it returned); fails when none, or more than one,
+     * arrives.
+     */
+    BackChannelExchange nextBackChannelExchange(int seen) {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        while (backChannelExchanges().size() <= seen && java.time.Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        List<BackChannelExchange> exchanges = backChannelExchanges();
+        if (exchanges.size() != seen + 1) {
+            throw new AssertionError("expected one new request to /sso/backchannel-logout within 10 s, saw "
+                    + exchanges.subList(Math.min(seen, exchanges.size()), exchanges.size()));
+        }
+        return exchanges.get(seen);
+    }
+
+    /** Every request to /sso/backchannel-logout so far, in order. */
+    List<BackChannelExchange> backChannelExchanges() {
+        synchronized (backChannel) {
+            return List.copyOf(backChannel);
+        }
+    }
+
     @Override
     public void close() {
         stopQuietly(tomcat);
@@ -203,6 +269,32 @@ final class EmbeddedSp implements Sp {
             } finally {
                 exchanges.add(new SloExchange(request.getMethod(), samlRequest, samlResponse, request.getHeader("User-Agent"),
                         response.getStatus(), response.getHeader("Location")));
+            }
+        }
+    }
+
+    /** Keeps each request to /sso/backchannel-logout and what the next valves answered. */
+    private static final class BackChannelRecorder extends ValveBase {
+
+        private final List<BackChannelExchange> exchanges;
+
+        BackChannelRecorder(List<BackChannelExchange> exchanges) {
+            super(true);
+            this.exchanges = exchanges;
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+            if (!"/sso/backchannel-logout".equals(request.getDecodedRequestURI())) {
+                getNext().invoke(request, response);
+                return;
+            }
+            String logoutToken = request.getParameter("logout_token");
+            try {
+                getNext().invoke(request, response);
+            } finally {
+                exchanges.add(new BackChannelExchange(request.getMethod(), request.getContentType(), logoutToken,
+                        request.getHeader("User-Agent"), response.getStatus(), response.getHeader("Cache-Control")));
             }
         }
     }

@@ -160,6 +160,20 @@ final class Idp {
         return idp;
     }
 
+    /**
+     * The IdP of {@code fallback.kind()} already running, whatever its SAML settings, or else one started with
+     * {@code fallback}: for suites that use only what every setup has in common, such as Keycloak's OpenID
+     * Connect client, so that they never cost a restart.
+     */
+    static synchronized Idp runningAny(Settings fallback) {
+        Idp current = RUNNING.get(fallback.kind());
+        if (current != null && current.alive()) {
+            System.out.println("== reusing " + fallback.kind().script + " as started for " + describe(current.settings));
+            return current;
+        }
+        return running(fallback);
+    }
+
     /** Stops every IdP this JVM started. */
     static synchronized void stopAll() {
         for (Idp idp : RUNNING.values()) {

@@ -61,6 +61,40 @@ final class KeycloakAdmin {
                 .POST(HttpRequest.BodyPublishers.noBody()), 204);
     }
 
+    /**
+     * Points the realm's OpenID Connect client {@code portcullis-oidc} at one SP's endpoints, as an operator
+     * registering Portcullis would in the client's settings: Valid redirect URIs {@code <endpoints>/callback},
+     * Back-channel logout URL {@code <endpoints>/backchannel-logout} (session required, as imported), Valid post
+     * logout redirect URIs {@code <endpoints>/signed-out}. Exact URIs, no wildcard.
+     */
+    void pointOidcClientAt(String endpoints) {
+        String clients = origin + "/admin/realms/" + REALM + "/clients";
+        List<Map<String, Object>> found = new Json().toType(sendText(HttpRequest.newBuilder(URI.create(clients
+                + "?clientId=" + KeycloakOidc.CLIENT_ID)).GET(), 200), Json.LIST_OF_MAPS_TYPE);
+        if (found.size() != 1) {
+            throw new IllegalStateException("expected one Keycloak client " + KeycloakOidc.CLIENT_ID + ", found " + found.size());
+        }
+        Map<String, Object> client = new java.util.LinkedHashMap<>(found.get(0));
+        client.put("redirectUris", List.of(endpoints + "/callback"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = new java.util.LinkedHashMap<>((Map<String, Object>) client.get("attributes"));
+        attributes.put("backchannel.logout.url", endpoints + "/backchannel-logout");
+        attributes.put("post.logout.redirect.uris", endpoints + "/signed-out");
+        client.put("attributes", attributes);
+        sendText(HttpRequest.newBuilder(URI.create(clients + "/" + client.get("id")))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(new Json().toJson(client))), 204);
+    }
+
+    /** The OIDC client's secret, which scripts/keycloak.sh made and put into the realm; never printed. */
+    static String oidcClientSecret() {
+        try {
+            return Files.readString(cacheDir().resolve("keycloak/oidc-client-secret")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no OIDC client secret; was Keycloak started by scripts/keycloak.sh?", e);
+        }
+    }
+
     /** How many sessions the user has at Keycloak. */
     int sessionCount(String username) {
         List<Map<String, Object>> sessions = new Json().toType(sendText(HttpRequest.newBuilder(

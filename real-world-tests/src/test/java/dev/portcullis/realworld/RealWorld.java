@@ -35,6 +35,11 @@ final class RealWorld {
         return existing("portcullis.clusterJar");
     }
 
+    /** The OpenID Connect add-on JAR, as an operator copies it next to the valve JAR. */
+    static Path oidcJar() {
+        return existing("portcullis.oidcJar");
+    }
+
     static Path sampleWar() {
         return existing("portcullis.sampleWar");
     }

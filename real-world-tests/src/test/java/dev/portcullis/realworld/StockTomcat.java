@@ -98,6 +98,26 @@ final class StockTomcat implements Sp {
     }
 
     /**
+     * The same with {@code protocol="oidc"} (install with PORTCULLIS_PROTOCOL=oidc, so that the OIDC add-on JAR is
+     * in {@code lib/} next to the valve JAR): Keycloak's OIDC client instead of IdP metadata, the secret through
+     * {@code ${portcullis.oidcClientSecret}} from conf/catalina.properties, as docs/INSTALL.md shows it.
+     */
+    void startOidc(KeycloakOidc keycloak, String externalBaseUrl, boolean behindProxy) {
+        environment.put("PORTCULLIS_OIDC_ISSUER", keycloak.issuer());
+        environment.put("PORTCULLIS_OIDC_CLIENT_ID", KeycloakOidc.CLIENT_ID);
+        environment.put("PORTCULLIS_OIDC_CLIENT_SECRET", KeycloakAdmin.oidcClientSecret());
+        environment.put("PORTCULLIS_PRINCIPAL_ATTRIBUTE", "preferred_username");
+        environment.put("PORTCULLIS_ROLE_ATTRIBUTES", "realm_access.roles");
+        if (externalBaseUrl != null) {
+            environment.put("PORTCULLIS_EXTERNAL_BASE_URL", externalBaseUrl);
+        }
+        environment.put("PORTCULLIS_BEHIND_PROXY", Boolean.toString(behindProxy));
+        environment.put("PORTCULLIS_WARS", "sample=" + RealWorld.sampleWarFor(version) + " clash=" + RealWorld.clashWarFor(version));
+        started = true;
+        Script.of("tomcat-dist.sh", environment).run(Duration.ofMinutes(3), "start");
+    }
+
+    /**
      * {@code bin/catalina.sh start} for a start that is meant to fail (a wrong JAR, an old Java): returns
      * once Tomcat has exited or says it started, without asking for the valve's metadata.
      */
