@@ -156,7 +156,6 @@ public final class DevOidcProvider implements AutoCloseable {
         document.put("scopes_supported", List.of("openid", "profile", "email"));
         document.put("claims_supported", List.of("iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "acr", "sid",
                 "preferred_username", "name", "email", "roles"));
-        document.put("acr_values_supported", List.of(DevOidcConfig.DEFAULT_ACR));
         document.put("prompt_values_supported", List.of("none", "login"));
         document.put("authorization_response_iss_parameter_supported", true);
         document.put("backchannel_logout_supported", true);
