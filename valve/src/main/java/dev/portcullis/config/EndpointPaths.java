@@ -18,9 +18,11 @@ import java.util.Map;
  * @param logout    the sign-out form
  * @param signedOut the page users land on after sign-out (always below the prefix: only Portcullis links to it)
  * @param health    the health check for load balancers (always below the prefix)
+ * @param callback  with protocol=oidc: the redirect URI, where the provider sends the authorization code
+ * @param backchannelLogout with protocol=oidc: where the provider posts logout tokens
  */
 public record EndpointPaths(String prefix, String acs, String slo, String metadata, String logout, String signedOut,
-                            String health) {
+                            String health, String callback, String backchannelLogout) {
 
     /** The paths from the settings, each defaulting to endpointPath + its name; refuses two endpoints on one path. */
     static EndpointPaths of(Map<Setting, Object> values) {
@@ -30,7 +32,9 @@ public record EndpointPaths(String prefix, String acs, String slo, String metada
                 path(values, Setting.SLO_PATH, prefix + "/slo"),
                 path(values, Setting.METADATA_PATH, prefix + "/metadata"),
                 path(values, Setting.LOGOUT_PATH, prefix + "/logout"),
-                prefix + "/signed-out", prefix + "/health");
+                prefix + "/signed-out", prefix + "/health",
+                path(values, Setting.CALLBACK_PATH, prefix + "/callback"),
+                path(values, Setting.BACKCHANNEL_LOGOUT_PATH, prefix + "/backchannel-logout"));
         Map<String, Setting> seen = new LinkedHashMap<>();
         requireOwnPath(values, seen, paths.signedOut, Setting.ENDPOINT_PATH);
         requireOwnPath(values, seen, paths.health, Setting.ENDPOINT_PATH);
@@ -38,6 +42,10 @@ public record EndpointPaths(String prefix, String acs, String slo, String metada
         requireOwnPath(values, seen, paths.slo, Setting.SLO_PATH);
         requireOwnPath(values, seen, paths.metadata, Setting.METADATA_PATH);
         requireOwnPath(values, seen, paths.logout, Setting.LOGOUT_PATH);
+        if ("oidc".equals(values.get(Setting.PROTOCOL))) {
+            requireOwnPath(values, seen, paths.callback, Setting.CALLBACK_PATH);
+            requireOwnPath(values, seen, paths.backchannelLogout, Setting.BACKCHANNEL_LOGOUT_PATH);
+        }
         return paths;
     }
 

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 public enum Setting {
 
+    PROTOCOL("protocol", "saml", Setting::protocol,
+            "The sign-in protocol: saml (SAML 2.0 Web Browser SSO, built in) or oidc (OpenID Connect authorization code"
+                    + " flow with PKCE; needs portcullis-oidc-VERSION.jar next to the valve JAR)."),
     EXTERNAL_BASE_URL("externalBaseUrl", null, ExternalUrl::parse,
             "The origin browsers use to reach this Tomcat, such as https://apps.example.com. Every URL Portcullis"
                     + " publishes is built from it. Required."),
@@ -56,14 +59,30 @@ public enum Setting {
                     + " until its certificate's notAfter; metadata with no such key left is refused."),
     IDP_ENTITY_ID("idpEntityId", null, Setting::nonBlank,
             "entityID of the IdP to trust, when the metadata describes several. Default: the only IdP in it."),
+    OIDC_ISSUER("oidcIssuer", null, Setting::issuer,
+            "With protocol=oidc: the OpenID Provider's issuer URL; its discovery document is read from"
+                    + " issuer/.well-known/openid-configuration and must name exactly this issuer. https:// (plain http://"
+                    + " only from this machine, as for idpMetadata). Required with oidc."),
+    OIDC_CLIENT_ID("oidcClientId", null, Setting::nonBlank,
+            "With protocol=oidc: the client ID registered at the provider. Required with oidc."),
+    OIDC_CLIENT_SECRET("oidcClientSecret", null, (name, v) -> v,
+            "With protocol=oidc: the client secret, for client_secret_basic and client_secret_post. Never logged or"
+                    + " shown; keep it out of server.xml with Tomcat's ${...} property substitution."),
+    OIDC_CLIENT_AUTHENTICATION("oidcClientAuthentication", "client_secret_basic", Setting::clientAuthentication,
+            "With protocol=oidc: how Portcullis authenticates at the token endpoint: client_secret_basic,"
+                    + " client_secret_post, or private_key_jwt (a JWT signed with the SP key of spKeystore/spPrivateKey)."),
+    OIDC_SCOPES("oidcScopes", "openid profile email", Setting::scopes,
+            "With protocol=oidc: the scopes to request, separated by spaces or commas; must contain openid."),
     PROTECTED_PATHS("protectedPaths", "/*", PathPatterns::parse,
             "URL patterns (servlet syntax: /*, /app/*, *.do, /exact) that require sign-in."),
     EXCLUDED_PATHS("excludedPaths", "", PathPatterns::parse,
             "URL patterns that never require sign-in and get no identity, checked before protectedPaths."),
     PRINCIPAL_ATTRIBUTE("principalAttribute", null, Setting::nonBlank,
-            "SAML attribute whose (first) value is the user name. Default: the NameID."),
+            "SAML attribute (with oidc: ID token claim) whose (first) value is the user name. Default: the NameID (with"
+                    + " oidc: the sub claim)."),
     ROLE_ATTRIBUTES("roleAttributes", "", Setting::list,
-            "SAML attribute(s) whose values become roles for isUserInRole and auth-constraints, comma separated."),
+            "SAML attribute(s) whose values become roles for isUserInRole and auth-constraints, comma separated. With"
+                    + " oidc: ID token claims; a dotted name reaches into JSON objects, such as realm_access.roles."),
     ROLE_MAPPING("roleMapping", "", RoleMapper::parseMapping,
             "Renames IdP values to role names: idpValue=role, comma separated. The only way to grant one of Tomcat's"
                     + " administrative roles (manager-gui, manager-script, manager-jmx, manager-status, admin-gui,"
@@ -155,6 +174,12 @@ public enum Setting {
             "Path of the SP metadata, whose URL is also the default spEntityId. Default: endpointPath/metadata."),
     LOGOUT_PATH("logoutPath", null, Setting::endpointPath,
             "Path of the sign-out form that webapps link to. Default: endpointPath/logout."),
+    CALLBACK_PATH("callbackPath", null, Setting::endpointPath,
+            "With protocol=oidc: path of the redirect URI the provider sends the authorization code to (register"
+                    + " externalBaseUrl + this path). Default: endpointPath/callback."),
+    BACKCHANNEL_LOGOUT_PATH("backchannelLogoutPath", null, Setting::endpointPath,
+            "With protocol=oidc: path where the provider posts back-channel logout tokens (register externalBaseUrl +"
+                    + " this path). Default: endpointPath/backchannel-logout."),
     HEALTH_DETAILS_FROM("healthDetailsFrom", "127.0.0.0/8, ::1", AddressRanges::parse,
             "Client addresses (IP literals or ranges such as 10.0.0.0/8, comma separated) to which the health check"
                     + " endpointPath/health gives its reason and figures; anyone else gets only ok or not ok. Empty: nobody."),
@@ -206,7 +231,7 @@ public enum Setting {
 
     /** Whether the value is a secret: shown only as {@code ********} (set) or nothing (not set), never logged. */
     public boolean secret() {
-        return this == SP_KEYSTORE_PASSWORD;
+        return this == SP_KEYSTORE_PASSWORD || this == OIDC_CLIENT_SECRET;
     }
 
     /** How a value set (or null: not set) may be shown: itself, or masked for a secret. */
@@ -268,6 +293,64 @@ public enum Setting {
             throw new ConfigurationException(name, "must not be empty (leave the attribute out for the default).");
         }
         return value.trim();
+    }
+
+    private static String protocol(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("saml") && !v.equals("oidc")) {
+            throw new ConfigurationException(name, "'" + value + "' is neither saml nor oidc.");
+        }
+        return v;
+    }
+
+    private static String clientAuthentication(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("client_secret_basic", "client_secret_post", "private_key_jwt").contains(v)) {
+            throw new ConfigurationException(name, "'" + value + "' is none of client_secret_basic, client_secret_post,"
+                    + " private_key_jwt.");
+        }
+        return v;
+    }
+
+    private static List<String> scopes(String name, String value) {
+        List<String> scopes = value == null ? List.of()
+                : Arrays.stream(value.split("[,\\s]+")).filter(s -> !s.isEmpty()).distinct().toList();
+        // OpenID Connect Core 1.0 section 3.1.2.1: without the openid scope the request is plain OAuth 2.0, and no
+        // ID token (the only proof of who signed in) comes back.
+        if (!scopes.contains("openid")) {
+            throw new ConfigurationException(name, "'" + value + "' must contain openid (OpenID Connect Core 1.0 3.1.2.1).");
+        }
+        return scopes;
+    }
+
+    /**
+     * The issuer identifier: an https URL without query or fragment (OpenID Connect Discovery 1.0 section 2), plain
+     * http only on this machine, like idpMetadata, since the discovery document names the keys that sign ID tokens.
+     */
+    private static java.net.URI issuer(String name, String value) {
+        String issuer = nonBlank(name, value);
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(issuer);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(name, "'" + issuer + "' is not a URL.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new ConfigurationException(name, "'" + issuer + "' must be an https:// URL with a host.");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new ConfigurationException(name, "'" + issuer + "' must have no query or fragment (OpenID Connect"
+                    + " Discovery 1.0 section 2).");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            // The discovery document names the JWKS whose keys sign ID tokens: fetched over plain HTTP from another
+            // machine, anyone on the path could substitute their keys and sign in as anyone.
+            throw new ConfigurationException(name, "'" + issuer + "' must use https:// (plain http:// is accepted only"
+                    + " from this machine: localhost, 127.x.y.z or [::1], since the provider's metadata names the keys"
+                    + " Portcullis trusts).");
+        }
+        return uri;
     }
 
     private static Path path(String name, String value) {

@@ -22,7 +22,22 @@ public final class Settings {
     private final EndpointPaths endpointPaths;
     private final Map<Setting, String> shown;
 
-    Settings(Map<Setting, Object> values, String contextPath, Map<Setting, String> shown) {
+    /** Settings that only the SAML protocol reads: refused by name with protocol=oidc. */
+    static final java.util.Set<Setting> SAML_ONLY = java.util.EnumSet.of(Setting.IDP_METADATA,
+            Setting.IDP_METADATA_REFRESH_INTERVAL, Setting.IDP_METADATA_SIGNING_CERTIFICATE, Setting.IDP_METADATA_BACKUP,
+            Setting.IDP_CERTIFICATE_EXPIRY, Setting.IDP_ENTITY_ID, Setting.SP_ENTITY_ID, Setting.SIGN_AUTHN_REQUESTS,
+            Setting.WANT_ASSERTIONS_SIGNED, Setting.WANT_RESPONSES_SIGNED, Setting.WANT_ASSERTIONS_ENCRYPTED,
+            Setting.ALLOW_RSA15_KEY_TRANSPORT, Setting.ALLOW_UNSOLICITED_RESPONSES, Setting.ALLOW_SHA1,
+            Setting.MAX_RESPONSE_SIZE, Setting.MAX_RESPONSE_AGE, Setting.NAME_ID_FORMAT, Setting.AUTHN_CONTEXT_COMPARISON,
+            Setting.ACS_PATH, Setting.SLO_PATH, Setting.METADATA_PATH, Setting.SP_SECONDARY_KEY_ALIAS,
+            Setting.SP_SECONDARY_PRIVATE_KEY, Setting.SP_SECONDARY_CERTIFICATE);
+
+    /** Settings that only the OIDC protocol reads: refused by name with protocol=saml. */
+    static final java.util.Set<Setting> OIDC_ONLY = java.util.EnumSet.of(Setting.OIDC_ISSUER, Setting.OIDC_CLIENT_ID,
+            Setting.OIDC_CLIENT_SECRET, Setting.OIDC_CLIENT_AUTHENTICATION, Setting.OIDC_SCOPES, Setting.CALLBACK_PATH,
+            Setting.BACKCHANNEL_LOGOUT_PATH);
+
+    Settings(Map<Setting, Object> values, String contextPath, Map<Setting, String> shown, java.util.Set<Setting> written) {
         this.values = Map.copyOf(values);
         this.shown = Map.copyOf(shown);
         this.contextPath = contextPath == null ? "" : contextPath;
@@ -30,10 +45,7 @@ public final class Settings {
             throw new ConfigurationException(Setting.EXTERNAL_BASE_URL.attribute(), "is required: the URL browsers use"
                     + " to reach this Tomcat, such as https://apps.example.com.");
         }
-        if (!values.containsKey(Setting.IDP_METADATA)) {
-            throw new ConfigurationException(Setting.IDP_METADATA.attribute(), "is required: a file path or https:// URL"
-                    + " of your identity provider's SAML metadata.");
-        }
+        checkProtocolSettings(values, written);
         this.externalUrl = (ExternalUrl) values.get(Setting.EXTERNAL_BASE_URL);
         this.endpointPaths = EndpointPaths.of(values);
         if (((PathPatterns) values.get(Setting.PROTECTED_PATHS)).isEmpty()) {
@@ -79,6 +91,50 @@ public final class Settings {
         @SuppressWarnings("unchecked")
         List<String> roleAttributes = (List<String>) values.get(Setting.ROLE_ATTRIBUTES);
         this.roleMapper = new RoleMapper(roleAttributes, mapping, get(Setting.ALLOWED_ROLES, AllowedRoles.class));
+    }
+
+    /**
+     * Each protocol's required settings, and no setting of the other protocol: a SAML setting left in a valve
+     * switched to oidc would be silently ignored, so that the operator believes a check is on that is not.
+     */
+    private static void checkProtocolSettings(Map<Setting, Object> values, java.util.Set<Setting> written) {
+        boolean oidc = "oidc".equals(values.get(Setting.PROTOCOL));
+        for (Setting setting : oidc ? SAML_ONLY : OIDC_ONLY) {
+            if (written.contains(setting)) {
+                throw new ConfigurationException(setting.attribute(), "is a " + (oidc ? "SAML" : "OpenID Connect")
+                        + " setting and does not apply with protocol=\"" + (oidc ? "oidc" : "saml") + "\"; remove it.");
+            }
+        }
+        if (!oidc) {
+            if (!values.containsKey(Setting.IDP_METADATA)) {
+                throw new ConfigurationException(Setting.IDP_METADATA.attribute(), "is required: a file path or https:// URL"
+                        + " of your identity provider's SAML metadata.");
+            }
+            return;
+        }
+        if (!values.containsKey(Setting.OIDC_ISSUER)) {
+            throw new ConfigurationException(Setting.OIDC_ISSUER.attribute(), "is required with protocol=\"oidc\": the"
+                    + " issuer URL of your OpenID Provider, such as https://login.example.com/realms/main.");
+        }
+        if (!values.containsKey(Setting.OIDC_CLIENT_ID)) {
+            throw new ConfigurationException(Setting.OIDC_CLIENT_ID.attribute(), "is required with protocol=\"oidc\": the"
+                    + " client ID registered at the provider.");
+        }
+        String authentication = (String) values.get(Setting.OIDC_CLIENT_AUTHENTICATION);
+        String secret = (String) values.get(Setting.OIDC_CLIENT_SECRET);
+        if (authentication.startsWith("client_secret_") && (secret == null || secret.isEmpty())) {
+            throw new ConfigurationException(Setting.OIDC_CLIENT_SECRET.attribute(), "is required with"
+                    + " oidcClientAuthentication=" + authentication + ".");
+        }
+        if (authentication.equals("private_key_jwt") && secret != null) {
+            throw new ConfigurationException(Setting.OIDC_CLIENT_SECRET.attribute(), "is set but"
+                    + " oidcClientAuthentication=private_key_jwt signs with the SP key instead; remove it.");
+        }
+        if (authentication.equals("private_key_jwt") && !values.containsKey(Setting.SP_KEYSTORE)
+                && !values.containsKey(Setting.SP_PRIVATE_KEY)) {
+            throw new ConfigurationException(Setting.SP_KEYSTORE.attribute(), "is required (or spPrivateKey and"
+                    + " spCertificate) with oidcClientAuthentication=private_key_jwt: its key signs the client assertion.");
+        }
     }
 
     private SpCredentials loadCredentials() {
@@ -146,6 +202,51 @@ public final class Settings {
     /** The Assertion Consumer Service's path, with the context path. */
     public String acsPath() {
         return contextPath + endpointPaths.acs();
+    }
+
+    /** Whether the sign-in protocol is OpenID Connect (protocol=oidc) rather than SAML. */
+    public boolean oidc() {
+        return "oidc".equals(values.get(Setting.PROTOCOL));
+    }
+
+    /** The protocol setting as written: saml or oidc. */
+    public String protocol() {
+        return (String) values.get(Setting.PROTOCOL);
+    }
+
+    /** With oidc: the provider's issuer identifier, exactly as configured. */
+    public String oidcIssuer() {
+        Object issuer = values.get(Setting.OIDC_ISSUER);
+        return issuer == null ? null : issuer.toString();
+    }
+
+    public String oidcClientId() {
+        return get(Setting.OIDC_CLIENT_ID, String.class);
+    }
+
+    /** The client secret, or null; never logged. */
+    public String oidcClientSecret() {
+        return get(Setting.OIDC_CLIENT_SECRET, String.class);
+    }
+
+    /** client_secret_basic, client_secret_post or private_key_jwt. */
+    public String oidcClientAuthentication() {
+        return get(Setting.OIDC_CLIENT_AUTHENTICATION, String.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> oidcScopes() {
+        return (List<String>) values.get(Setting.OIDC_SCOPES);
+    }
+
+    /** The OIDC redirect URI: where the provider sends the authorization code. */
+    public String callbackUrl() {
+        return externalUrl.resolve(contextPath + endpointPaths.callback());
+    }
+
+    /** The OIDC back-channel logout URI. */
+    public String backchannelLogoutUrl() {
+        return externalUrl.resolve(contextPath + endpointPaths.backchannelLogout());
     }
 
     /** The Single Logout endpoint's path, with the context path. */

@@ -79,6 +79,6 @@ public final class SettingsBuilder {
                 shown.put(setting, text);
             }
         }
-        return new Settings(values, contextPath, shown);
+        return new Settings(values, contextPath, shown, raw.keySet());
     }
 }

@@ -18,14 +18,17 @@ final class AcsEndpoint {
 
     private final Config config;
     private final String defaultLandingPath;
+    private final String clientName;
 
-    AcsEndpoint(Config config, String defaultLandingPath) {
+    /** @param clientName the protocol's pac4j client ({@link SamlClient#NAME}, or the OIDC add-on's) */
+    AcsEndpoint(Config config, String defaultLandingPath, String clientName) {
         this.config = config;
         this.defaultLandingPath = defaultLandingPath;
+        this.clientName = clientName;
     }
 
     void serve(Request request, Response response, String path) {
-        config.getCallbackLogic().perform(config, defaultLandingPath, Boolean.TRUE, SamlClient.NAME,
+        config.getCallbackLogic().perform(config, defaultLandingPath, Boolean.TRUE, clientName,
                 new RequestState(request, response, path));
     }
 }

@@ -11,6 +11,7 @@ import org.apache.catalina.Container;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.pac4j.core.client.Clients;
+import org.pac4j.core.client.IndirectClient;
 import org.pac4j.core.config.Config;
 import org.pac4j.core.engine.DefaultCallbackLogic;
 import org.pac4j.core.engine.DefaultLogoutLogic;
@@ -100,41 +101,76 @@ final class EngineAssembly {
     }
 
     private SsoEngine assemble(ClassLoader classLoader, Container container) {
+        // Before anything starts: a protocol whose add-on JAR is missing stops the valve with one sentence.
+        Protocol protocol = settings.oidc() ? protocol(settings.protocol(), Protocol.class.getClassLoader()) : null;
         warnAboutRisks();
         Caches caches = caches(classLoader);
         IdpTrust trust = null;
+        Protocol.Side side = null;
         try {
             State state = state(caches);
-            trust = trust(state.replay());
-            Supplier<ServiceProvider> current = trust::current;
             StepUp stepUp = stepUp();
             WebappSessions webappSessions = new WebappSessions(container, settings.invalidateWebappSessions());
+            Supplier<ServiceProvider> current = null;
+            IndirectClient client;
+            if (protocol == null) {
+                trust = trust(state.replay());
+                current = trust::current;
+                client = client(current, state.pending(), stepUp);
+            } else {
+                side = protocol.start(new ProtocolContext(settings, clock, state.sessions(), state.replay(), state.pending(),
+                        stepUp, new SignInLimiter(settings.signInRateLimit(), clock, audit), new LoginFailures(audit,
+                        correlationIds), new RoleReport(audit), audit, correlationIds, webappSessions, writer));
+                client = side.client();
+            }
+            String clientName = client.getName();
             CacheSessionStore store = new CacheSessionStore(state.sessions(), new CacheSessionStore.SessionCookies(
-                    settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, SamlClient.NAME,
+                    settings.cookieName(), settings.cookiePath(), settings.externalUrl().secure()), audit, clientName,
                     webappSessions);
             ProtectedPathMatcher paths = new ProtectedPathMatcher(settings.protectedPaths(), settings.excludedPaths());
-            Config pac4j = pac4j(client(current, state.pending(), stepUp), paths, stepUp, store);
-            Operations operations = new Operations(audit, trust, caches, state.replay(), state.sessions(), webappSessions,
-                    settings, clock);
+            Config pac4j = pac4j(client, paths, stepUp, store);
+            Operations operations = new Operations(audit, trust, side == null ? null : side.providerId(),
+                    side == null ? SamlClient.refusalCodes() : side.refusalCodes(), caches, state.replay(),
+                    state.sessions(), webappSessions, settings, clock);
 
+            Protocol.Side started = side;
+            IdpTrust saml = trust;
             LogoutEndpoints logout = new LogoutEndpoints(settings, pac4j, store, state.sessions(), state.pending(),
-                    webappSessions, current, audit, correlationIds, ids, writer, clock);
+                    webappSessions, current, side == null ? () -> saml.current().offersSingleLogout()
+                    : started::offersCentralLogout, audit, correlationIds, ids, writer, clock);
             EndpointPaths at = settings.endpointPaths();
             StartupChecks origins = new StartupChecks(settings.externalUrl());
-            Endpoints endpoints = new Endpoints(at.prefix(), origins, writer)
-                    .add(at.acs(), new AcsEndpoint(pac4j, settings.defaultLandingPath())::serve)
-                    .add(at.slo(), logout::singleLogout)
-                    .add(at.metadata(), new MetadataEndpoint(spMetadata(trust.current().signsAuthnRequests()), writer)::serve)
-                    .add(at.logout(), logout::logout)
+            Endpoints endpoints = new Endpoints(at.prefix(), origins, writer);
+            AcsEndpoint callback = new AcsEndpoint(pac4j, settings.defaultLandingPath(), clientName);
+            if (side == null) {
+                endpoints.add(at.acs(), callback::serve)
+                        .add(at.slo(), logout::singleLogout)
+                        .add(at.metadata(), new MetadataEndpoint(spMetadata(trust.current().signsAuthnRequests()), writer)::serve);
+            } else {
+                endpoints.add(at.callback(), callback::serve);
+                if (side.backchannelLogout() != null) {
+                    endpoints.add(at.backchannelLogout(), side.backchannelLogout()::serve);
+                }
+            }
+            endpoints.add(at.logout(), logout::logout)
                     .add(at.signedOut(), logout::signedOut)
                     .add(at.health(), new HealthEndpoint(operations, settings.healthDetailsFrom(), writer)::serve);
 
-            checkCertificates(trust.current().idp());
-            logStarted(trust.current());
+            if (side == null) {
+                checkCertificates(trust.current().idp());
+                logStarted(trust.current());
+            } else {
+                for (SpCredentials credentials : settings.decryptionCredentials()) {
+                    StartupChecks.checkExpiry("SP", credentials.certificate(), clock.instant());
+                }
+                LOG.info("Portcullis started: protocol {}, redirect URI [{}], {}", protocol.name(), settings.callbackUrl(),
+                        side.describe());
+            }
             SsoEngine engine = new SsoEngine(settings.contextPath(), endpoints, paths, store, stepUp,
                     new IdentityBinder(settings.exposeAttributes(), new IdentityHeaders(settings.identityHeaders())),
                     new SsoEngine.WebappSessionNotes(webappSessions, state.sessions()), pac4j, writer, correlationIds,
-                    new Resources(trust, caches, operations, settings.acsUrl()), audit.counters());
+                    new Resources(trust, side, caches, operations, side == null ? settings.acsUrl() : settings.callbackUrl()),
+                    audit.counters(), clientName);
             // Last: published only once everything it reports on runs; unregistered first when it stops.
             operations.register(container);
             return engine;
@@ -142,9 +178,33 @@ final class EngineAssembly {
             if (trust != null) {
                 trust.close();
             }
+            if (side != null) {
+                side.close();
+            }
             caches.close();
             throw e;
         }
+    }
+
+    /**
+     * The protocol an add-on JAR provides, looked up on the valve's own class loader (Tomcat's common loader
+     * when both JARs are in lib/): a webapp's JARs are never asked.
+     */
+    static Protocol protocol(String name, ClassLoader loader) {
+        try {
+            for (Protocol candidate : java.util.ServiceLoader.load(Protocol.class, loader)) {
+                if (candidate.name().equals(name)) {
+                    return candidate;
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            throw new ConfigurationException(Setting.PROTOCOL.attribute(), "is \"" + name + "\" but its add-on JAR"
+                    + " could not be loaded (" + e.getMessage() + "); use the portcullis-" + name + " JAR of the same"
+                    + " version as the valve JAR.", e);
+        }
+        throw new ConfigurationException(Setting.PROTOCOL.attribute(), "is \"" + name + "\" but portcullis-" + name
+                + "-VERSION.jar is not next to the valve JAR; copy it into the same folder ($CATALINA_BASE/lib), or set"
+                + " protocol=\"saml\".");
     }
 
     private void warnAboutRisks() {
@@ -220,8 +280,8 @@ final class EngineAssembly {
     }
 
     /** pac4j's configuration: Portcullis's client, matcher, authorizer, session store, contexts and action adapter. */
-    private Config pac4j(SamlClient client, ProtectedPathMatcher paths, StepUp stepUp, CacheSessionStore store) {
-        Clients clients = new Clients(settings.acsUrl(), client);
+    private Config pac4j(IndirectClient client, ProtectedPathMatcher paths, StepUp stepUp, CacheSessionStore store) {
+        Clients clients = new Clients(settings.oidc() ? settings.callbackUrl() : settings.acsUrl(), client);
         PendingLoginRedirects redirects = new PendingLoginRedirects(settings.externalUrl(), settings.defaultLandingPath());
         DefaultSecurityLogic security = new PortcullisSecurityLogic(stepUp);
         security.setSavedRequestHandler(redirects);
@@ -274,13 +334,19 @@ final class EngineAssembly {
     }
 
     /** What a running engine holds that must be released when it stops. */
-    record Resources(IdpTrust trust, Caches caches, Operations operations, String acsUrl) implements AutoCloseable {
+    record Resources(IdpTrust trust, Protocol.Side side, Caches caches, Operations operations, String acsUrl)
+            implements AutoCloseable {
 
         /** Unregisters the MBean, stops the metadata timer and releases the caches and everything they hold. */
         @Override
         public void close() {
             operations.unregister();
-            trust.close();
+            if (trust != null) {
+                trust.close();
+            }
+            if (side != null) {
+                side.close();
+            }
             caches.close();
             LOG.info("Portcullis stopped for ACS [{}]", acsUrl);
         }

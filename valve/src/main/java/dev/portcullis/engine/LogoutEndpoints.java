@@ -60,6 +60,7 @@ final class LogoutEndpoints {
     private final PendingLoginStore pending;
     private final SessionEndListener ends;
     private final Supplier<ServiceProvider> serviceProvider;
+    private final java.util.function.BooleanSupplier centralLogout;
     private final AuditLog audit;
     private final CorrelationIds correlationIds;
     private final SessionIds ids;
@@ -68,7 +69,7 @@ final class LogoutEndpoints {
 
     LogoutEndpoints(Settings settings, Config config, CacheSessionStore store, SessionRepository sessions,
                     PendingLoginStore pending, SessionEndListener ends, Supplier<ServiceProvider> serviceProvider,
-                    AuditLog audit, CorrelationIds correlationIds, SessionIds ids, ResponseWriter writer, Clock clock) {
+                    java.util.function.BooleanSupplier centralLogout, AuditLog audit, CorrelationIds correlationIds, SessionIds ids, ResponseWriter writer, Clock clock) {
         this.settings = settings;
         this.config = config;
         this.store = store;
@@ -76,6 +77,7 @@ final class LogoutEndpoints {
         this.pending = pending;
         this.ends = ends;
         this.serviceProvider = serviceProvider;
+        this.centralLogout = centralLogout;
         this.audit = audit;
         this.correlationIds = correlationIds;
         this.ids = ids;
@@ -117,7 +119,7 @@ final class LogoutEndpoints {
                     + " site. Open the sign-out page again.");
             return;
         }
-        boolean central = settings.singleLogout() && serviceProvider.get().offersSingleLogout();
+        boolean central = settings.singleLogout() && centralLogout.getAsBoolean();
         // pac4j's logout logic: local logout through the session store (which audits it and ends the
         // webapps' sessions), then central logout through the SAML client's LogoutRequest. Its answer (a
         // redirect, or the page that continues to the IdP) goes through ActionAdapter.
@@ -249,6 +251,15 @@ final class LogoutEndpoints {
 
     /** {@code GET /sso/signed-out?status=...}: what ended, in plain words. */
     void signedOut(Request request, Response response, String path) throws IOException {
-        writer.signedOut(response, request.getParameter("status"));
+        String status = request.getParameter("status");
+        String state = request.getParameter("state");
+        if (status == null && state != null) {
+            // OpenID Connect RP-initiated logout: the provider sends the browser back with the state of the logout
+            // handle this valve sent (RP-Initiated Logout 1.0 section 3). Only a handle issued here, unexpired and
+            // used once, says that the provider's session ended; anything else says no more than "pending".
+            Handle handle = pending.logout(state).orElse(null);
+            status = handle != null && pending.consume(handle) ? "complete" : "pending";
+        }
+        writer.signedOut(response, status);
     }
 }

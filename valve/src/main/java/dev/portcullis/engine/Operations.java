@@ -30,7 +30,6 @@ import dev.portcullis.audit.AuditLog;
 import dev.portcullis.audit.Counters;
 import dev.portcullis.config.Settings;
 import dev.portcullis.saml.IdpMetadata;
-import dev.portcullis.saml.SamlErrorCode;
 import dev.portcullis.session.CacheReplayCache;
 import dev.portcullis.session.Caches;
 import dev.portcullis.session.SessionRepository;
@@ -60,7 +59,9 @@ public final class Operations implements OperationsMXBean {
 
     private final Counters counters;
     private final AuditLog audit;
+    /** The SAML IdP trust, or null with another protocol (then {@link #providerId} names the provider). */
     private final IdpTrust trust;
+    private final String providerId;
     private final Caches caches;
     private final CacheReplayCache replay;
     private final SessionRepository sessions;
@@ -69,11 +70,13 @@ public final class Operations implements OperationsMXBean {
     private final Clock clock;
     private volatile ObjectName registered;
 
-    Operations(AuditLog audit, IdpTrust trust, Caches caches, CacheReplayCache replay, SessionRepository sessions,
-               WebappSessions webappSessions, Settings settings, Clock clock) {
-        this.counters = audit.counters().refusalCodes(Arrays.stream(SamlErrorCode.values()).map(SamlErrorCode::code).toList());
+    Operations(AuditLog audit, IdpTrust trust, String providerId, java.util.List<String> refusalCodes, Caches caches,
+               CacheReplayCache replay, SessionRepository sessions, WebappSessions webappSessions, Settings settings,
+               Clock clock) {
+        this.counters = audit.counters().refusalCodes(refusalCodes);
         this.audit = audit;
         this.trust = trust;
+        this.providerId = providerId;
         this.caches = caches;
         this.replay = replay;
         this.sessions = sessions;
@@ -202,25 +205,25 @@ public final class Operations implements OperationsMXBean {
 
     @Override
     public String getIdpMetadataSource() {
-        IdpTrust.Status status = trust.status();
-        return status == null ? "-" : status.source();
+        IdpTrust.Status status = trust == null ? null : trust.status();
+        return status == null ? (trust == null ? providerId : "-") : status.source();
     }
 
     @Override
     public String getIdpMetadataLastRefresh() {
-        IdpTrust.Status status = trust.status();
+        IdpTrust.Status status = trust == null ? null : trust.status();
         return status == null ? "-" : text(status.read());
     }
 
     @Override
     public String getIdpMetadataNextRefresh() {
-        IdpTrust.Status status = trust.status();
+        IdpTrust.Status status = trust == null ? null : trust.status();
         return status == null ? "-" : text(status.nextRefresh());
     }
 
     @Override
     public String getIdpMetadataValidUntil() {
-        return text(trust.current().idp().validUntil());
+        return trust == null ? "-" : text(trust.current().idp().validUntil());
     }
 
     @Override
@@ -230,7 +233,7 @@ public final class Operations implements OperationsMXBean {
 
     @Override
     public long getDaysUntilIdpCertificateExpiry() {
-        return daysUntilEarliest(trust.current().idp().signingCertificates());
+        return trust == null ? 0 : daysUntilEarliest(trust.current().idp().signingCertificates());
     }
 
     @Override
@@ -252,7 +255,8 @@ public final class Operations implements OperationsMXBean {
         if (nameId == null || nameId.isEmpty()) {
             throw new IllegalArgumentException("endSessionsOf needs the user's NameID as the IdP sends it");
         }
-        String idp = trust.current().idp().entityId();
+        // With OIDC the index is kept under the issuer and the sub claim, the provider's own name for the user.
+        String idp = trust == null ? providerId : trust.current().idp().entityId();
         // The per-user index (IdP entityID + NameID) is the one LogoutRequests from the IdP use
         // (SAML 2.0 Profiles 4.4.3.3): with a clustered store it lists sessions made on every node.
         List<SsoSession> ended = sessions.endSessionsOf(idp, nameId, List.of());
@@ -273,7 +277,7 @@ public final class Operations implements OperationsMXBean {
 
     @Override
     public boolean refreshIdpMetadata() {
-        boolean refreshed = trust.refresh();
+        boolean refreshed = trust != null && trust.refresh();
         audit.adminAction(caller(), refreshed ? AuditLog.AdminAction.REFRESH_IDP_METADATA
                 : AuditLog.AdminAction.REFRESH_IDP_METADATA_FAILED, null, 0);
         return refreshed;
@@ -328,6 +332,9 @@ public final class Operations implements OperationsMXBean {
 
     /** Not past validUntil, and a signing key left (idpCertificateExpiry=refuse drops expired ones). */
     private boolean idpMetadataValid(Instant now) {
+        if (trust == null) {
+            return true;
+        }
         IdpMetadata idp = trust.current().idp();
         return (idp.validUntil() == null || now.isBefore(idp.validUntil())) && !idp.signingCertificates().isEmpty();
     }

@@ -82,11 +82,14 @@ public final class SsoEngine implements AutoCloseable {
     private final CorrelationIds correlationIds;
     private final EngineAssembly.Resources resources;
     private final Counters counters;
+    private final String clientName;
 
     SsoEngine(String contextPath, Endpoints endpoints, ProtectedPathMatcher paths, CacheSessionStore store,
               StepUp stepUp, IdentityBinder identity, WebappSessionNotes webappSessions, Config pac4j,
-              ResponseWriter writer, CorrelationIds correlationIds, EngineAssembly.Resources resources, Counters counters) {
+              ResponseWriter writer, CorrelationIds correlationIds, EngineAssembly.Resources resources, Counters counters,
+              String clientName) {
         this.counters = counters;
+        this.clientName = clientName;
         this.contextPath = contextPath;
         this.endpoints = endpoints;
         this.paths = paths;
@@ -149,7 +152,7 @@ public final class SsoEngine implements AutoCloseable {
         // its steps throw (AbstractExceptionAwareLogic.handleException) and adapts an HttpAction, so none
         // reaches this method; anything else it throws is ours to answer.
         try {
-            pac4j.getSecurityLogic().perform(pac4j, NEVER_GRANTS, SamlClient.NAME, authorizers, ProtectedPathMatcher.NAME,
+            pac4j.getSecurityLogic().perform(pac4j, NEVER_GRANTS, clientName, authorizers, ProtectedPathMatcher.NAME,
                     state);
         } catch (RuntimeException e) {
             unexpected(request, response, e);
@@ -213,6 +216,9 @@ public final class SsoEngine implements AutoCloseable {
 
     /** The SAML side as it is now (for tests and tools). */
     public ServiceProvider serviceProvider() {
+        if (resources.trust() == null) {
+            throw new IllegalStateException("protocol=oidc: there is no SAML service provider");
+        }
         return resources.trust().current();
     }
 
@@ -223,7 +229,7 @@ public final class SsoEngine implements AutoCloseable {
 
     /** Reads the IdP metadata again now (for tests); returns whether it worked. */
     public boolean refreshIdpMetadata() {
-        return resources.trust().refresh();
+        return resources.trust() != null && resources.trust().refresh();
     }
 
     /** Stops the metadata timer and releases the caches and everything they hold. */

@@ -109,7 +109,7 @@ public final class CacheSessionStore implements SessionStore {
                 return Optional.empty();
             }
             LinkedHashMap<String, UserProfile> profiles = new LinkedHashMap<>(2);
-            profiles.put(clientName, new SamlProfile(current.session(), null));
+            profiles.put(clientName, new SamlProfile(current.session(), null, clientName));
             return Optional.of(profiles);
         }
         return RequestState.of(context).pac4jValue(key);
@@ -145,7 +145,7 @@ public final class CacheSessionStore implements SessionStore {
         String id = sessions.create(session);
         cookies.write(response(context), id);
         RequestState.of(context).session(new Current(id, session));
-        SamlCredentials credentials = RequestState.of(context).credentials();
+        SignedIn credentials = RequestState.of(context).credentials();
         audit.loginSuccess(session.principal(), session.idpEntityId(), SessionIds.logHash(id), context.getRemoteAddr(),
                 profile.correlationId(), session.authnContextClassRef(), credentials != null && credentials.stepUp());
     }

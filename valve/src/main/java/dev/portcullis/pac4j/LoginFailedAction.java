@@ -4,8 +4,6 @@ import java.io.Serial;
 
 import org.pac4j.core.exception.http.HttpAction;
 
-import dev.portcullis.saml.SamlErrorCode;
-
 /**
  * A refused sign-in: HTTP 403 with a plain page showing only the correlation id. The error code and
  * the precise reason are in the log under the same id.
@@ -16,9 +14,10 @@ public final class LoginFailedAction extends HttpAction {
     private static final long serialVersionUID = 1L;
 
     private final String correlationId;
-    private final transient SamlErrorCode errorCode;
+    private final String errorCode;
 
-    public LoginFailedAction(String correlationId, SamlErrorCode errorCode) {
+    /** @param errorCode the refusal's stable code, as the log and the audit line name it */
+    public LoginFailedAction(String correlationId, String errorCode) {
         super(403);
         this.correlationId = correlationId;
         this.errorCode = errorCode;
@@ -28,7 +27,7 @@ public final class LoginFailedAction extends HttpAction {
         return correlationId;
     }
 
-    public SamlErrorCode errorCode() {
+    public String errorCode() {
         return errorCode;
     }
 }

@@ -30,8 +30,16 @@ public final class LoginFailures {
     }
 
     public LoginFailedAction refuse(WebContext context, SamlValidationException e, String idp, String correlationId) {
-        LOG.warn("Sign-in refused [{}] correlation [{}]: {}", e.code().code(), correlationId, e.detail());
-        audit.loginFailure(e.code().code(), idp, context.getRemoteAddr(), correlationId);
-        return new LoginFailedAction(correlationId, e.code());
+        return refuse(context, e.code().code(), e.detail(), idp, correlationId);
+    }
+
+    /**
+     * The same for any protocol: {@code code} is the refusal's stable error code, {@code detail} the precise
+     * private reason (expected vs actual), which only the log gets.
+     */
+    public LoginFailedAction refuse(WebContext context, String code, String detail, String idp, String correlationId) {
+        LOG.warn("Sign-in refused [{}] correlation [{}]: {}", code, correlationId, detail);
+        audit.loginFailure(code, idp, context.getRemoteAddr(), correlationId);
+        return new LoginFailedAction(correlationId, code);
     }
 }

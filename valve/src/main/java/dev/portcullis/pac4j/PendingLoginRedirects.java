@@ -33,7 +33,7 @@ public final class PendingLoginRedirects implements SavedRequestHandler {
     @Override
     public HttpAction restore(CallContext ctx, String defaultUrl) {
         String target = defaultLandingPath;
-        SamlCredentials saml = RequestState.of(ctx.webContext()).credentials();
+        SignedIn saml = RequestState.of(ctx.webContext()).credentials();
         if (saml != null && isLocalPath(saml.originalUrl())) {
             target = saml.originalUrl();
         }
@@ -41,7 +41,7 @@ public final class PendingLoginRedirects implements SavedRequestHandler {
     }
 
     /** A path on this origin: one leading slash, no backslash, no control characters. */
-    static boolean isLocalPath(String url) {
+    public static boolean isLocalPath(String url) {
         if (url == null || url.isEmpty() || url.charAt(0) != '/' || url.startsWith("//")) {
             return false;
         }

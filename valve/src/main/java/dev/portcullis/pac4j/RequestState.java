@@ -37,7 +37,7 @@ public final class RequestState implements FrameworkParameters {
     private CacheSessionStore.Current session;
     private String requestedUrl;
     private boolean stepUp;
-    private SamlCredentials credentials;
+    private SignedIn credentials;
     private Map<String, Object> pac4jValues;
 
     /**
@@ -77,7 +77,7 @@ public final class RequestState implements FrameworkParameters {
     }
 
     /** Where to return after the sign-in this request starts, or null (a script, or no sign-in). */
-    String requestedUrl() {
+    public String requestedUrl() {
         return requestedUrl;
     }
 
@@ -86,7 +86,7 @@ public final class RequestState implements FrameworkParameters {
     }
 
     /** Whether the sign-in this request starts asks for the step-up authentication context. */
-    boolean stepUp() {
+    public boolean stepUp() {
         return stepUp;
     }
 
@@ -95,11 +95,12 @@ public final class RequestState implements FrameworkParameters {
     }
 
     /** The credentials the ACS validated in this request, or null. */
-    SamlCredentials credentials() {
+    SignedIn credentials() {
         return credentials;
     }
 
-    void credentials(SamlCredentials validated) {
+    /** Records what the callback (SAML's ACS, OIDC's redirect URI) validated in this request. */
+    public void credentials(SignedIn validated) {
         this.credentials = validated;
     }
 

@@ -29,6 +29,12 @@ public final class SamlClient extends IndirectClient {
         setLogoutActionBuilder(logout);
     }
 
+    /** Every error code a refused SAML sign-in can carry. */
+    public static java.util.List<String> refusalCodes() {
+        return java.util.Arrays.stream(dev.portcullis.saml.SamlErrorCode.values()).map(dev.portcullis.saml.SamlErrorCode::code)
+                .toList();
+    }
+
     @Override
     protected void internalInit(boolean forceReinit) {
         // Everything is set in the constructor.

@@ -10,7 +10,7 @@ import dev.portcullis.saml.ValidatedAssertion;
  * A SAMLResponse posted to the ACS; after validation it also carries what the response proved.
  * Request-scoped: it is never stored, and so never serialized.
  */
-public final class SamlCredentials extends Credentials {
+public final class SamlCredentials extends Credentials implements SignedIn {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -44,7 +44,8 @@ public final class SamlCredentials extends Credentials {
     }
 
     /** Whether this sign-in answered a step-up request (its RelayState handle's purpose). */
-    boolean stepUp() {
+    @Override
+    public boolean stepUp() {
         return stepUp;
     }
 
@@ -56,6 +57,7 @@ public final class SamlCredentials extends Credentials {
      * Where the user was going when the sign-in started, or null: an IdP-initiated sign-in, or the
      * remembered URL is gone.
      */
+    @Override
     public String originalUrl() {
         return originalUrl;
     }

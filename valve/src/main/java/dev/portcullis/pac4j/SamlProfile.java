@@ -20,10 +20,15 @@ public final class SamlProfile extends BasicUserProfile {
     private final transient String correlationId;
 
     public SamlProfile(SsoSession session, String correlationId) {
+        this(session, correlationId, SamlClient.NAME);
+    }
+
+    /** @param clientName the pac4j client of the valve's protocol ({@link SamlClient#NAME} or the OIDC client's) */
+    public SamlProfile(SsoSession session, String correlationId, String clientName) {
         this.session = session;
         this.correlationId = correlationId;
         setId(session.principal());
-        setClientName(SamlClient.NAME);
+        setClientName(clientName);
         addRoles(session.roles());
     }
 

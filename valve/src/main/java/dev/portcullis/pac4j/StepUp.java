@@ -58,7 +58,7 @@ public final class StepUp implements Authorizer {
     }
 
     /** What to ask the IdP for in a sign-in of this kind. */
-    AuthnRequestOptions options(Purpose purpose) {
+    public AuthnRequestOptions options(Purpose purpose) {
         return purpose == Purpose.STEP_UP ? stepUp : everySignIn;
     }
 }

@@ -63,6 +63,11 @@ public final class PendingLoginStore {
         return relayStates.read(relayState, LOGOUTS);
     }
 
+    /** A secret derived from a handle and a label, never sent with it ({@link RelayStates#secret}). */
+    public String secret(Handle handle, String label) {
+        return relayStates.secret(handle, label);
+    }
+
     /** Marks a handle used once its answer has been validated; false when it had been used already. */
     public boolean consume(Handle handle) {
         return relayStates.consume(handle);

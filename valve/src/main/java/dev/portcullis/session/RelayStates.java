@@ -176,6 +176,24 @@ public final class RelayStates {
         return used.firstUse("relay-state\n" + handle.value(), handle.expiresAt());
     }
 
+    /**
+     * A secret bound to a handle: HMAC-SHA256 under the handle key of a label and the handle, 43 base64url
+     * characters. Unlike {@link Handle#messageId}, which travels to the IdP, it is never sent with the handle, so
+     * it can serve as the PKCE code verifier of an OpenID Connect sign-in (RFC 7636 4.1: 43 to 128 unreserved
+     * characters, 256 bits here): recomputed at the callback from the state alone, on any node with the key.
+     */
+    public String secret(Handle handle, String label) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(label.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return URL.encodeToString(mac.doFinal(URL_DECODER.decode(handle.value())));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     private String messageId(byte[] handle) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -18,6 +18,9 @@ public final class SessionRepository {
     /** Bytes of randomness in a session id (256 bits). */
     public static final int ID_BYTES = 32;
 
+    /** Prefix of the index entries of OpenID Connect sessions by sid (a NameID never starts with a newline). */
+    private static final String SID = "\noidc-sid\n";
+
     /** Result of a lookup: a valid session, an ended one (with its cause), or nothing. */
     public record Lookup(SsoSession session, SsoSession ended, SsoSession.EndCause cause) {
         static final Lookup NONE = new Lookup(null, null, null);
@@ -59,8 +62,12 @@ public final class SessionRepository {
         String key = SessionIds.hash(id);
         cache.put(key, session);
         if (index != null && session.nameId() != null) {
-            index.add(session.idpEntityId(), session.nameId(),
-                    new IndexedSessions.Entry(key, session.sessionIndex(), session.expiresAt()));
+            IndexedSessions.Entry entry = new IndexedSessions.Entry(key, session.sessionIndex(), session.expiresAt());
+            index.add(session.idpEntityId(), session.nameId(), entry);
+            if (session.oidc() && session.sessionIndex() != null) {
+                // An OpenID provider may end a session by its sid alone (Back-Channel Logout 1.0 2.4): a second entry.
+                index.add(session.idpEntityId(), SID + session.sessionIndex(), entry);
+            }
         }
         return id;
     }
@@ -96,6 +103,27 @@ public final class SessionRepository {
                 ended.add(session);
             }
             index.remove(idp, nameId, entry.sessionKey());
+        }
+        return ended;
+    }
+
+    /**
+     * Ends every OpenID Connect session of a provider with this sid (its session at the provider), wherever they
+     * were created; returns the sessions ended.
+     */
+    public List<SsoSession> endSessionsWithSid(String idp, String sid) {
+        List<SsoSession> ended = new java.util.ArrayList<>();
+        if (index == null) {
+            return ended;
+        }
+        for (IndexedSessions.Entry entry : index.sessionsOf(idp, SID + sid)) {
+            SsoSession session = cache.get(entry.sessionKey());
+            if (session != null && session.oidc() && sid.equals(session.sessionIndex()) && idp.equals(session.idpEntityId())) {
+                cache.remove(entry.sessionKey());
+                ended.add(session);
+                index.remove(idp, session.nameId(), entry.sessionKey());
+            }
+            index.remove(idp, SID + sid, entry.sessionKey());
         }
         return ended;
     }
@@ -160,6 +188,9 @@ public final class SessionRepository {
             cache.remove(key);
             if (index != null && session.nameId() != null) {
                 index.remove(session.idpEntityId(), session.nameId(), key);
+                if (session.oidc() && session.sessionIndex() != null) {
+                    index.remove(session.idpEntityId(), SID + session.sessionIndex(), key);
+                }
             }
         }
         return session;

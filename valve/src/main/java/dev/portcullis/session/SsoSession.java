@@ -25,6 +25,13 @@ public final class SsoSession {
         LIFETIME
     }
 
+    /**
+     * The "NameID format" of a session signed in with OpenID Connect: its nameId is the ID token's sub claim, its
+     * IdP the issuer, its SessionIndex the sid claim, its AuthnContextClassRef the acr claim. Stored like any
+     * format, so no serialized form changes.
+     */
+    public static final String OIDC_SUBJECT = "urn:portcullis:oidc:sub";
+
     /** How many webapp sessions one session remembers (one per webapp a user opens, normally a handful). */
     public static final int MAX_WEBAPP_SESSIONS = 64;
 
@@ -279,6 +286,11 @@ public final class SsoSession {
 
     public String nameId() {
         return nameId;
+    }
+
+    /** Whether this session was signed in with OpenID Connect ({@link #OIDC_SUBJECT}). */
+    public boolean oidc() {
+        return OIDC_SUBJECT.equals(nameIdFormat);
     }
 
     public String nameIdFormat() {

@@ -154,7 +154,7 @@ class SettingsTest {
     void withoutPathSettingsEveryEndpointStaysUnderEndpointPath() {
         Settings s = minimal().build("");
         assertThat(s.endpointPaths()).isEqualTo(new EndpointPaths("/sso", "/sso/acs", "/sso/slo", "/sso/metadata",
-                "/sso/logout", "/sso/signed-out", "/sso/health"));
+                "/sso/logout", "/sso/signed-out", "/sso/health", "/sso/callback", "/sso/backchannel-logout"));
         assertThat(s.sloUrl()).isEqualTo("https://apps.example.com/sso/slo");
         assertThat(s.metadataUrl()).isEqualTo("https://apps.example.com/sso/metadata");
     }

@@ -1,0 +1,111 @@
+package dev.portcullis.oidcclient;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+import org.pac4j.core.context.CallContext;
+import org.pac4j.core.exception.http.FoundAction;
+import org.pac4j.core.exception.http.RedirectionAction;
+import org.pac4j.core.redirect.RedirectionActionBuilder;
+
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.Prompt;
+import com.nimbusds.openid.connect.sdk.claims.ACR;
+
+import dev.portcullis.pac4j.PendingLoginRedirects;
+import dev.portcullis.pac4j.RequestState;
+import dev.portcullis.pac4j.SignInLimiter;
+import dev.portcullis.pac4j.StepUp;
+import dev.portcullis.pac4j.TooManySignInsAction;
+import dev.portcullis.saml.AuthnRequestOptions;
+import dev.portcullis.session.PendingLoginStore;
+import dev.portcullis.session.RelayStates.Handle;
+import dev.portcullis.session.RelayStates.Purpose;
+
+/**
+ * Starts a sign-in: the authorization code flow (OpenID Connect Core 1.0 section 3.1.2.1) with PKCE S256. Nothing
+ * about it is stored for the browser; everything the callback needs follows from the state:
+ * <ul>
+ *   <li>{@code state} is a new sign-in handle ({@link dev.portcullis.session.RelayStates}: purpose, issue time,
+ *       128 random bits), with where the user was going remembered under it (a hint only);</li>
+ *   <li>{@code nonce} is the handle's MAC under the valve's key, so the ID token's nonce proves that the token was
+ *       issued for the authorization request this valve made with this state (OIDC Core 3.1.3.7 step 11);</li>
+ *   <li>the PKCE code verifier is a second MAC of the handle, never sent with it: only its S256 challenge goes to
+ *       the provider, so a code intercepted on its way back cannot be redeemed without the valve's key (RFC 7636).</li>
+ * </ul>
+ * With the SP key configured, every node derives the same values; without one, a sign-in must finish on the node
+ * where it began (as for SAML). A step-up sends acr_values=stepUpAuthnContext; forceAuthn sends prompt=login,
+ * passive prompt=none. A client address over signInRateLimit gets 429 before any of this is done.
+ */
+final class OidcRedirections implements RedirectionActionBuilder {
+
+    /** Label of the PKCE code verifier derived from a handle. */
+    static final String CODE_VERIFIER = "oidc-pkce-code-verifier";
+    private static final int MAX_ORIGINAL_URL = 2048;
+
+    private final URI authorizationEndpoint;
+    private final ClientID clientId;
+    private final Scope scope;
+    private final URI redirectUri;
+    private final PendingLoginStore pending;
+    private final StepUp stepUp;
+    private final SignInLimiter limiter;
+    private final String defaultLandingPath;
+
+    OidcRedirections(URI authorizationEndpoint, String clientId, List<String> scopes, URI redirectUri,
+                     PendingLoginStore pending, StepUp stepUp, SignInLimiter limiter, String defaultLandingPath) {
+        this.authorizationEndpoint = authorizationEndpoint;
+        this.clientId = new ClientID(clientId);
+        this.scope = new Scope(scopes.toArray(new String[0]));
+        this.redirectUri = redirectUri;
+        this.pending = pending;
+        this.stepUp = stepUp;
+        this.limiter = limiter;
+        this.defaultLandingPath = defaultLandingPath;
+    }
+
+    @Override
+    public Optional<RedirectionAction> getRedirectionAction(CallContext ctx) {
+        // Issue 10: a sign-in start is work an anonymous client orders at will, rationed per client address first.
+        SignInLimiter.Decision decision = limiter.acquire(ctx.webContext().getRemoteAddr());
+        if (!decision.allowed()) {
+            String accept = ctx.webContext().getRequestHeader("Accept").orElse("");
+            throw new TooManySignInsAction(decision.retryAfterSeconds(),
+                    accept.contains("text/html") || accept.contains("application/xhtml+xml"));
+        }
+        RequestState state = RequestState.of(ctx.webContext());
+        String original = state.requestedUrl() != null ? state.requestedUrl() : defaultLandingPath;
+        if (!PendingLoginRedirects.isLocalPath(original) || original.length() > MAX_ORIGINAL_URL) {
+            original = defaultLandingPath;
+        }
+        Purpose purpose = state.stepUp() ? Purpose.STEP_UP : Purpose.SIGN_IN;
+        Handle handle = pending.startSignIn(purpose, original);
+        return Optional.of(new FoundAction(request(handle, stepUp.options(purpose)).toURI().toString()));
+    }
+
+    AuthenticationRequest request(Handle handle, AuthnRequestOptions options) {
+        AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(ResponseType.CODE, scope, clientId,
+                redirectUri)
+                .endpointURI(authorizationEndpoint)
+                .state(new State(handle.value()))
+                .nonce(new Nonce(handle.messageId()))
+                .codeChallenge(new CodeVerifier(pending.secret(handle, CODE_VERIFIER)), CodeChallengeMethod.S256);
+        if (!options.classRefs().isEmpty()) {
+            request.acrValues(options.classRefs().stream().map(ACR::new).toList());
+        }
+        if (options.passive()) {
+            request.prompt(new Prompt(Prompt.Type.NONE));
+        } else if (options.forceAuthn()) {
+            request.prompt(new Prompt(Prompt.Type.LOGIN));
+        }
+        return request.build();
+    }
+}
