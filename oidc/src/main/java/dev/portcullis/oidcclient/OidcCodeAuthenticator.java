@@ -26,8 +26,9 @@ import dev.portcullis.session.RelayStates.Purpose;
  * Completes a sign-in at the redirect URI, in this order:
  * <ol>
  *   <li>an error from the provider is refused with its name ({@code oidc_provider_error});</li>
- *   <li>the state is a sign-in handle this valve issued, of a sign-in purpose, not older than loginRequestTimeout
- *       ({@code oidc_unknown_state}): CSRF on the redirect URI (OAuth 2.0 Security BCP, RFC 9700 4.7);</li>
+ *   <li>the state is a sign-in handle with its MAC under the valve's key, of a sign-in purpose, not older than
+ *       loginRequestTimeout ({@code oidc_unknown_state}): CSRF on the redirect URI (RFC 6749 10.12, RFC 9700 4.7),
+ *       and a state this valve never issued is refused before its code goes anywhere;</li>
  *   <li>the iss parameter, when sent (or promised by the provider), is the issuer (RFC 9207: a response from
  *       another provider, a mix-up, is refused before its code goes anywhere);</li>
  *   <li>the code is redeemed with the PKCE verifier derived from the state (RFC 7636): a code injected from another
@@ -74,8 +75,9 @@ final class OidcCodeAuthenticator implements Authenticator {
                 throw new OidcValidationException(OidcErrorCode.PROVIDER_ERROR, "the provider answered error ["
                         + printable(oidc.error()) + "] description [" + printable(oidc.errorDescription()) + "]");
             }
-            SignIn signIn = pending.signIn(oidc.state()).orElse(null);
-            if (signIn == null) {
+            String handle = OidcRedirections.handleOf(oidc.state());
+            SignIn signIn = handle == null ? null : pending.signIn(handle).orElse(null);
+            if (signIn == null || !OidcRedirections.authentic(oidc.state(), signIn.handle())) {
                 throw new OidcValidationException(OidcErrorCode.UNKNOWN_STATE, "state is no sign-in handle this valve"
                         + " issues, or its loginRequestTimeout has passed");
             }

@@ -35,7 +35,9 @@ import dev.portcullis.session.RelayStates.Purpose;
  * about it is stored for the browser; everything the callback needs follows from the state:
  * <ul>
  *   <li>{@code state} is a new sign-in handle ({@link dev.portcullis.session.RelayStates}: purpose, issue time,
- *       128 random bits), with where the user was going remembered under it (a hint only);</li>
+ *       128 random bits), with where the user was going remembered under it (a hint only), followed by the
+ *       handle's MAC under the valve's key ({@link #state}), so that the callback knows a state it issued before it
+ *       sends a code anywhere;</li>
  *   <li>{@code nonce} is the handle's MAC under the valve's key, so the ID token's nonce proves that the token was
  *       issued for the authorization request this valve made with this state (OIDC Core 3.1.3.7 step 11);</li>
  *   <li>the PKCE code verifier is a second MAC of the handle, never sent with it: only its S256 challenge goes to
@@ -91,11 +93,28 @@ final class OidcRedirections implements RedirectionActionBuilder {
         return Optional.of(new FoundAction(request(handle, stepUp.options(purpose)).toURI().toString()));
     }
 
+    /** The state sent for a handle: the handle, a dot, and its MAC (without the leading underscore). */
+    static String state(Handle handle) {
+        return handle.value() + "." + handle.messageId().substring(1);
+    }
+
+    /** The handle part of a state, or null when it has no MAC part. */
+    static String handleOf(String state) {
+        int dot = state == null ? -1 : state.indexOf('.');
+        return dot <= 0 ? null : state.substring(0, dot);
+    }
+
+    /** Whether a state carries the MAC of the handle it names (compared in constant time). */
+    static boolean authentic(String state, Handle handle) {
+        return java.security.MessageDigest.isEqual(state(handle).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                state.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     AuthenticationRequest request(Handle handle, AuthnRequestOptions options) {
         AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(ResponseType.CODE, scope, clientId,
                 redirectUri)
                 .endpointURI(authorizationEndpoint)
-                .state(new State(handle.value()))
+                .state(new State(state(handle)))
                 .nonce(new Nonce(handle.messageId()))
                 .codeChallenge(new CodeVerifier(pending.secret(handle, CODE_VERIFIER)), CodeChallengeMethod.S256);
         if (!options.classRefs().isEmpty()) {
