@@ -85,6 +85,8 @@ class OidcFlowTest {
         valve.setProperty("roleAttributes", "realm_access.roles");
         valve.setProperty("principalAttribute", "preferred_username");
         valve.setProperty("signInRateLimit", "off");
+        valve.setProperty("stepUpPaths", "/app/secure/*");
+        valve.setProperty("stepUpAuthnContext", "gold");
         tomcat.getHost().getPipeline().addValve(valve);
         tomcat.start();
     }
@@ -244,6 +246,25 @@ class OidcFlowTest {
                 .jwtID("jti-sid").build());
         assertThat(new Browser().post(base + "/sso/backchannel-logout", Map.of("logout_token", token)).status()).isEqualTo(200);
         assertThat(browser.get(base + "/app/").status()).isEqualTo(302);
+    }
+
+    @Test
+    void aStepUpPathSendsAcrValuesAndNeedsTheAcrBack() {
+        provider.acr = "silver";
+        browser.get(signInUpToCallback("/app/").location());
+        Page stepUp = browser.get(base + "/app/secure/report");
+        assertThat(stepUp.status()).isEqualTo(302);
+        assertThat(Browser.query(stepUp.location())).containsEntry("acr_values", "gold");
+        // The provider signs the user in again but without the stronger method: refused.
+        Page weak = browser.get(browser.get(stepUp.location()).location());
+        assertThat(weak.status()).isEqualTo(403);
+        assertThat(browser.get(base + "/app/").body()).contains("user=alice");
+
+        provider.acr = "gold";
+        Page strong = browser.get(browser.get(browser.get(base + "/app/secure/report").location()).location());
+        assertThat(strong.status()).isEqualTo(303);
+        assertThat(strong.location()).isEqualTo(base + "/app/secure/report");
+        assertThat(browser.get(strong.location()).status()).isEqualTo(200);
     }
 
     @Test

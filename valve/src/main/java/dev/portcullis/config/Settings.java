@@ -101,7 +101,7 @@ public final class Settings {
         boolean oidc = "oidc".equals(values.get(Setting.PROTOCOL));
         for (Setting setting : oidc ? SAML_ONLY : OIDC_ONLY) {
             if (written.contains(setting)) {
-                throw new ConfigurationException(setting.attribute(), "is a " + (oidc ? "SAML" : "OpenID Connect")
+                throw new ConfigurationException(setting.attribute(), "is " + (oidc ? "a SAML" : "an OpenID Connect")
                         + " setting and does not apply with protocol=\"" + (oidc ? "oidc" : "saml") + "\"; remove it.");
             }
         }
