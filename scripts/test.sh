@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README, CI): every unit test, the integration tests (embedded Tomcat 11 with
+# The project's test command (README, CI): every unit test (the OIDC add-on's too), the integration tests (embedded Tomcat 11 with
 # the shaded valve JAR, the sample WAR and the development IdP) and, when present, the real-world suites
 # (stock Tomcat distributions, Keycloak, SimpleSAMLphp, chromium, an nginx TLS proxy).
 #

@@ -31,10 +31,13 @@ class ArchitectureDocTest {
     /** The Tomcat 9 edition's build tools and tests, which the page's "Tomcat 9" section names. */
     private static final List<Path> TOMCAT9 = List.of(Path.of("..", "tomcat9-build", "src", "main", "java"),
             Path.of("..", "valve-tomcat9", "src", "test", "java"));
+    /** The OpenID Connect add-on, which the page's "OpenID Connect" section names. */
+    private static final List<Path> OIDC = List.of(Path.of("..", "oidc", "src", "main", "java"),
+            Path.of("..", "oidc", "src", "test", "java"));
     /** Names in the page that are not Portcullis classes: pac4j's, the JDK's, ASM's, SAML's and HTTP's. */
     private static final Set<String> NOT_OURS = Set.of("Accept", "AuthnContextClassRef", "ClassRemapper",
             "DefaultCallbackLogic", "DefaultLogoutLogic", "DefaultSecurityLogic", "IssueInstant", "NoClassDefFoundError",
-            "PortcullisSaml", "Record", "RelayState", "ServiceLoader", "SessionNotOnOrAfter",
+            "PortcullisSaml", "Record", "RelayState", "Response", "ServiceLoader", "SessionNotOnOrAfter",
             "UnsupportedClassVersionError");
     private static final Pattern NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*)(?:\\.([a-z][A-Za-z0-9]*))?`");
 
@@ -42,6 +45,7 @@ class ArchitectureDocTest {
         Map<String, Path> byName = new HashMap<>();
         List<Path> roots = new ArrayList<>(List.of(MAIN, TEST));
         roots.addAll(TOMCAT9);
+        roots.addAll(OIDC);
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
                 files.filter(f -> f.toString().endsWith(".java"))

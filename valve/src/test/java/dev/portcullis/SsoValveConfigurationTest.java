@@ -242,7 +242,7 @@ class SsoValveConfigurationTest {
         SsoValve valve = parseServerXml(attributes.toString());
 
         for (Setting setting : Setting.values()) {
-            String expected = setting == Setting.SP_KEYSTORE_PASSWORD ? "********" : "value-of-" + setting.attribute();
+            String expected = setting.secret() ? "********" : "value-of-" + setting.attribute();
             assertThat(valve.settingText(setting)).as(setting.attribute()).isEqualTo(expected);
         }
     }
