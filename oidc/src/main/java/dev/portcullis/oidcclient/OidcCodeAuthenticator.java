@@ -95,7 +95,7 @@ final class OidcCodeAuthenticator implements Authenticator {
                 throw new OidcValidationException(OidcErrorCode.STATE_REPLAYED, "this sign-in (state) has already been"
                         + " completed");
             }
-            oidc.validated(claims, principal, signIn.originalUrl(), correlationId, isStepUp);
+            oidc.validated(idToken, claims, principal, signIn.originalUrl(), correlationId, isStepUp);
             RequestState.of(ctx.webContext()).credentials(oidc);
             return Optional.of(oidc);
         } catch (OidcValidationException e) {

@@ -23,6 +23,7 @@ public final class OidcCredentials extends Credentials implements SignedIn {
     private final transient String error;
     private final transient String errorDescription;
     private transient JWTClaimsSet claims;
+    private transient String idToken;
     private transient String principal;
     private transient String originalUrl;
     private transient String correlationId;
@@ -56,7 +57,9 @@ public final class OidcCredentials extends Credentials implements SignedIn {
         return errorDescription;
     }
 
-    void validated(JWTClaimsSet claims, String principal, String originalUrl, String correlationId, boolean stepUp) {
+    void validated(String idToken, JWTClaimsSet claims, String principal, String originalUrl, String correlationId,
+                   boolean stepUp) {
+        this.idToken = idToken;
         this.claims = claims;
         this.principal = principal;
         this.originalUrl = originalUrl;
@@ -67,6 +70,11 @@ public final class OidcCredentials extends Credentials implements SignedIn {
     /** The ID token's verified claims. */
     JWTClaimsSet claims() {
         return claims;
+    }
+
+    /** The ID token as the provider issued it. */
+    String idToken() {
+        return idToken;
     }
 
     String principal() {

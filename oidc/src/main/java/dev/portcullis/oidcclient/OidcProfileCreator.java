@@ -25,7 +25,7 @@ import dev.portcullis.session.SsoSession;
  * Builds the session a validated ID token grants, the same {@link SsoSession} a SAML sign-in makes: the issuer in
  * the IdP field, sub as the NameID (format {@link SsoSession#OIDC_SUBJECT}), sid as the SessionIndex (for
  * back-channel logout), acr as the AuthnContextClassRef (for step-up), auth_time as the authentication instant, the
- * claims as attributes, the roles as the role policy grants them from roleAttributes ({@link RoleMapper}; what it
+ * claims as attributes, the ID token itself (for id_token_hint at logout; never an attribute), the roles as the role policy grants them from roleAttributes ({@link RoleMapper}; what it
  * drops is reported). The session lasts sessionMaxLifetime: an ID token's exp bounds when the token may be
  * accepted, not the session. It refuses nothing: every rule is the authenticator's.
  */
@@ -58,7 +58,8 @@ final class OidcProfileCreator implements ProfileCreator {
         Object acr = claims.getClaim("acr");
         SsoSession session = new SsoSession(oidc.principal(), granted.granted(), attributes, claims.getIssuer(),
                 claims.getSubject(), SsoSession.OIDC_SUBJECT, null, null, sid instanceof String s ? s : null,
-                acr instanceof String a ? a : null, authTime(claims.getClaim("auth_time")), now, now, now.plus(maxLifetime));
+                acr instanceof String a ? a : null, authTime(claims.getClaim("auth_time")), now, now, now.plus(maxLifetime),
+                java.util.List.of(), oidc.idToken());
         return Optional.of(new SamlProfile(session, oidc.correlationId(), OidcClient.NAME));
     }
 

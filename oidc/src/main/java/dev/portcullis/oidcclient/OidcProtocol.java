@@ -9,7 +9,12 @@ import java.util.Set;
 
 import org.pac4j.core.client.IndirectClient;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -36,6 +41,8 @@ import dev.portcullis.oidc.TokenPolicy;
  */
 public final class OidcProtocol implements Protocol {
 
+    private static final Logger LOG = LogManager.getLogger("dev.portcullis.oidc");
+
     /** How long the provider's JWKS is used before it is read again. */
     static final long JWKS_TIME_TO_LIVE_MILLIS = 15 * 60 * 1000L;
     /** At most one JWKS fetch per this interval for unknown kids: rotation is followed, a kid flood is not. */
@@ -58,7 +65,27 @@ public final class OidcProtocol implements Protocol {
         } catch (OidcConfigurationException e) {
             throw new ConfigurationException(Setting.OIDC_ISSUER.attribute(), e.getMessage() + ".");
         }
-        return start(context, provider, keys(provider));
+        JWKSource<SecurityContext> keys = keys(provider);
+        warnWithoutKeys(keys, provider);
+        return start(context, provider, keys);
+    }
+
+    /**
+     * Reads the JWKS once at start, so that a provider whose keys cannot be had is named in the log now rather than
+     * at the first sign-in. Not a refusal: the keys are read again when a token needs them, and the provider may
+     * only be starting.
+     */
+    private static void warnWithoutKeys(JWKSource<SecurityContext> keys, ProviderMetadata provider) {
+        try {
+            int count = keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null).size();
+            if (count == 0) {
+                LOG.warn("The provider's JWKS [{}] has no keys: every sign-in will be refused (oidc_unknown_key) until it"
+                        + " has", provider.jwksUri());
+            }
+        } catch (com.nimbusds.jose.KeySourceException e) {
+            LOG.warn("The provider's JWKS [{}] could not be read at start ({}); sign-ins are refused until it can be",
+                    provider.jwksUri(), e.getMessage());
+        }
     }
 
     /** The same with the provider's metadata and keys given (tests). */

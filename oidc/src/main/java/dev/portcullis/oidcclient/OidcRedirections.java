@@ -43,8 +43,8 @@ import dev.portcullis.session.RelayStates.Purpose;
  *   <li>the PKCE code verifier is a second MAC of the handle, never sent with it: only its S256 challenge goes to
  *       the provider, so a code intercepted on its way back cannot be redeemed without the valve's key (RFC 7636).</li>
  * </ul>
- * With the SP key configured, every node derives the same values; without one, a sign-in must finish on the node
- * where it began (as for SAML). A step-up sends acr_values=stepUpAuthnContext; forceAuthn sends prompt=login,
+ * The key comes from the SP key, else from the client secret, so every node derives the same values and a sign-in
+ * may finish on any node; with neither (private_key_jwt needs an SP key), nothing else is possible. A step-up sends acr_values=stepUpAuthnContext; forceAuthn sends prompt=login,
  * passive prompt=none. A client address over signInRateLimit gets 429 before any of this is done.
  */
 final class OidcRedirections implements RedirectionActionBuilder {

@@ -25,11 +25,13 @@ import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import dev.portcullis.SsoValve;
 import dev.portcullis.oidc.TestTokens;
 import dev.portcullis.testkit.Browser;
 import dev.portcullis.testkit.Browser.Page;
+import dev.portcullis.testkit.TestCredentials;
 import dev.portcullis.web.SamlPrincipal;
 
 /**
@@ -47,8 +49,12 @@ class OidcFlowTest {
     private String base;
     private final Browser browser = new Browser();
 
+    /** The client's key for private_key_jwt (tests whose name says so sign in with it instead of the secret). */
+    private static final TestCredentials CLIENT_KEY = TestCredentials.rsa("portcullis-app");
+
     @BeforeEach
-    void start() throws Exception {
+    void start(TestInfo test) throws Exception {
+        boolean privateKeyJwt = test.getDisplayName().contains("PrivateKeyJwt");
         provider = new TestProvider();
         dir = Files.createTempDirectory("portcullis-oidc");
         int port;
@@ -81,7 +87,15 @@ class OidcFlowTest {
         valve.setProperty("externalBaseUrl", base);
         valve.setProperty("oidcIssuer", provider.issuer);
         valve.setProperty("oidcClientId", TestTokens.CLIENT);
-        valve.setProperty("oidcClientSecret", TestProvider.SECRET);
+        if (privateKeyJwt) {
+            CLIENT_KEY.writePem(dir.resolve("sp.key"), dir.resolve("sp.crt"));
+            valve.setProperty("oidcClientAuthentication", "private_key_jwt");
+            valve.setProperty("spPrivateKey", dir.resolve("sp.key").toString());
+            valve.setProperty("spCertificate", dir.resolve("sp.crt").toString());
+            provider.clientKey = (java.security.interfaces.RSAPublicKey) CLIENT_KEY.certificate().getPublicKey();
+        } else {
+            valve.setProperty("oidcClientSecret", TestProvider.SECRET);
+        }
         valve.setProperty("roleAttributes", "realm_access.roles");
         valve.setProperty("principalAttribute", "preferred_username");
         valve.setProperty("signInRateLimit", "off");
@@ -204,8 +218,11 @@ class OidcFlowTest {
         Page form = browser.get(base + "/sso/logout");
         Page posted = browser.submit(form, Map.of());
         assertThat(posted.status()).isEqualTo(302);
-        assertThat(posted.location()).startsWith(provider.issuer + "/logout?client_id=" + TestTokens.CLIENT)
+        assertThat(posted.location()).startsWith(provider.issuer + "/logout?id_token_hint=")
+                .contains("&client_id=" + TestTokens.CLIENT)
                 .contains("post_logout_redirect_uri=" + TestProvider.encode(base + "/sso/signed-out"));
+        // The hint is the ID token this session was made from.
+        assertThat(Browser.query(posted.location()).get("id_token_hint")).startsWith("eyJ").contains(".");
         Page back = browser.get(browser.get(posted.location()).location());
         assertThat(back.body()).contains("at your identity provider");
         Page again = browser.get(base + "/app/");
@@ -265,6 +282,41 @@ class OidcFlowTest {
         assertThat(strong.status()).isEqualTo(303);
         assertThat(strong.location()).isEqualTo(base + "/app/secure/report");
         assertThat(browser.get(strong.location()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theOperatorEndsAUsersSessionsByPrincipalNameOrSub() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("dev.portcullis:type=SsoValve,host=127.0.0.1");
+        String[] signature = {String.class.getName()};
+        browser.get(signInUpToCallback("/app/").location());
+        assertThat(jmx.invoke(name, "endSessionsOf", new Object[] {"bob"}, signature)).isEqualTo(0);
+        assertThat(browser.get(base + "/app/").body()).contains("user=alice");
+        assertThat(jmx.invoke(name, "endSessionsOf", new Object[] {"alice"}, signature)).isEqualTo(1);
+        assertThat(browser.get(base + "/app/").status()).isEqualTo(302);
+
+        browser.get(signInUpToCallback("/app/").location());
+        assertThat(jmx.invoke(name, "endSessionsOf", new Object[] {"f3a1-alice"}, signature)).isEqualTo(1);
+        assertThat(browser.get(base + "/app/").status()).isEqualTo(302);
+    }
+
+    @Test
+    void withPrivateKeyJwtTheClientAuthenticatesWithTheSpKey() {
+        Page callback = signInUpToCallback("/app/");
+        assertThat(callback.status()).isEqualTo(303);
+        assertThat(browser.get(callback.location()).body()).contains("user=alice");
+        // Another key, same client: the provider refuses the assertion, and so the sign-in.
+        provider.clientKey = (java.security.interfaces.RSAPublicKey) TestCredentials.rsa("other").certificate().getPublicKey();
+        browser.clearCookies();
+        assertThat(signInUpToCallback("/app/").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aWrongClientSecretIsRefusedAtTheTokenEndpoint() {
+        provider.expectedSecret = "the-secret-after-rotation";
+        assertThat(signInUpToCallback("/app/").status()).isEqualTo(403);
+        provider.expectedSecret = TestProvider.SECRET;
+        assertThat(signInUpToCallback("/app/").status()).isEqualTo(303);
     }
 
     @Test

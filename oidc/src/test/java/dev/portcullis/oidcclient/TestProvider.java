@@ -42,6 +42,10 @@ final class TestProvider implements AutoCloseable {
     volatile boolean sendIss = true;
     volatile String user = "f3a1-alice";
     volatile String acr;
+    /** When set, the token endpoint wants private_key_jwt signed with this key instead of the client secret. */
+    volatile java.security.interfaces.RSAPublicKey clientKey;
+    /** The client secret the token endpoint expects (client_secret_basic). */
+    volatile String expectedSecret = SECRET;
     /** The last authorization request's query parameters. */
     volatile Map<String, String> lastAuthorization = Map.of();
     private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
@@ -86,15 +90,13 @@ final class TestProvider implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
-        String basic = "Basic " + Base64.getEncoder().encodeToString((TestTokens.CLIENT + ":" + SECRET)
-                .getBytes(StandardCharsets.UTF_8));
-        if (!basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            send(exchange, 401, "application/json", "{\"error\":\"invalid_client\"}");
-            return;
-        }
         Map<String, String> form;
         try (InputStream in = exchange.getRequestBody()) {
             form = query(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        if (!clientAuthenticated(exchange, form)) {
+            send(exchange, 401, "application/json", "{\"error\":\"invalid_client\"}");
+            return;
         }
         Map<String, String> grant = codesReusable ? codes.get(form.get("code")) : codes.remove(form.get("code"));
         if (grant == null || !grant.get("redirect_uri").equals(form.get("redirect_uri"))
@@ -122,6 +124,29 @@ final class TestProvider implements AutoCloseable {
         String idToken = signer.apply(idTokenChange.apply(claims).build());
         send(exchange, 200, "application/json", "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300,"
                 + "\"id_token\":\"" + idToken + "\"}");
+    }
+
+    /** client_secret_basic, or with {@link #clientKey} a client assertion (RFC 7523 3) signed with that key. */
+    private boolean clientAuthenticated(HttpExchange exchange, Map<String, String> form) {
+        if (clientKey == null) {
+            String basic = "Basic " + Base64.getEncoder().encodeToString((TestTokens.CLIENT + ":" + expectedSecret)
+                    .getBytes(StandardCharsets.UTF_8));
+            return basic.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+        }
+        if (exchange.getRequestHeaders().getFirst("Authorization") != null
+                || !"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(form.get("client_assertion_type"))) {
+            return false;
+        }
+        try {
+            com.nimbusds.jwt.SignedJWT assertion = com.nimbusds.jwt.SignedJWT.parse(form.get("client_assertion"));
+            JWTClaimsSet claims = assertion.getJWTClaimsSet();
+            return assertion.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(clientKey))
+                    && TestTokens.CLIENT.equals(claims.getIssuer()) && TestTokens.CLIENT.equals(claims.getSubject())
+                    && claims.getAudience().contains(issuer + "/token")
+                    && claims.getExpirationTime().toInstant().isAfter(Instant.now());
+        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+            return false;
+        }
     }
 
     private void endSession(HttpExchange exchange) throws IOException {

@@ -212,7 +212,7 @@ final class EngineAssembly {
             LOG.warn("allowRsa15KeyTransport=true: encrypted assertions may use RSA PKCS#1 v1.5 key transport, which is"
                     + " open to padding-oracle attacks. Switch the IdP to RSA-OAEP and remove the setting.");
         }
-        if (settings.spCredentials().isEmpty()) {
+        if (settings.spCredentials().isEmpty() && !(settings.oidc() && settings.oidcClientSecret() != null)) {
             LOG.info("No SP key: sign-ins are proven with a key made at this start, so one must finish on the node"
                     + " (and within the run) where it began.");
         }
@@ -238,9 +238,10 @@ final class EngineAssembly {
         SessionRepository sessions = new SessionRepository(caches.sessions(), new SessionIndex(caches.sessionIndex(), clock),
                 ids, clock, settings.sessionIdleTimeout());
         CacheReplayCache replay = new CacheReplayCache(caches.replay(), clock);
-        RelayStates relayStates = new RelayStates(RelayStates.keyFrom(
-                settings.spCredentials().map(SpCredentials::privateKey).orElse(null), random),
-                random, clock, settings.loginRequestTimeout(), replay);
+        byte[] handleKey = settings.spCredentials().isEmpty() && settings.oidc() && settings.oidcClientSecret() != null
+                ? RelayStates.keyFromSecret(settings.oidcClientSecret())
+                : RelayStates.keyFrom(settings.spCredentials().map(SpCredentials::privateKey).orElse(null), random);
+        RelayStates relayStates = new RelayStates(handleKey, random, clock, settings.loginRequestTimeout(), replay);
         return new State(sessions, replay, new PendingLoginStore(caches.pendingLogins(), relayStates));
     }
 

@@ -259,7 +259,12 @@ public final class Operations implements OperationsMXBean {
         String idp = trust == null ? providerId : trust.current().idp().entityId();
         // The per-user index (IdP entityID + NameID) is the one LogoutRequests from the IdP use
         // (SAML 2.0 Profiles 4.4.3.3): with a clustered store it lists sessions made on every node.
-        List<SsoSession> ended = sessions.endSessionsOf(idp, nameId, List.of());
+        List<SsoSession> ended = new java.util.ArrayList<>(sessions.endSessionsOf(idp, nameId, List.of()));
+        if (trust == null) {
+            // OpenID Connect: the index has the sub claim, which is often an opaque id; the operator may name the user
+            // by the principal name instead.
+            ended.addAll(sessions.endOidcSessionsOfPrincipal(idp, nameId));
+        }
         ended.forEach(webappSessions::ended);
         audit.adminAction(caller(), AuditLog.AdminAction.END_SESSIONS_OF, nameId, ended.size());
         LOG.info("Operator {} ended {} session(s) of NameID [{}]", caller(), ended.size(), nameId);

@@ -71,8 +71,8 @@ public interface OperationsMXBean {
     Map<String, String> getSettings();
 
     /**
-     * Ends every session of the user the IdP names {@code nameId} (this valve's IdP), on every node that
-     * shares the state store, and the webapps' own sessions of those sessions that live on this node.
+     * Ends every session of the user the IdP names {@code nameId} (this valve's IdP; with protocol=oidc the sub
+     * claim, or the principal name), on every node that shares the state store, and the webapps' own sessions of those sessions that live on this node.
      * Audited; returns how many sessions ended.
      */
     int endSessionsOf(String nameId);

@@ -88,6 +88,8 @@ public final class RelayStates {
     static final int BYTES = 1 + 5 + 16;
     private static final int MAC_BYTES = 20;
     private static final byte[] KEY_LABEL = "portcullis relay-state key v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SECRET_KEY_LABEL = "portcullis relay-state key from client secret v1"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
 
@@ -125,6 +127,16 @@ public final class RelayStates {
             return key;
         }
         return hmac(KEY_LABEL, spKey.getEncoded());
+    }
+
+    /**
+     * The MAC key for handles from an OpenID Connect client secret, when there is no SP key: HMAC-SHA256 of the secret
+     * under its own label, so that every node with the same client shares it (a sign-in may finish on any node) and
+     * the key reveals nothing about the secret. Whoever knows the secret (the provider) could make handles, but it
+     * can already sign ID tokens for anyone.
+     */
+    public static byte[] keyFromSecret(String clientSecret) {
+        return hmac(SECRET_KEY_LABEL, clientSecret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A new handle, issued now. */

@@ -129,6 +129,35 @@ public final class SessionRepository {
     }
 
     /**
+     * Ends every OpenID Connect session of a provider whose principal (the user name principalAttribute took) is
+     * {@code principal}, wherever they were created; returns the sessions ended. An operator's lever only (the
+     * user name is not indexed, so every session is read once, as {@link #endAll} does).
+     */
+    public List<SsoSession> endOidcSessionsOfPrincipal(String idp, String principal) {
+        List<SsoSession> ended = new java.util.ArrayList<>();
+        List<String> keys = new java.util.ArrayList<>();
+        for (Cache.Entry<String, SsoSession> entry : cache) {
+            SsoSession session = entry.getValue();
+            if (session != null && session.oidc() && principal.equals(session.principal()) && idp.equals(session.idpEntityId())) {
+                keys.add(entry.getKey());
+            }
+        }
+        for (String key : keys) {
+            SsoSession session = cache.get(key);
+            if (session != null && principal.equals(session.principal()) && cache.remove(key, session)) {
+                ended.add(session);
+                if (index != null) {
+                    index.remove(idp, session.nameId(), key);
+                    if (session.sessionIndex() != null) {
+                        index.remove(idp, SID + session.sessionIndex(), key);
+                    }
+                }
+            }
+        }
+        return ended;
+    }
+
+    /**
      * Ends every session in the store, on every node sharing it (an operator's lever for an incident: a
      * leaked SP key, a compromised IdP); returns the sessions ended. The keys are read first and each
      * session removed only if it is still the one read, so a session created meanwhile survives (the

@@ -58,6 +58,8 @@ public final class SsoSession {
     private final long lastAccess;
     private final long expiresAt;
     private final List<String> webappSessions;
+    /** With OpenID Connect, the ID token as issued (the id_token_hint of RP-initiated logout); null with SAML. */
+    private final String idToken;
 
     public SsoSession(String principal, List<String> roles, Map<String, List<String>> attributes, String idpEntityId,
                       String nameId, String nameIdFormat, String nameQualifier, String spNameQualifier,
@@ -75,6 +77,19 @@ public final class SsoSession {
                       String nameId, String nameIdFormat, String nameQualifier, String spNameQualifier,
                       String sessionIndex, String authnContextClassRef, Instant authnInstant, Instant createdAt,
                       Instant lastAccess, Instant expiresAt, List<String> webappSessions) {
+        this(principal, roles, attributes, idpEntityId, nameId, nameIdFormat, nameQualifier, spNameQualifier, sessionIndex,
+                authnContextClassRef, authnInstant, createdAt, lastAccess, expiresAt, webappSessions, null);
+    }
+
+    /**
+     * @param idToken with OpenID Connect, the ID token as issued (sent back as id_token_hint at logout; never shown
+     *                to webapps); null with SAML
+     */
+    public SsoSession(String principal, List<String> roles, Map<String, List<String>> attributes, String idpEntityId,
+                      String nameId, String nameIdFormat, String nameQualifier, String spNameQualifier,
+                      String sessionIndex, String authnContextClassRef, Instant authnInstant, Instant createdAt,
+                      Instant lastAccess, Instant expiresAt, List<String> webappSessions, String idToken) {
+        this.idToken = idToken;
         this.principal = principal != null && principal.equals(nameId) ? nameId : principal;
         this.roles = Canonical.SHARED.list(roles);
         String[] names = new String[attributes.size()];
@@ -135,6 +150,7 @@ public final class SsoSession {
         this.lastAccess = lastAccess;
         this.expiresAt = s.expiresAt;
         this.webappSessions = webappSessions;
+        this.idToken = s.idToken;
     }
 
     private static long millis(Instant instant) {
@@ -177,7 +193,7 @@ public final class SsoSession {
                 && java.util.Objects.equals(nameQualifier, s.nameQualifier)
                 && java.util.Objects.equals(spNameQualifier, s.spNameQualifier)
                 && java.util.Objects.equals(authnContextClassRef, s.authnContextClassRef)
-                && webappSessions.equals(s.webappSessions);
+                && webappSessions.equals(s.webappSessions) && java.util.Objects.equals(idToken, s.idToken);
     }
 
     @Override
@@ -286,6 +302,11 @@ public final class SsoSession {
 
     public String nameId() {
         return nameId;
+    }
+
+    /** With OpenID Connect, the ID token as issued; null with SAML. */
+    public String idToken() {
+        return idToken;
     }
 
     /** Whether this session was signed in with OpenID Connect ({@link #OIDC_SUBJECT}). */

@@ -8,10 +8,15 @@ import java.util.Map;
 import org.ehcache.spi.serialization.Serializer;
 import org.ehcache.spi.serialization.SerializerException;
 
-/** Writes {@link SsoSession} in the explicit {@link Binary} format, version 2 (reads 1 too). Thread-safe. */
+/**
+ * Writes {@link SsoSession} in the explicit {@link Binary} format: version 2, or version 3 (version 2 and the ID
+ * token) for an OpenID Connect session that keeps one, so that SAML sessions stay readable by nodes of the previous
+ * release during a rolling upgrade. Reads 1, 2 and 3. Thread-safe.
+ */
 public final class SsoSessionSerializer implements Serializer<SsoSession> {
 
     private static final int VERSION = 2;
+    private static final int VERSION_WITH_ID_TOKEN = 3;
 
     public SsoSessionSerializer() {
     }
@@ -22,8 +27,8 @@ public final class SsoSessionSerializer implements Serializer<SsoSession> {
 
     @Override
     public ByteBuffer serialize(SsoSession s) {
-        return new Binary.Writer()
-                .writeByte(VERSION)
+        Binary.Writer out = new Binary.Writer()
+                .writeByte(s.idToken() == null ? VERSION : VERSION_WITH_ID_TOKEN)
                 .writeString(s.principal())
                 .writeStrings(s.roles())
                 .writeMultimap(s.attributes())
@@ -38,15 +43,18 @@ public final class SsoSessionSerializer implements Serializer<SsoSession> {
                 .writeInstant(s.createdAt())
                 .writeInstant(s.lastAccess())
                 .writeInstant(s.expiresAt())
-                .writeStrings(s.webappSessions())
-                .toBuffer();
+                .writeStrings(s.webappSessions());
+        if (s.idToken() != null) {
+            out.writeString(s.idToken());
+        }
+        return out.toBuffer();
     }
 
     @Override
     public SsoSession read(ByteBuffer binary) {
         Binary.Reader in = new Binary.Reader(binary);
         int version = in.readByte();
-        if (version != VERSION && version != 1) {
+        if (version != VERSION && version != 1 && version != VERSION_WITH_ID_TOKEN) {
             throw new SerializerException("unknown session format version " + version);
         }
         String principal = in.readString();
@@ -64,8 +72,10 @@ public final class SsoSessionSerializer implements Serializer<SsoSession> {
         Instant lastAccess = in.readInstant();
         Instant expiresAt = in.readInstant();
         List<String> webappSessions = version == 1 ? List.of() : in.readStrings();
+        String idToken = version == VERSION_WITH_ID_TOKEN ? in.readString() : null;
         SsoSession session = new SsoSession(principal, roles, attributes, idp, nameId, nameIdFormat, nameQualifier,
-                spNameQualifier, sessionIndex, authnContext, authnInstant, createdAt, lastAccess, expiresAt, webappSessions);
+                spNameQualifier, sessionIndex, authnContext, authnInstant, createdAt, lastAccess, expiresAt, webappSessions,
+                idToken);
         in.expectEnd();
         if (session.principal() == null || session.createdAt() == null || session.lastAccess() == null
                 || session.expiresAt() == null) {

@@ -118,6 +118,11 @@ final class ValveSetup {
             notes.add("--without-sp-key: the SP key settings are left out; encrypted content cannot be read");
             decryptionUnavailable = "--without-sp-key leaves the SP key out";
         }
+        String protocol = attributes.get(Setting.PROTOCOL.attribute());
+        if (protocol != null && protocol.trim().equalsIgnoreCase("oidc")) {
+            throw new UsageException("the valve has protocol=\"oidc\": saml-inspect checks SAML Responses only (an OpenID"
+                    + " Connect refusal's code and reason are in the log under its reference)");
+        }
         boolean hasKey = attributes.containsKey(Setting.SP_KEYSTORE.attribute())
                 || attributes.containsKey(Setting.SP_PRIVATE_KEY.attribute());
         if (!hasKey && !attributes.containsKey(Setting.SIGN_AUTHN_REQUESTS.attribute())) {

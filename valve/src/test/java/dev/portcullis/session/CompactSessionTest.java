@@ -127,4 +127,28 @@ class CompactSessionTest {
         assertThat(copy.webappSessions()).containsExactly("/app ABC");
         assertThat(serializer.equals(session, serializer.serialize(copy))).isTrue();
     }
+
+    @Test
+    void anOidcSessionKeepsItsIdTokenAndOnlyItWritesVersion3() {
+        SsoSessionSerializer serializer = new SsoSessionSerializer();
+        SsoSession saml = session("alice@example.com");
+        assertThat(serializer.serialize(saml).get(0)).as("SAML sessions stay readable by the previous release").isEqualTo((byte) 2);
+
+        java.time.Instant now = java.time.Instant.parse("2026-12-07T09:00:00Z");
+        SsoSession oidc = new SsoSession("alice", java.util.List.of("user"), java.util.Map.of(), "https://op.example",
+                "f3a1", SsoSession.OIDC_SUBJECT, null, null, "sid-1", "gold", null, now, now, now.plusSeconds(3600),
+                java.util.List.of(), "eyJhbGciOiJSUzI1NiJ9.e30.c2ln").withWebappSession("/app ABC").touchedAt(now.plusSeconds(90));
+        java.nio.ByteBuffer written = serializer.serialize(oidc);
+        assertThat(written.get(0)).isEqualTo((byte) 3);
+
+        SsoSession copy = serializer.read(written);
+        assertThat(copy.idToken()).isEqualTo("eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+        assertThat(copy.oidc()).isTrue();
+        assertThat(copy).isEqualTo(oidc);
+        assertThat(copy).isNotEqualTo(new SsoSession("alice", java.util.List.of("user"), java.util.Map.of(),
+                "https://op.example", "f3a1", SsoSession.OIDC_SUBJECT, null, null, "sid-1", "gold", null, now, now,
+                now.plusSeconds(3600), java.util.List.of(), "another.id.token").withWebappSession("/app ABC")
+                .touchedAt(now.plusSeconds(90)));
+        assertThat(serializer.read(serializer.serialize(saml)).idToken()).isNull();
+    }
 }

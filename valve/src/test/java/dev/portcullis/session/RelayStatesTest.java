@@ -203,4 +203,24 @@ class RelayStatesTest {
         assertThat(RelayStates.keyFrom(otherKey, random)).isNotEqualTo(RelayStates.keyFrom(spKey, random));
         assertThat(RelayStates.keyFrom(null, random)).hasSize(32).isNotEqualTo(RelayStates.keyFrom(null, random));
     }
+
+    @Test
+    void nodesSharingAnOidcClientSecretAgreeOnHandlesAndTheirSecrets() {
+        Handle issued = relayStates(RelayStates.keyFromSecret("client-secret")).issue(Purpose.SIGN_IN);
+        RelayStates otherNode = relayStates(RelayStates.keyFromSecret("client-secret"));
+        Handle read = otherNode.read(issued.value(), SIGN_INS).orElseThrow();
+        assertThat(read.messageId()).isEqualTo(issued.messageId());
+        assertThat(otherNode.secret(read, "oidc-pkce-code-verifier"))
+                .isEqualTo(relayStates(RelayStates.keyFromSecret("client-secret")).secret(issued, "oidc-pkce-code-verifier"))
+                .hasSize(43).matches("[A-Za-z0-9_-]+");
+
+        RelayStates anotherClient = relayStates(RelayStates.keyFromSecret("another-secret"));
+        Handle elsewhere = anotherClient.read(issued.value(), SIGN_INS).orElseThrow();
+        assertThat(elsewhere.messageId()).isNotEqualTo(issued.messageId());
+        assertThat(anotherClient.secret(elsewhere, "oidc-pkce-code-verifier"))
+                .isNotEqualTo(otherNode.secret(read, "oidc-pkce-code-verifier"));
+        // A secret is bound to its label: the verifier is not the nonce's MAC or any other derived value.
+        assertThat(otherNode.secret(read, "another-label")).isNotEqualTo(otherNode.secret(read, "oidc-pkce-code-verifier"));
+        assertThat(RelayStates.keyFromSecret("client-secret")).isNotEqualTo("client-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -398,6 +398,25 @@ class SamlInspectTest {
     }
 
     @Test
+    void anOidcValveIsNamedAsSuchInsteadOfFailingOnSamlSettings() throws Exception {
+        Golden golden = golden("keycloak-default");
+        Path host = Files.createDirectories(temp.resolve("oidc-conf"));
+        String valve = "<Context><Valve className=\"dev.portcullis.SsoValve\" externalBaseUrl=\"" + ACS_BASE
+                + "\" PROTOCOL oidcIssuer=\"https://op.example/realms/x\" oidcClientId=\"a\" oidcClientSecret=\"s\"/></Context>";
+        Files.writeString(host.resolve("oidc.xml"), valve.replace("PROTOCOL", "protocol=\"oidc\""));
+        Files.writeString(host.resolve("saml.xml"), valve.replace("PROTOCOL oidcIssuer=\"https://op.example/realms/x\""
+                + " oidcClientId=\"a\" oidcClientSecret=\"s\"", "idpMetadata=\"" + golden.metadata() + "\""));
+
+        Run oidc = run(List.of("--server-xml", host.resolve("oidc.xml").toString(), golden.response().toString()));
+        assertThat(oidc.status()).isEqualTo(ExitStatus.USAGE);
+        assertThat(oidc.err()).contains("protocol=\"oidc\": saml-inspect checks SAML Responses only").hasLineCount(1);
+
+        Run saml = run(List.of("--server-xml", host.resolve("saml.xml").toString(), "--at", golden.get("validateAt"),
+                "--in-response-to", golden.get("requestId"), "--no-xml", golden.response().toString()));
+        assertThat(saml.status()).isNotEqualTo(ExitStatus.USAGE);
+    }
+
+    @Test
     void badUsageAndBrokenSettingsExitWithStatusTwoAndOneLine() throws Exception {
         Golden golden = golden("keycloak-default");
         String response = golden.response().toString();
