@@ -42,7 +42,7 @@ public final class Demo {
         System.out.println("  Sign in   alice / alice (roles user, admin) or bob / bob (role user)");
         if (options.oidc()) {
             System.out.println("  Sign out  the sample's Sign out link (" + demo.baseUrl() + "/sso/logout), which also ends the"
-                    + " session at the provider after you confirm there (RP-initiated logout); back-channel logout: the provider's"
+                    + " session at the provider (RP-initiated logout); back-channel logout: the provider's"
                     + " \"sign ... out everywhere\" buttons");
             System.out.println("  Provider  " + demo.oidcProvider().issuer() + "/  (development OIDC provider: demos and tests"
                     + " only, never in production)");
