@@ -3,9 +3,25 @@
 # http://localhost:8081 and Tomcat with the Portcullis valve on http://localhost:8080 in front of the
 # sample webapp. Open http://localhost:8080/sample/ and sign in as alice/alice or bob/bob.
 #
-# Usage: scripts/demo.sh [--port=N] [--idp-port=N]      (from any directory; Ctrl-C stops it)
+# Usage: scripts/demo.sh [--oidc] [--port=N] [--idp-port=N]   (from any directory; Ctrl-C stops it)
+#   --oidc        OpenID Connect instead of SAML: the development OIDC provider on the IdP port, and the
+#                 valve with protocol="oidc" and the portcullis-oidc add-on JAR
+#   --port=N      Tomcat with the valve (default 8080)
+#   --idp-port=N  the development IdP, or with --oidc the development OIDC provider (default 8081)
+#   --help        this text
 # Set PORTCULLIS_DEMO_SKIP_BUILD=1 to start what was built last time without building again.
 set -euo pipefail
+
+for arg in "$@"; do
+  if [[ "${arg}" == "--help" || "${arg}" == "-h" ]]; then
+    # The comment block above, less its first line.
+    while IFS= read -r line; do
+      [[ "${line}" == "#"* ]] || break
+      [[ "${line}" == "#!"* ]] || { line="${line#"#"}"; echo "${line# }"; }
+    done < "${BASH_SOURCE[0]}"
+    exit 0
+  fi
+done
 
 script="${BASH_SOURCE[0]}"
 script_dir="."

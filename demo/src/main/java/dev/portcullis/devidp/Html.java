@@ -1,13 +1,13 @@
 package dev.portcullis.devidp;
 
 /** HTML escaping for the IdP's pages. */
-final class Html {
+public final class Html {
 
     private Html() {
     }
 
     /** The text with the five HTML-significant characters replaced by entities; null becomes "". */
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }

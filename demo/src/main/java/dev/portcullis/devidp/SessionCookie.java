@@ -13,42 +13,51 @@ import jakarta.servlet.http.HttpServletResponse;
  * <p>The cookie is written as a {@code Set-Cookie} header: Servlet 4.0 (Tomcat 9, where the javax variant
  * of this IdP runs in the Tomcat 9 integration tests) has no {@code Cookie.setAttribute} for SameSite.
  */
-final class SessionCookie {
+public final class SessionCookie {
 
-    static final String NAME = "PORTCULLIS_DEVIDP";
+    /** The development IdP's cookie. */
+    public static final String NAME = "PORTCULLIS_DEVIDP";
 
+    private final String name;
     private final boolean secure;
 
+    /** The development IdP's cookie, {@link #NAME}. */
     SessionCookie(boolean secure) {
+        this(NAME, secure);
+    }
+
+    /** A cookie of another name, for another development server on the same host (such as the OIDC provider's). */
+    public SessionCookie(String name, boolean secure) {
+        this.name = name;
         this.secure = secure;
     }
 
     /** The token the browser sent, or null. */
-    String read(HttpServletRequest request) {
+    public String read(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return null;
         }
         for (Cookie cookie : cookies) {
-            if (NAME.equals(cookie.getName())) {
+            if (name.equals(cookie.getName())) {
                 return cookie.getValue();
             }
         }
         return null;
     }
 
-    void set(HttpServletResponse response, String token) {
+    public void set(HttpServletResponse response, String token) {
         if (!token.matches("[A-Za-z0-9_-]+")) {
-            throw new IllegalArgumentException("an IdP session token is URL-safe base64");
+            throw new IllegalArgumentException("a session token is URL-safe base64");
         }
         response.addHeader("Set-Cookie", header(token, ""));
     }
 
-    void clear(HttpServletResponse response) {
+    public void clear(HttpServletResponse response) {
         response.addHeader("Set-Cookie", header("", "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"));
     }
 
     private String header(String value, String expiry) {
-        return NAME + "=" + value + "; Path=/" + expiry + (secure ? "; Secure" : "") + "; HttpOnly; SameSite=Lax";
+        return name + "=" + value + "; Path=/" + expiry + (secure ? "; Secure" : "") + "; HttpOnly; SameSite=Lax";
     }
 }

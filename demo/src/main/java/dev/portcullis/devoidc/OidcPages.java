@@ -1,0 +1,159 @@
+package dev.portcullis.devoidc;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import dev.portcullis.devidp.DevUser;
+import dev.portcullis.devidp.Html;
+
+/**
+ * Every page the development OIDC provider shows, and the only place that writes its HTML; the same
+ * plain look as the development SAML IdP's pages. Every value that is not a literal of this class is
+ * escaped. Pages are never cached and never framed (the login page takes passwords).
+ */
+final class OidcPages {
+
+    static final String NOT_FOR_PRODUCTION =
+            "Portcullis development OIDC provider \u2014 for demos and tests only, never in production";
+    static final String INVALID_CREDENTIALS = "Invalid username or password";
+    static final String SIGN_OUT_FOR_DEMOS = "The buttons end that user's sessions at this provider and send a"
+            + " back-channel logout token to the client, for anyone who can reach this provider, from any browser:"
+            + " they are for demos and tests only.";
+
+    private OidcPages() {
+    }
+
+    /**
+     * {@code GET /}: what this is, who can sign in, who is signed in here in this browser, and a "sign out
+     * everywhere" button per user.
+     *
+     * @param signedIn the user of this browser's session, or null
+     * @param backchannelLogoutUri where logout tokens go, or null
+     */
+    static void home(HttpServletResponse response, String issuer, String clientId, Collection<DevUser> users,
+                     DevUser signedIn, String backchannelLogoutUri) throws IOException {
+        PrintWriter out = begin(response, 200, "Portcullis development OIDC provider");
+        out.println("<p>issuer: <code>" + Html.escape(issuer) + "</code> \u2014 <a href=\"/.well-known/openid-configuration\">"
+                + "discovery document</a>, <a href=\"/jwks\">JWKS</a></p>");
+        out.println("<p>client: <code>" + Html.escape(clientId) + "</code>; back-channel logout to "
+                + (backchannelLogoutUri == null ? "nowhere (not registered)" : "<code>" + Html.escape(backchannelLogoutUri) + "</code>")
+                + "</p>");
+        out.println(signedIn == null ? "<p>Nobody is signed in at this provider in this browser.</p>"
+                : "<p>Signed in at this provider as <strong>" + Html.escape(signedIn.username()) + "</strong>.</p>");
+        out.println("<h2>Demo users</h2>");
+        out.println("<table><tr><th>username</th><th>sub</th><th>roles</th><th>back-channel logout</th></tr>");
+        for (DevUser user : users) {
+            out.println("<tr><td>" + Html.escape(user.username()) + "</td><td>" + Html.escape(user.nameId()) + "</td><td>"
+                    + Html.escape(String.join(", ", user.roles())) + "</td><td><form method=\"post\" action=\"/signout-everywhere\">"
+                    + "<input type=\"hidden\" name=\"user\" value=\"" + Html.escape(user.username()) + "\">"
+                    + "<button type=\"submit\">sign " + Html.escape(user.username()) + " out everywhere</button></form></td></tr>");
+        }
+        out.println("</table>");
+        out.println("<p>" + Html.escape(SIGN_OUT_FOR_DEMOS) + "</p>");
+        end(out);
+    }
+
+    /** The login form; {@code error} (a literal of this class) is shown above it when not null. */
+    static void login(HttpServletResponse response, String loginToken, String clientId, String error) throws IOException {
+        PrintWriter out = begin(response, 200, "Sign in");
+        out.println("<p>Signing in to <code>" + Html.escape(clientId) + "</code></p>");
+        if (error != null) {
+            out.println("<p class=\"error\" role=\"alert\"><strong>" + Html.escape(error) + "</strong></p>");
+        }
+        out.println("<form method=\"post\" action=\"/login\">");
+        out.println("<input type=\"hidden\" name=\"login\" value=\"" + Html.escape(loginToken) + "\">");
+        out.println("<p><label>Username <input type=\"text\" name=\"username\" autocomplete=\"username\" autofocus></label></p>");
+        out.println("<p><label>Password <input type=\"password\" name=\"password\" autocomplete=\"current-password\"></label></p>");
+        out.println("<p><button type=\"submit\">Sign in</button></p>");
+        out.println("</form>");
+        end(out);
+    }
+
+    /** RP-initiated logout without a matching id_token_hint: the user confirms (RP-Initiated Logout 1.0 section 2). */
+    static void confirmLogout(HttpServletResponse response, String username, Map<String, String> fields) throws IOException {
+        PrintWriter out = begin(response, 200, "Sign out?");
+        out.println("<p>Sign <strong>" + Html.escape(username) + "</strong> out of this provider?</p>");
+        out.println("<form method=\"post\" action=\"/end_session\">");
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            out.println("<input type=\"hidden\" name=\"" + Html.escape(field.getKey()) + "\" value=\""
+                    + Html.escape(field.getValue()) + "\">");
+        }
+        out.println("<input type=\"hidden\" name=\"confirm\" value=\"yes\">");
+        out.println("<p><button type=\"submit\">Sign out</button></p>");
+        out.println("</form>");
+        end(out);
+    }
+
+    /** Signed out, and no post-logout redirect URI to go back to. */
+    static void signedOut(HttpServletResponse response, String username) throws IOException {
+        PrintWriter out = begin(response, 200, "Signed out");
+        out.println(username == null ? "<p>Nobody was signed in at this provider in this browser.</p>"
+                : "<p><strong>" + Html.escape(username) + "</strong> is signed out at this provider.</p>");
+        end(out);
+    }
+
+    /** What "sign out everywhere" did: one line per logout token sent. */
+    static void signedOutEverywhere(HttpServletResponse response, String username, int sessionsEnded,
+                                    List<BackchannelLogout.Delivery> deliveries) throws IOException {
+        PrintWriter out = begin(response, 200, "Signed out everywhere");
+        out.println("<p><strong>" + Html.escape(username) + "</strong>: " + sessionsEnded + " session(s) ended at this provider.</p>");
+        if (deliveries.isEmpty()) {
+            out.println("<p>No back-channel logout URI is registered, so the client was not told.</p>");
+        }
+        out.println("<ul>");
+        for (BackchannelLogout.Delivery delivery : deliveries) {
+            out.println("<li>logout token " + (delivery.sid() == null ? "for every session of the user" : "for session <code>"
+                    + Html.escape(delivery.sid()) + "</code>") + ": " + Html.escape(delivery.outcome()) + "</li>");
+        }
+        out.println("</ul>");
+        out.println("<p><a href=\"/\">back</a></p>");
+        end(out);
+    }
+
+    /** A redirect to a URL this provider built from the registered redirect URI. */
+    static void redirect(HttpServletResponse response, String location) {
+        response.setStatus(302);
+        response.setHeader("Location", location);
+        response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** A refusal: a fixed message, never the input and never a stack trace. */
+    static void error(HttpServletResponse response, int status, String message) throws IOException {
+        PrintWriter out = begin(response, status, "Request refused");
+        out.println("<p>" + Html.escape(message) + "</p>");
+        end(out);
+    }
+
+    /** A JSON answer (discovery, JWKS, token, UserInfo, errors), never cached (RFC 6749 section 5.1). */
+    static void json(HttpServletResponse response, int status, String json) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.getWriter().write(json);
+    }
+
+    private static PrintWriter begin(HttpServletResponse response, int status, String title) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        PrintWriter out = response.getWriter();
+        out.println("<!DOCTYPE html>");
+        out.println("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title) + "</title></head><body>");
+        out.println("<p><strong>" + Html.escape(NOT_FOR_PRODUCTION) + "</strong></p>");
+        out.println("<h1>" + Html.escape(title) + "</h1>");
+        return out;
+    }
+
+    private static void end(PrintWriter out) {
+        out.println("</body></html>");
+    }
+}
