@@ -73,7 +73,8 @@ EOF
 # With STOCK_COUNTERS=1, what the running JVM (pid $1) says once started, appended to the TSV like the
 # figures above: the JVM's class loading counters (jcmd PerfCounter.print; summed over threads, "self" parts
 # without nested loads: classes-loaded is a count, the others ms) and the CPU time of its threads so far
-# (/proc; Tomcat's main thread, Portcullis's preparation thread, the JIT compilers, the garbage collector).
+# (/proc; Tomcat's main thread, Portcullis's threads still running, the JIT compilers, the garbage collector, and
+# threads that have ended, which the process's own figure still counts).
 counters=$(cat <<'EOF'
 import os, subprocess, sys
 pid, version, webapps, run, kind, load, tsv = sys.argv[1:]
@@ -102,6 +103,10 @@ for task in os.listdir(f"/proc/{pid}/task"):
     group = ("main" if name in ("main", "java") else "portcullis" if name.startswith("portcullis") else
              "jit" if "Compiler" in name else "gc" if name.startswith(("GC ", "G1 ", "VM Thread")) else "other")
     cpu[group] += ms
+# The process's own figure also counts threads that have ended (Portcullis's preparation and start threads).
+stat = open(f"/proc/{pid}/stat").read()
+fields = stat[stat.rindex(")") + 2:].split()
+cpu["exited"] = max(0, (int(fields[11]) + int(fields[12])) * 1000 // tick - sum(cpu.values()))
 cpu["total"] = sum(cpu.values())
 rows += [("cpu-" + k, v) for k, v in cpu.items()]
 with open(tsv, "a") as f:
