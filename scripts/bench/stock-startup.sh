@@ -17,8 +17,12 @@
 # STOCK_WEBAPP_SETS (default "one several": the sample webapp alone, or Tomcat's stock webapps - ROOT,
 # docs, examples, host-manager, manager - with the sample and clash webapps); STOCK_JAVA_OPTS (extra
 # JVM options for every kind); STOCK_BEFORE_JAR (a valve JAR, e.g. of an earlier commit: a third kind,
-# "before", the valve installation with that JAR instead, in the same rounds); STOCK_COUNTERS=1 (also
-# record class loading counters and CPU time per thread group of each start, see below). Needs the valve JAR and the two WARs built
+# "before", the valve installation with that JAR instead, in the same rounds); STOCK_BUILTIN_CACHES=1 (another
+# kind, "builtin": the valve installation without ehcacheConfig, i.e. without INSTALL.md's optional step 4);
+# STOCK_COUNTERS=1 (also
+# record class loading counters and CPU time per thread group of each start, see below); STOCK_APPCDS=1 (every
+# kind with a dynamic AppCDS archive of its own, as INSTALL.md step 7 makes one: written by the discarded
+# warm-up start when its JVM exits, used by every later start). Needs the valve JAR and the two WARs built
 # (mvn install -DskipTests), and the benchmarks module packaged (for the IdP metadata file).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -119,13 +123,22 @@ EOF
 catalina() { # BASE ARGS...
   local base=$1; shift
   CATALINA_HOME=$base CATALINA_BASE=$base CATALINA_PID=$base/.pid \
-    CATALINA_OPTS="-Xms64m -Xmx512m ${STOCK_JAVA_OPTS:-}" "$base/bin/catalina.sh" "$@"
+    CATALINA_OPTS="-Xms64m -Xmx512m ${STOCK_JAVA_OPTS:-} ${cds_opts:-}" "$base/bin/catalina.sh" "$@"
 }
 
 # One fresh start of BASE: waits for "Server startup in" (120 s at most), appends its figures, stops.
 one() { # VERSION SET RUN KIND BASE
   local base=$5 log=$5/logs/catalina.out offset waited=0 text load
   offset=$(stat -c %s "$log" 2> /dev/null || echo 0)
+  cds_opts=
+  if [ "${STOCK_APPCDS:-0}" = 1 ]; then
+    # INSTALL.md step 7, per installation: the warm-up start writes the archive when its JVM exits, the others use it.
+    if [ "$3" = 0 ]; then
+      rm -f "$base/work/tomcat.jsa"; cds_opts="-XX:ArchiveClassesAtExit=$base/work/tomcat.jsa"
+    else
+      cds_opts="-XX:SharedArchiveFile=$base/work/tomcat.jsa"
+    fi
+  fi
   catalina "$base" start > /dev/null
   until text=$(tail -c +"$((offset + 1))" "$log" 2> /dev/null) && grep -q "Server startup in" <<< "$text"; do
     sleep 0.2; waited=$((waited + 1))
@@ -145,6 +158,9 @@ one() { # VERSION SET RUN KIND BASE
   fi
   catalina "$base" stop 20 -force > /dev/null 2>&1 || true
   rm -f "$base/.pid"
+  if [ "${STOCK_APPCDS:-0}" = 1 ] && [ "$3" = 0 ] && [ ! -s "$base/work/tomcat.jsa" ]; then
+    echo "stock-startup.sh: no AppCDS archive written in $base/work; see $log" >&2; exit 1
+  fi
   [ "$3" = 0 ] && return 0 # the warm-up
   python3 -c "$parse" "$1" "$2" "$3" "$4" "$load" "$tsv" <<< "$text"
   echo "stock-startup: $1 $2 run $3 $4: $(grep -o 'Server startup in \[[^]]*\]' <<< "$text") (load $load)" >&2
@@ -180,6 +196,22 @@ if n != 1:
 open(path, "w").write(text)
 EOF
     kinds=(plain valve)
+    if [ "${STOCK_BUILTIN_CACHES:-0}" = 1 ]; then
+      # The same installation without INSTALL.md's optional step 4 (no ehcacheConfig: the built-in heap caches).
+      builtin_base="$cache/run/bench-tomcat-$version-$set-builtin"
+      rm -rf "$builtin_base"
+      cp -a "$valve_base" "$builtin_base"
+      python3 - "$builtin_base/conf/server.xml" <<'EOF2'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+text, n = re.subn(r'\s*ehcacheConfig="[^"]*"', "", text)
+if n != 1:
+    sys.exit(f"stock-startup.sh: expected one ehcacheConfig attribute in {path}, found {n}")
+open(path, "w").write(text)
+EOF2
+      kinds+=(builtin)
+    fi
     if [ -n "${STOCK_BEFORE_JAR:-}" ]; then
       # A third installation, the same but for the valve JAR: an earlier build, measured in the same rounds.
       before_base="$cache/run/bench-tomcat-$version-$set-before"
@@ -197,6 +229,7 @@ EOF
           plain) one "$version" "$set" "$r" plain "$plain_base" ;;
           valve) one "$version" "$set" "$r" valve "$valve_base" ;;
           before) one "$version" "$set" "$r" before "$before_base" ;;
+          builtin) one "$version" "$set" "$r" builtin "$builtin_base" ;;
         esac
       done
     done
