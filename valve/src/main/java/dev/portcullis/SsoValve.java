@@ -182,6 +182,11 @@ public class SsoValve extends ValveBase {
      * @param deferred whether this runs at the container's AFTER_START (the valve has STARTED by then)
      */
     private void finishStart(OverlappedStart<Built> start, Container container, boolean deferred) throws LifecycleException {
+        if (starting != start) {
+            // A start the valve has stopped since (its container failed before its AFTER_START, then started
+            // again): stopInternal has closed what it built, and it decides nothing about this start.
+            return;
+        }
         Built built;
         try {
             built = start.join();
