@@ -22,7 +22,8 @@
 # STOCK_COUNTERS=1 (also
 # record class loading counters and CPU time per thread group of each start, see below); STOCK_APPCDS=1 (every
 # kind with a dynamic AppCDS archive of its own, as INSTALL.md step 7 makes one: written by the discarded
-# warm-up start when its JVM exits, used by every later start). Needs the valve JAR and the two WARs built
+# warm-up start when its JVM exits, used by every later start); STOCK_CDS_KIND=1 (another kind, "cds": the
+# valve installation with such an archive, beside the kinds without one). Needs the valve JAR and the two WARs built
 # (mvn install -DskipTests), and the benchmarks module packaged (for the IdP metadata file).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -131,7 +132,7 @@ one() { # VERSION SET RUN KIND BASE
   local base=$5 log=$5/logs/catalina.out offset waited=0 text load
   offset=$(stat -c %s "$log" 2> /dev/null || echo 0)
   cds_opts=
-  if [ "${STOCK_APPCDS:-0}" = 1 ]; then
+  if [ "${STOCK_APPCDS:-0}" = 1 ] || [ "$4" = cds ]; then
     # INSTALL.md step 7, per installation: the warm-up start writes the archive when its JVM exits, the others use it.
     if [ "$3" = 0 ]; then
       rm -f "$base/work/tomcat.jsa"; cds_opts="-XX:ArchiveClassesAtExit=$base/work/tomcat.jsa"
@@ -158,7 +159,7 @@ one() { # VERSION SET RUN KIND BASE
   fi
   catalina "$base" stop 20 -force > /dev/null 2>&1 || true
   rm -f "$base/.pid"
-  if [ "${STOCK_APPCDS:-0}" = 1 ] && [ "$3" = 0 ] && [ ! -s "$base/work/tomcat.jsa" ]; then
+  if { [ "${STOCK_APPCDS:-0}" = 1 ] || [ "$4" = cds ]; } && [ "$3" = 0 ] && [ ! -s "$base/work/tomcat.jsa" ]; then
     echo "stock-startup.sh: no AppCDS archive written in $base/work; see $log" >&2; exit 1
   fi
   [ "$3" = 0 ] && return 0 # the warm-up
@@ -196,6 +197,14 @@ if n != 1:
 open(path, "w").write(text)
 EOF
     kinds=(plain valve)
+    if [ "${STOCK_CDS_KIND:-0}" = 1 ]; then
+      # The valve installation again, started with an AppCDS archive of its own (INSTALL.md step 7), in the same
+      # rounds as the kinds without one.
+      cds_base="$cache/run/bench-tomcat-$version-$set-cds"
+      rm -rf "$cds_base"
+      cp -a "$valve_base" "$cds_base"
+      kinds+=(cds)
+    fi
     if [ "${STOCK_BUILTIN_CACHES:-0}" = 1 ]; then
       # The same installation without INSTALL.md's optional step 4 (no ehcacheConfig: the built-in heap caches).
       builtin_base="$cache/run/bench-tomcat-$version-$set-builtin"
@@ -230,6 +239,7 @@ EOF2
           valve) one "$version" "$set" "$r" valve "$valve_base" ;;
           before) one "$version" "$set" "$r" before "$before_base" ;;
           builtin) one "$version" "$set" "$r" builtin "$builtin_base" ;;
+          cds) one "$version" "$set" "$r" cds "$cds_base" ;;
         esac
       done
     done
