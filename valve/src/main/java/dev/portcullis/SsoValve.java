@@ -262,7 +262,7 @@ public class SsoValve extends ValveBase {
         SsoEngine running = engine;
         if (running == null) {
             OverlappedStart<Built> start = starting;
-            // Still starting (only a webapp deployed while Tomcat runs can be routed to before the end of its
+            // Still starting (only a Context or Host started while Tomcat runs can be routed to before the end of its
             // container's start): wait a little for the engine, never let the request through without it.
             Built built = start == null ? null : start.ready(REQUEST_WAIT_FOR_START);
             running = built == null ? null : built.engine();

@@ -24,7 +24,7 @@ import org.apache.catalina.LifecycleState;
  * step; and that step may fail the container's start exactly as a failing {@code startInternal} would
  * ({@code LifecycleBase.start} turns what an {@code AFTER_START} listener throws into the container's
  * {@code FAILED} state and a {@code LifecycleException}). Requests that reach the valve some other way
- * before then (a Context deployed while Tomcat runs, which the Mapper may route as soon as it has started)
+ * before then (a Context or Host started while Tomcat runs, which the Mapper may route as soon as it has started)
  * must call {@link #ready}, which never hands out a result that is not complete.
  *
  * <p>Only when the container is itself starting ({@link #deferrable}) is there anything to overlap; a valve
