@@ -17,8 +17,13 @@
 # STOCK_WEBAPP_SETS (default "one several": the sample webapp alone, or Tomcat's stock webapps - ROOT,
 # docs, examples, host-manager, manager - with the sample and clash webapps); STOCK_JAVA_OPTS (extra
 # JVM options for every kind); STOCK_BEFORE_JAR (a valve JAR, e.g. of an earlier commit: a third kind,
-# "before", the valve installation with that JAR instead, in the same rounds); STOCK_COUNTERS=1 (also
-# record class loading counters and CPU time per thread group of each start, see below). Needs the valve JAR and the two WARs built
+# "before", the valve installation with that JAR instead, in the same rounds); STOCK_BUILTIN_CACHES=1 (another
+# kind, "builtin": the valve installation without ehcacheConfig, i.e. without INSTALL.md's optional step 4);
+# STOCK_COUNTERS=1 (also
+# record class loading counters and CPU time per thread group of each start, see below); STOCK_APPCDS=1 (every
+# kind with a dynamic AppCDS archive of its own, as INSTALL.md step 7 makes one: written by the discarded
+# warm-up start when its JVM exits, used by every later start); STOCK_CDS_KIND=1 (another kind, "cds": the
+# valve installation with such an archive, beside the kinds without one). Needs the valve JAR and the two WARs built
 # (mvn install -DskipTests), and the benchmarks module packaged (for the IdP metadata file).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -73,7 +78,8 @@ EOF
 # With STOCK_COUNTERS=1, what the running JVM (pid $1) says once started, appended to the TSV like the
 # figures above: the JVM's class loading counters (jcmd PerfCounter.print; summed over threads, "self" parts
 # without nested loads: classes-loaded is a count, the others ms) and the CPU time of its threads so far
-# (/proc; Tomcat's main thread, Portcullis's preparation thread, the JIT compilers, the garbage collector).
+# (/proc; Tomcat's main thread, Portcullis's threads still running, the JIT compilers, the garbage collector, and
+# threads that have ended, which the process's own figure still counts).
 counters=$(cat <<'EOF'
 import os, subprocess, sys
 pid, version, webapps, run, kind, load, tsv = sys.argv[1:]
@@ -102,6 +108,10 @@ for task in os.listdir(f"/proc/{pid}/task"):
     group = ("main" if name in ("main", "java") else "portcullis" if name.startswith("portcullis") else
              "jit" if "Compiler" in name else "gc" if name.startswith(("GC ", "G1 ", "VM Thread")) else "other")
     cpu[group] += ms
+# The process's own figure also counts threads that have ended (Portcullis's preparation and start threads).
+stat = open(f"/proc/{pid}/stat").read()
+fields = stat[stat.rindex(")") + 2:].split()
+cpu["exited"] = max(0, (int(fields[11]) + int(fields[12])) * 1000 // tick - sum(cpu.values()))
 cpu["total"] = sum(cpu.values())
 rows += [("cpu-" + k, v) for k, v in cpu.items()]
 with open(tsv, "a") as f:
@@ -114,13 +124,22 @@ EOF
 catalina() { # BASE ARGS...
   local base=$1; shift
   CATALINA_HOME=$base CATALINA_BASE=$base CATALINA_PID=$base/.pid \
-    CATALINA_OPTS="-Xms64m -Xmx512m ${STOCK_JAVA_OPTS:-}" "$base/bin/catalina.sh" "$@"
+    CATALINA_OPTS="-Xms64m -Xmx512m ${STOCK_JAVA_OPTS:-} ${cds_opts:-}" "$base/bin/catalina.sh" "$@"
 }
 
 # One fresh start of BASE: waits for "Server startup in" (120 s at most), appends its figures, stops.
 one() { # VERSION SET RUN KIND BASE
   local base=$5 log=$5/logs/catalina.out offset waited=0 text load
   offset=$(stat -c %s "$log" 2> /dev/null || echo 0)
+  cds_opts=
+  if [ "${STOCK_APPCDS:-0}" = 1 ] || [ "$4" = cds ]; then
+    # INSTALL.md step 7, per installation: the warm-up start writes the archive when its JVM exits, the others use it.
+    if [ "$3" = 0 ]; then
+      rm -f "$base/work/tomcat.jsa"; cds_opts="-XX:ArchiveClassesAtExit=$base/work/tomcat.jsa"
+    else
+      cds_opts="-XX:SharedArchiveFile=$base/work/tomcat.jsa"
+    fi
+  fi
   catalina "$base" start > /dev/null
   until text=$(tail -c +"$((offset + 1))" "$log" 2> /dev/null) && grep -q "Server startup in" <<< "$text"; do
     sleep 0.2; waited=$((waited + 1))
@@ -140,6 +159,9 @@ one() { # VERSION SET RUN KIND BASE
   fi
   catalina "$base" stop 20 -force > /dev/null 2>&1 || true
   rm -f "$base/.pid"
+  if { [ "${STOCK_APPCDS:-0}" = 1 ] || [ "$4" = cds ]; } && [ "$3" = 0 ] && [ ! -s "$base/work/tomcat.jsa" ]; then
+    echo "stock-startup.sh: no AppCDS archive written in $base/work; see $log" >&2; exit 1
+  fi
   [ "$3" = 0 ] && return 0 # the warm-up
   python3 -c "$parse" "$1" "$2" "$3" "$4" "$load" "$tsv" <<< "$text"
   echo "stock-startup: $1 $2 run $3 $4: $(grep -o 'Server startup in \[[^]]*\]' <<< "$text") (load $load)" >&2
@@ -175,6 +197,30 @@ if n != 1:
 open(path, "w").write(text)
 EOF
     kinds=(plain valve)
+    if [ "${STOCK_CDS_KIND:-0}" = 1 ]; then
+      # The valve installation again, started with an AppCDS archive of its own (INSTALL.md step 7), in the same
+      # rounds as the kinds without one.
+      cds_base="$cache/run/bench-tomcat-$version-$set-cds"
+      rm -rf "$cds_base"
+      cp -a "$valve_base" "$cds_base"
+      kinds+=(cds)
+    fi
+    if [ "${STOCK_BUILTIN_CACHES:-0}" = 1 ]; then
+      # The same installation without INSTALL.md's optional step 4 (no ehcacheConfig: the built-in heap caches).
+      builtin_base="$cache/run/bench-tomcat-$version-$set-builtin"
+      rm -rf "$builtin_base"
+      cp -a "$valve_base" "$builtin_base"
+      python3 - "$builtin_base/conf/server.xml" <<'EOF2'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+text, n = re.subn(r'\s*ehcacheConfig="[^"]*"', "", text)
+if n != 1:
+    sys.exit(f"stock-startup.sh: expected one ehcacheConfig attribute in {path}, found {n}")
+open(path, "w").write(text)
+EOF2
+      kinds+=(builtin)
+    fi
     if [ -n "${STOCK_BEFORE_JAR:-}" ]; then
       # A third installation, the same but for the valve JAR: an earlier build, measured in the same rounds.
       before_base="$cache/run/bench-tomcat-$version-$set-before"
@@ -192,6 +238,8 @@ EOF
           plain) one "$version" "$set" "$r" plain "$plain_base" ;;
           valve) one "$version" "$set" "$r" valve "$valve_base" ;;
           before) one "$version" "$set" "$r" before "$before_base" ;;
+          builtin) one "$version" "$set" "$r" builtin "$builtin_base" ;;
+          cds) one "$version" "$set" "$r" cds "$cds_base" ;;
         esac
       done
     done

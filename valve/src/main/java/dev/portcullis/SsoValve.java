@@ -2,12 +2,14 @@ package dev.portcullis;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.servlet.ServletException;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
@@ -22,6 +24,7 @@ import dev.portcullis.engine.SsoEngine;
 import dev.portcullis.logging.LogConfiguration;
 import dev.portcullis.tomcat.AuthenticatorCaching;
 import dev.portcullis.tomcat.JarScanExclusion;
+import dev.portcullis.tomcat.OverlappedStart;
 import dev.portcullis.tomcat.ProtectedWebapps;
 import dev.portcullis.tomcat.TomcatEdition;
 
@@ -59,13 +62,19 @@ import dev.portcullis.tomcat.TomcatEdition;
  * engine's own MBean, {@code dev.portcullis:type=SsoValve,host=...}, registered while the engine runs
  * ({@link dev.portcullis.engine.OperationsMXBean}).
  *
- * <p>The valve itself is thin: {@link #startInternal()} builds an {@link SsoEngine} from the settings,
- * {@link #invoke} hands each request to it, {@link #stopInternal()} closes it.
+ * <p>The valve itself is thin: {@link #startInternal()} builds an {@link SsoEngine} from the settings (on a
+ * thread of its own, finished before its Host's start ends: {@link OverlappedStart}), {@link #invoke} hands
+ * each request to it, {@link #stopInternal()} closes it.
  */
 public class SsoValve extends ValveBase {
 
     private final SettingsBuilder settings = new SettingsBuilder();
+    /** How long a request that arrives while the engine is being built waits for it before it gets 503. */
+    private static final Duration REQUEST_WAIT_FOR_START = Duration.ofSeconds(30);
+
     private volatile SsoEngine engine;
+    /** The build under way, from startInternal until the end of the container's start (or the valve's stop). */
+    private volatile OverlappedStart<Built> starting;
     private volatile String startFailure;
     private AuthenticatorCaching authenticators;
     private ProtectedWebapps webapps;
@@ -108,32 +117,115 @@ public class SsoValve extends ValveBase {
         this.clock = clock;
     }
 
+    /**
+     * Starts the valve. Watching the webapps' authenticators begins here, before any webapp starts; the
+     * engine (settings, logging, caches, IdP metadata, pac4j) is built on a thread of its own
+     * ({@link OverlappedStart}), so that Tomcat deploys the Host's webapps meanwhile, and the Host's start
+     * waits for it at its end, before Tomcat starts any Connector. A build that fails fails the Host's start
+     * with the same sentence as before. A valve whose container is not starting (started on its own, or
+     * added to a running Host) waits for the build here.
+     */
     @Override
     protected void startInternal() throws LifecycleException {
         Container container = getContainer();
         String contextPath = container instanceof Context context ? context.getPath() : "";
+        authenticators = AuthenticatorCaching.watch(container);
+        OverlappedStart<Built> start = OverlappedStart.begin("portcullis-start", () -> build(contextPath, container));
+        starting = start;
+        if (OverlappedStart.deferrable(container)) {
+            start.finishAt(container, () -> {
+                try {
+                    finishStart(start, container, true);
+                } catch (LifecycleException e) {
+                    // Thrown from the container's AFTER_START: Tomcat marks the container FAILED with this as the cause.
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        } else {
+            finishStart(start, container, false);
+        }
+        super.startInternal();
+    }
+
+    /** What the start thread builds: the settings in force and the engine they made. */
+    private record Built(Settings settings, SsoEngine engine) {
+    }
+
+    /** Portcullis's logging could not be set up (Preparation.awaitLogging); carries its sentence and cause. */
+    private static final class NoLogging extends RuntimeException {
+        NoLogging(IllegalStateException e) {
+            super(e.getMessage(), e.getCause());
+        }
+    }
+
+    /** On the start thread: what startInternal did on Tomcat's thread before, in the same order. */
+    private Built build(String contextPath, Container container) {
         try {
             Preparation.awaitLogging();
         } catch (IllegalStateException e) {
-            throw new LifecycleException(e.getMessage(), e.getCause());
+            throw new NoLogging(e);
         }
         try {
             Settings built = settings.build(contextPath);
             LogConfiguration.apply(this, built.logConfig().orElse(null), SsoValve.class.getClassLoader());
-            engine = SsoEngine.start(built, clock, SsoValve.class.getClassLoader(), container);
-            authenticators = AuthenticatorCaching.watch(container);
-            webapps = ProtectedWebapps.watch(container, built.protectedPaths(), built.excludedPaths(), built.roleMapper());
-        } catch (ConfigurationException e) {
-            LogConfiguration.release(this);
-            startFailure = e.getMessage();
-            LogManager.getLogger(SsoValve.class).error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
-                    e.getMessage(), container == null ? "its container" : container.getName());
-            throw new LifecycleException(e.getMessage(), e);
+            return new Built(built, SsoEngine.start(built, clock, SsoValve.class.getClassLoader(), container));
         } catch (RuntimeException e) {
             LogConfiguration.release(this);
             throw e;
         }
-        super.startInternal();
+    }
+
+    /**
+     * Waits for the build; then the valve serves, or, when the build failed, it refuses to start as it always
+     * has: one sentence naming the setting, in the log and in the LifecycleException, and the valve FAILED.
+     *
+     * @param deferred whether this runs at the container's AFTER_START (the valve has STARTED by then)
+     */
+    private void finishStart(OverlappedStart<Built> start, Container container, boolean deferred) throws LifecycleException {
+        if (starting != start) {
+            // A start the valve has stopped since (its container failed before its AFTER_START, then started
+            // again): stopInternal has closed what it built, and it decides nothing about this start.
+            return;
+        }
+        Built built;
+        try {
+            built = start.join();
+        } catch (ConfigurationException e) {
+            refused(deferred);
+            startFailure = e.getMessage();
+            LogManager.getLogger(SsoValve.class).error("{} Portcullis will not start, and {} will not serve requests until this is fixed.",
+                    e.getMessage(), container == null ? "its container" : container.getName());
+            throw new LifecycleException(e.getMessage(), e);
+        } catch (NoLogging e) {
+            refused(deferred);
+            throw new LifecycleException(e.getMessage(), e.getCause());
+        } catch (RuntimeException | Error e) {
+            refused(deferred);
+            throw e;
+        }
+        if (starting != start) {
+            // Stopped while it was being built: stopInternal has closed what was built.
+            return;
+        }
+        starting = null;
+        engine = built.engine();
+        webapps = ProtectedWebapps.watch(container, built.settings().protectedPaths(), built.settings().excludedPaths(),
+                built.settings().roleMapper());
+    }
+
+    /**
+     * After a failed build nothing of this start keeps watching, and the valve is FAILED: Tomcat does that
+     * itself when startInternal throws; at the container's AFTER_START the valve has STARTED, so it is done here.
+     */
+    private void refused(boolean deferred) throws LifecycleException {
+        starting = null;
+        if (authenticators != null) {
+            authenticators.release();
+            authenticators = null;
+        }
+        if (deferred) {
+            setState(LifecycleState.FAILED);
+        }
     }
 
     @Override
@@ -147,6 +239,16 @@ public class SsoValve extends ValveBase {
             webapps.release();
             webapps = null;
         }
+        OverlappedStart<Built> unfinished = starting;
+        starting = null;
+        if (unfinished != null) {
+            // Its container stopped before the end of its start: what was built is closed here.
+            try {
+                unfinished.join().engine().close();
+            } catch (RuntimeException e) {
+                // A build that failed leaves nothing running (EngineAssembly closes what it made).
+            }
+        }
         SsoEngine running = engine;
         engine = null;
         if (running != null) {
@@ -159,7 +261,14 @@ public class SsoValve extends ValveBase {
     public void invoke(Request request, Response response) throws IOException, ServletException {
         SsoEngine running = engine;
         if (running == null) {
-            // Not started (or stopping): refuse rather than let the request through unprotected.
+            OverlappedStart<Built> start = starting;
+            // Still starting (only a Context or Host started while Tomcat runs can be routed to before the end of its
+            // container's start): wait a little for the engine, never let the request through without it.
+            Built built = start == null ? null : start.ready(REQUEST_WAIT_FOR_START);
+            running = built == null ? null : built.engine();
+        }
+        if (running == null) {
+            // Not started (or stopping, or its start failed): refuse rather than let the request through unprotected.
             response.sendError(503);
             return;
         }

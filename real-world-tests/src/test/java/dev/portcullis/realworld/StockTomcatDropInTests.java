@@ -3,6 +3,9 @@ package dev.portcullis.realworld;
 import static dev.portcullis.realworld.RealWorld.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -255,6 +258,38 @@ abstract class StockTomcatDropInTests {
         assertThat(tomcat.jarsScannedFromClassPath()).as("class path JARs Tomcat scanned")
                 .containsExactly(StockTomcat.SCAN_PROBE);
         assertThat(Files.readString(tomcat.base().resolve("conf/catalina.properties"))).doesNotContainIgnoringCase("portcullis");
+    }
+
+    /**
+     * Fail closed on the same distribution, for a setting that fails only while the engine is built (the IdP
+     * metadata file is missing): the valve builds its engine while Tomcat deploys the webapps (issue 16), and
+     * the failure still stops Tomcat before any Connector serves: the sentence naming the setting, nothing
+     * listening, no "Server startup in". A Tomcat of its own, beside the one the other tests use.
+     */
+    @Test
+    @Order(12)
+    void aSettingThatFailsWhileTheEngineIsBuiltStopsTomcatBeforeItServes() {
+        int port = RealWorld.freePort();
+        try (StockTomcat refused = StockTomcat.install(version(), port, Map.of("PORTCULLIS_TOMCAT_BASE",
+                RealWorld.root().resolve(".cache/run/tomcat-" + version() + "-misconfigured").toString()))) {
+            refused.startExpectingRefusal("/nonexistent/idp-metadata.xml");
+
+            assertThat(refused.running()).as("Tomcat gave up").isFalse();
+            assertThat(listening(port)).as("nothing answers on port %d", port).isFalse();
+            assertThat(refused.log("catalina.out"))
+                    .contains("Portcullis setting 'idpMetadata': cannot read /nonexistent/idp-metadata.xml")
+                    .contains("Portcullis will not start, and localhost will not serve requests until this is fixed.")
+                    .doesNotContain("Server startup in");
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     @Test
