@@ -224,6 +224,24 @@ final class EmbeddedSp implements Sp {
         return exchanges.get(seen);
     }
 
+    /**
+     * Waits until no request to /sso/backchannel-logout has arrived for one second (at most ten seconds), so that
+     * logout tokens an earlier step caused are all in before a test counts the next ones.
+     */
+    void awaitQuietBackChannel() {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        int count = -1;
+        while (backChannelExchanges().size() != count && java.time.Instant.now().isBefore(deadline)) {
+            count = backChannelExchanges().size();
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Every request to /sso/backchannel-logout so far, in order. */
     List<BackChannelExchange> backChannelExchanges() {
         synchronized (backChannel) {

@@ -138,6 +138,9 @@ class KeycloakOidcBrowserBehindTlsProxyIT {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         try {
             assertThat(driver.manage().getCookieNamed("PORTCULLIS")).as("signed in by test 3").isNotNull();
+            // Other suites' sessions of alice may still be open at this Keycloak: only this one must end.
+            KeycloakAdmin admin = KeycloakAdmin.signIn(keycloak.origin());
+            int alicesSessions = admin.sessionCount(ALICE);
             driver.get(external + "/sso/logout");
             chromium.screenshot("sign-out-form");
             driver.findElement(By.cssSelector("form button[type=submit]")).click();
@@ -146,7 +149,7 @@ class KeycloakOidcBrowserBehindTlsProxyIT {
             assertThat(driver.getCurrentUrl()).as("back from Keycloak's end_session_endpoint").startsWith(external + "/sso/signed-out?state=");
             assertThat(driver.findElement(By.tagName("body")).getText()).contains("and at your identity provider");
             assertThat(driver.manage().getCookieNamed("PORTCULLIS")).as("the session cookie is cleared").isNull();
-            assertThat(KeycloakAdmin.signIn(keycloak.origin()).sessionCount(ALICE)).as("alice's session at Keycloak").isZero();
+            assertThat(admin.sessionCount(ALICE)).as("this session of alice's at Keycloak ended").isEqualTo(alicesSessions - 1);
 
             driver.get(external + "/sample/");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("password")));
