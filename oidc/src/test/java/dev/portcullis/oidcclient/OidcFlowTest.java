@@ -321,7 +321,7 @@ class OidcFlowTest {
 
     @Test
     void aWrongClientSecretIsRefusedAtTheTokenEndpoint() {
-        provider.expectedSecret = "the-secret-after-rotation";
+        provider.expectedSecret = "the-secret-after-rotation-at-the-provider-side";
         assertThat(signInUpToCallback("/app/").status()).isEqualTo(403);
         provider.expectedSecret = TestProvider.SECRET;
         assertThat(signInUpToCallback("/app/").status()).isEqualTo(303);

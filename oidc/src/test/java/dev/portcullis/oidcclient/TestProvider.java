@@ -30,7 +30,7 @@ import dev.portcullis.oidc.TestTokens;
  */
 final class TestProvider implements AutoCloseable {
 
-    static final String SECRET = "s3cret-of-the-client";
+    static final String SECRET = "s3cret-of-the-client-as-long-as-a-generated-one";
 
     private final HttpServer server;
     final String issuer;

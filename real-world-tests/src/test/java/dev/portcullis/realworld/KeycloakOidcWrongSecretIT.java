@@ -30,7 +30,7 @@ class KeycloakOidcWrongSecretIT {
 
     @Test
     void aWrongClientSecretIsRefusedWithA403AndALogLineAndTheRightOneSignsIn() {
-        String wrongSecret = "not-the-" + KeycloakOidc.CLIENT_ID + "-secret";
+        String wrongSecret = "not-the-secret-keycloak-made-for-" + KeycloakOidc.CLIENT_ID;
         try (EmbeddedSp sp = EmbeddedSp.startOidc(keycloak.valveSettings().andThen(valve -> valve.setProperty("oidcClientSecret", wrongSecret)))) {
             Browser browser = new Browser();
             Page refused = keycloak.callback(browser, KeycloakOidc.enterPassword(browser,

@@ -67,7 +67,8 @@ public enum Setting {
             "With protocol=oidc: the client ID registered at the provider. Required with oidc."),
     OIDC_CLIENT_SECRET("oidcClientSecret", null, (name, v) -> v,
             "With protocol=oidc: the client secret, for client_secret_basic and client_secret_post. Never logged or"
-                    + " shown; keep it out of server.xml with Tomcat's ${...} property substitution."),
+                    + " shown; keep it out of server.xml with Tomcat's ${...} property substitution. Without an SP key it"
+                    + " must have 32 characters or more, as it then also keys the sign-in state."),
     OIDC_CLIENT_AUTHENTICATION("oidcClientAuthentication", "client_secret_basic", Setting::clientAuthentication,
             "With protocol=oidc: how Portcullis authenticates at the token endpoint: client_secret_basic,"
                     + " client_secret_post, or private_key_jwt (a JWT signed with the SP key of spKeystore/spPrivateKey)."),

@@ -97,6 +97,9 @@ public final class Settings {
      * Each protocol's required settings, and no setting of the other protocol: a SAML setting left in a valve
      * switched to oidc would be silently ignored, so that the operator believes a check is on that is not.
      */
+    /** The shortest client secret that may also key the sign-in state (see checkProtocolSettings). */
+    static final int MIN_SECRET_AS_KEY = 32;
+
     private static void checkProtocolSettings(Map<Setting, Object> values, java.util.Set<Setting> written) {
         boolean oidc = "oidc".equals(values.get(Setting.PROTOCOL));
         for (Setting setting : oidc ? SAML_ONLY : OIDC_ONLY) {
@@ -125,6 +128,17 @@ public final class Settings {
         if (authentication.startsWith("client_secret_") && (secret == null || secret.isEmpty())) {
             throw new ConfigurationException(Setting.OIDC_CLIENT_SECRET.attribute(), "is required with"
                     + " oidcClientAuthentication=" + authentication + ".");
+        }
+        // Without an SP key the secret is also the key of the HMAC that proves the sign-in state a browser carries
+        // (RelayStates.keyFromSecret): state and nonce travel in URLs, so a short, human-chosen secret could be
+        // found offline by trying guesses against one observed state. Providers generate 32 characters or more
+        // (Keycloak 40 hex, Entra ID 40, Okta 64, Google 35); shorter ones are refused rather than guessed at.
+        boolean spKey = values.containsKey(Setting.SP_KEYSTORE) || values.containsKey(Setting.SP_PRIVATE_KEY);
+        if (authentication.startsWith("client_secret_") && !spKey && secret.length() < MIN_SECRET_AS_KEY) {
+            throw new ConfigurationException(Setting.OIDC_CLIENT_SECRET.attribute(), "has " + secret.length()
+                    + " characters; without an SP key (spKeystore or spPrivateKey) it also keys the sign-in state"
+                    + " browsers carry, which a short secret would let an attacker guess offline: use the secret your"
+                    + " provider generated (" + MIN_SECRET_AS_KEY + " characters or more), or configure an SP key.");
         }
         if (authentication.equals("private_key_jwt") && secret != null) {
             throw new ConfigurationException(Setting.OIDC_CLIENT_SECRET.attribute(), "is set but"

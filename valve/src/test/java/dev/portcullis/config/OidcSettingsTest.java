@@ -13,13 +13,16 @@ import org.junit.jupiter.api.Test;
  */
 class OidcSettingsTest {
 
+    /** As long as the secrets providers generate (Keycloak: 40 hex characters). */
+    private static final String SECRET = "6f3c9a1d0b7e4f2a8c5d3e1b9a7f6c4d2e0b8a6f";
+
     private static SettingsBuilder oidc() {
         return new SettingsBuilder()
                 .set("protocol", "oidc")
                 .set("externalBaseUrl", "https://apps.example.com")
                 .set("oidcIssuer", "https://login.example.com/realms/main")
                 .set("oidcClientId", "apps")
-                .set("oidcClientSecret", "s3cret");
+                .set("oidcClientSecret", SECRET);
     }
 
     private static String refusal(SettingsBuilder builder) {
@@ -65,11 +68,21 @@ class OidcSettingsTest {
     }
 
     @Test
+    void withoutAnSpKeyTheSecretKeysTheSignInStateSoAShortOneIsRefused() {
+        String short31 = SECRET.substring(0, Settings.MIN_SECRET_AS_KEY - 1);
+        assertThat(refusal(oidc().set("oidcClientSecret", short31)))
+                .startsWith("Portcullis setting 'oidcClientSecret': has 31 characters; without an SP key")
+                .doesNotContain(short31);
+        assertThat(oidc().set("oidcClientSecret", SECRET.substring(0, Settings.MIN_SECRET_AS_KEY)).build("")
+                .oidcClientSecret()).hasSize(32);
+    }
+
+    @Test
     void theSecretIsNeverShown() {
         SettingsBuilder builder = oidc();
         assertThat(builder.get(Setting.OIDC_CLIENT_SECRET)).isEqualTo("********");
         assertThat(builder.build("").inForce()).containsEntry("oidcClientSecret", "********")
-                .doesNotContainValue("s3cret");
+                .doesNotContainValue(SECRET);
     }
 
     @Test
