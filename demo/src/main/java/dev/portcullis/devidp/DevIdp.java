@@ -3,19 +3,9 @@ package dev.portcullis.devidp;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.stream.Stream;
 
-import jakarta.servlet.http.HttpServlet;
 
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 
 import dev.portcullis.testkit.IdpMetadataWriter;
 
@@ -58,16 +48,14 @@ public final class DevIdp implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DevIdp.class.getName());
 
-    private final Tomcat tomcat;
-    private final Path temporaryBaseDir;
+    private final DevServer server;
     private final int port;
     private final String baseUrl;
     private final String entityId;
     private boolean closed;
 
-    private DevIdp(Tomcat tomcat, Path temporaryBaseDir, int port, String baseUrl, String entityId) {
-        this.tomcat = tomcat;
-        this.temporaryBaseDir = temporaryBaseDir;
+    private DevIdp(DevServer server, int port, String baseUrl, String entityId) {
+        this.server = server;
         this.port = port;
         this.baseUrl = baseUrl;
         this.entityId = entityId;
@@ -80,26 +68,10 @@ public final class DevIdp implements AutoCloseable {
      *                               chain then holds a {@link java.net.BindException})
      */
     public static DevIdp start(DevIdpConfig config) {
-        Path temporary = null;
-        Tomcat tomcat = new Tomcat();
+        DevServer server = null;
         try {
-            Path baseDir = config.baseDir().orElse(null);
-            if (baseDir == null) {
-                temporary = Files.createTempDirectory("portcullis-devidp-");
-                baseDir = temporary;
-            }
-            tomcat.setBaseDir(baseDir.toAbsolutePath().toString());
-            // Its own JMX domain, so that it can run beside another embedded Tomcat in the same JVM.
-            tomcat.getEngine().setName("portcullis-devidp-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt()));
-            tomcat.getHost().setAutoDeploy(false);
-            Connector connector = tomcat.getConnector();
-            connector.setPort(config.port());
-            connector.setProperty("address", config.address());
-            connector.setThrowOnFailure(true);
-
-            // init() binds the port, so that port 0 is resolved before the URLs are.
-            tomcat.init();
-            int port = connector.getLocalPort();
+            server = DevServer.bind("devidp", "the development IdP", config.baseDir(), config.port(), config.address());
+            int port = server.port();
             String baseUrl = config.baseUrl().orElse("http://localhost:" + port);
             String entityId = config.entityId().orElse(baseUrl + "/metadata");
             String ssoUrl = baseUrl + "/sso";
@@ -125,33 +97,27 @@ public final class DevIdp implements AutoCloseable {
                     new LogoutMessageReader(config.spEntityId(), sloUrl, config.spCertificate().orElse(null), config.clock()),
                     new LogoutIssuer(entityId, config));
 
-            Context context = tomcat.addContext("", null);
-            context.setRequestCharacterEncoding("UTF-8");
-            context.setResponseCharacterEncoding("UTF-8");
-            add(context, "home", new IdpServlets.Home(entityId, config.users().values(), sessions, cookie), "/");
-            add(context, "metadata", new IdpServlets.Metadata(metadata), "/metadata");
-            add(context, "sso", new IdpServlets.Sso(reader, flow), "/sso");
-            add(context, "login", new IdpServlets.Login(flow), "/login");
-            add(context, "initiate", new IdpServlets.Initiate(flow), "/initiate");
-            add(context, "slo", new IdpServlets.Slo(logout), "/slo");
-            add(context, "logout", new IdpServlets.Logout(logout), "/logout");
+            server.add("home", new IdpServlets.Home(entityId, config.users().values(), sessions, cookie), "/");
+            server.add("metadata", new IdpServlets.Metadata(metadata), "/metadata");
+            server.add("sso", new IdpServlets.Sso(reader, flow), "/sso");
+            server.add("login", new IdpServlets.Login(flow), "/login");
+            server.add("initiate", new IdpServlets.Initiate(flow), "/initiate");
+            server.add("slo", new IdpServlets.Slo(logout), "/slo");
+            server.add("logout", new IdpServlets.Logout(logout), "/logout");
 
-            tomcat.start();
+            server.start();
             LOG.log(System.Logger.Level.INFO, "Portcullis development IdP (demos and tests only) at [{0}], entityID [{1}],"
                     + " serving SP [{2}]", baseUrl, entityId, config.spEntityId());
-            return new DevIdp(tomcat, temporary, port, baseUrl, entityId);
+            return new DevIdp(server, port, baseUrl, entityId);
         } catch (LifecycleException | IOException | RuntimeException e) {
-            shutDown(tomcat);
-            deleteRecursively(temporary);
+            if (server != null) {
+                server.stop();
+            }
             throw new IllegalStateException("the development IdP cannot start on port " + config.port() + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private static void add(Context context, String name, HttpServlet servlet, String pattern) {
-        Tomcat.addServlet(context, name, servlet);
-        context.addServletMappingDecoded(pattern, name);
-    }
 
     /** The port it listens on (the one picked when the configuration said 0). */
     public int port() {
@@ -203,27 +169,6 @@ public final class DevIdp implements AutoCloseable {
             return;
         }
         closed = true;
-        shutDown(tomcat);
-        deleteRecursively(temporaryBaseDir);
-    }
-
-    private static void shutDown(Tomcat tomcat) {
-        try {
-            tomcat.stop();
-            tomcat.destroy();
-        } catch (LifecycleException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "The development IdP did not stop cleanly: {0}", e.toString());
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot remove [{0}]: {1}", directory, e.toString());
-        }
+        server.stop();
     }
 }

@@ -1,25 +1,16 @@
 package dev.portcullis.devoidc;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
-import jakarta.servlet.http.HttpServlet;
 
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 
+import dev.portcullis.devidp.DevServer;
 import dev.portcullis.devidp.DevUser;
 import dev.portcullis.devidp.SessionCookie;
 
@@ -52,18 +43,16 @@ public final class DevOidcProvider implements AutoCloseable {
     /** The provider's session cookie; differs from the SAML IdP's, since browsers share cookies between ports. */
     public static final String COOKIE = "PORTCULLIS_DEVOIDC";
 
-    private final Tomcat tomcat;
-    private final Path temporaryBaseDir;
+    private final DevServer server;
     private final int port;
     private final String issuer;
     private final BackchannelLogout backchannelLogout;
     private final Map<String, DevUser> users;
     private boolean closed;
 
-    private DevOidcProvider(Tomcat tomcat, Path temporaryBaseDir, int port, String issuer, BackchannelLogout backchannelLogout,
+    private DevOidcProvider(DevServer server, int port, String issuer, BackchannelLogout backchannelLogout,
                             Map<String, DevUser> users) {
-        this.tomcat = tomcat;
-        this.temporaryBaseDir = temporaryBaseDir;
+        this.server = server;
         this.port = port;
         this.issuer = issuer;
         this.backchannelLogout = backchannelLogout;
@@ -77,26 +66,10 @@ public final class DevOidcProvider implements AutoCloseable {
      *                               then holds a {@link java.net.BindException})
      */
     public static DevOidcProvider start(DevOidcConfig config) {
-        Path temporary = null;
-        Tomcat tomcat = new Tomcat();
+        DevServer server = null;
         try {
-            Path baseDir = config.baseDir().orElse(null);
-            if (baseDir == null) {
-                temporary = Files.createTempDirectory("portcullis-devoidc-");
-                baseDir = temporary;
-            }
-            tomcat.setBaseDir(baseDir.toAbsolutePath().toString());
-            // Its own JMX domain, so that it can run beside another embedded Tomcat in the same JVM.
-            tomcat.getEngine().setName("portcullis-devoidc-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt()));
-            tomcat.getHost().setAutoDeploy(false);
-            Connector connector = tomcat.getConnector();
-            connector.setPort(config.port());
-            connector.setProperty("address", config.address());
-            connector.setThrowOnFailure(true);
-
-            // init() binds the port, so that port 0 is resolved before the URLs are.
-            tomcat.init();
-            int port = connector.getLocalPort();
+            server = DevServer.bind("devoidc", "the development OIDC provider", config.baseDir(), config.port(), config.address());
+            int port = server.port();
             String issuer = config.baseUrl().orElse("http://localhost:" + port);
 
             TokenSigner signer = new TokenSigner(config.signingKey(), issuer, config.clientId(), config.tokenLifetime());
@@ -110,28 +83,26 @@ public final class DevOidcProvider implements AutoCloseable {
             AuthorizationEndpoint authorization = new AuthorizationEndpoint(config, issuer, sessions, codes, cookie);
             BackchannelLogout backchannelLogout = new BackchannelLogout(config, sessions, signer);
 
-            Context context = tomcat.addContext("", null);
-            context.setRequestCharacterEncoding("UTF-8");
-            context.setResponseCharacterEncoding("UTF-8");
-            add(context, "home", new OidcServlets.Home(issuer, config, sessions, cookie), "/");
-            add(context, "discovery", new OidcServlets.Document(discovery(issuer)), "/.well-known/openid-configuration");
-            add(context, "jwks", new OidcServlets.Document(signer.jwks()), "/jwks");
-            add(context, "authorize", new OidcServlets.Authorize(authorization), "/authorize");
-            add(context, "login", new OidcServlets.Login(authorization), "/login");
-            add(context, "token", new OidcServlets.Token(new TokenEndpoint(config, codes, accessTokens, signer)), "/token");
-            add(context, "userinfo", new OidcServlets.UserInfo(accessTokens), "/userinfo");
-            add(context, "end-session", new OidcServlets.EndSession(new EndSessionEndpoint(config, signer, sessions, cookie)),
+            server.add("home", new OidcServlets.Home(issuer, config, sessions, cookie), "/");
+            server.add("discovery", new OidcServlets.Document(discovery(issuer)), "/.well-known/openid-configuration");
+            server.add("jwks", new OidcServlets.Document(signer.jwks()), "/jwks");
+            server.add("authorize", new OidcServlets.Authorize(authorization), "/authorize");
+            server.add("login", new OidcServlets.Login(authorization), "/login");
+            server.add("token", new OidcServlets.Token(new TokenEndpoint(config, codes, accessTokens, signer)), "/token");
+            server.add("userinfo", new OidcServlets.UserInfo(accessTokens), "/userinfo");
+            server.add("end-session", new OidcServlets.EndSession(new EndSessionEndpoint(config, signer, sessions, cookie)),
                     "/end_session");
-            add(context, "signout-everywhere", new OidcServlets.SignOutEverywhere(backchannelLogout, config.users()),
+            server.add("signout-everywhere", new OidcServlets.SignOutEverywhere(backchannelLogout, config.users()),
                     "/signout-everywhere");
 
-            tomcat.start();
+            server.start();
             LOG.log(System.Logger.Level.INFO, "Portcullis development OIDC provider (demos and tests only) at [{0}],"
                     + " serving client [{1}] with redirect URI [{2}]", issuer, config.clientId(), config.redirectUri());
-            return new DevOidcProvider(tomcat, temporary, port, issuer, backchannelLogout, config.users());
+            return new DevOidcProvider(server, port, issuer, backchannelLogout, config.users());
         } catch (LifecycleException | IOException | RuntimeException e) {
-            shutDown(tomcat);
-            deleteRecursively(temporary);
+            if (server != null) {
+                server.stop();
+            }
             throw new IllegalStateException("the development OIDC provider cannot start on port " + config.port() + ": "
                     + e.getMessage(), e);
         }
@@ -165,10 +136,6 @@ public final class DevOidcProvider implements AutoCloseable {
         return JSONObjectUtils.toJSONString(document);
     }
 
-    private static void add(Context context, String name, HttpServlet servlet, String pattern) {
-        Tomcat.addServlet(context, name, servlet);
-        context.addServletMappingDecoded(pattern, name);
-    }
 
     /** The port it listens on (the one picked when the configuration said 0). */
     public int port() {
@@ -223,27 +190,6 @@ public final class DevOidcProvider implements AutoCloseable {
             return;
         }
         closed = true;
-        shutDown(tomcat);
-        deleteRecursively(temporaryBaseDir);
-    }
-
-    private static void shutDown(Tomcat tomcat) {
-        try {
-            tomcat.stop();
-            tomcat.destroy();
-        } catch (LifecycleException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "The development OIDC provider did not stop cleanly: {0}", e.toString());
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot remove [{0}]: {1}", directory, e.toString());
-        }
+        server.stop();
     }
 }
