@@ -20,7 +20,7 @@ import dev.portcullis.config.Setting;
  * name is a setting, every value they give it is one the setting accepts, and every provider example is an
  * OpenID Connect valve that names its issuer and client.
  */
-class OidcDocsTest {
+class OidcInstallDocTest {
 
     private static final Path README = Path.of("..", "README.md");
     private static final Path INSTALL = Path.of("..", "docs", "INSTALL.md");
