@@ -15,7 +15,7 @@ public enum OidcErrorCode {
             + " access_denied or login_required); the log names it."),
     UNKNOWN_STATE("oidc_unknown_state", "The state is no sign-in this valve started, or the sign-in took longer than"
             + " loginRequestTimeout."),
-    STATE_REPLAYED("oidc_state_replayed", "This sign-in (state) was already completed: a callback was replayed."),
+    STATE_REPLAYED("oidc_state_replayed", "This sign-in (state) was already used: a callback was replayed; refused before its code is sent to the provider."),
     ISSUER_PARAMETER_MISMATCH("oidc_issuer_parameter_mismatch", "The authorization response's iss parameter names another"
             + " provider than oidcIssuer, or is missing although the provider promises it (RFC 9207, mix-up attacks)."),
     TOKEN_REQUEST_FAILED("oidc_token_request_failed", "The token endpoint refused the code or the client (wrong"

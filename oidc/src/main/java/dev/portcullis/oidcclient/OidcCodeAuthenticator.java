@@ -31,13 +31,15 @@ import dev.portcullis.session.RelayStates.Purpose;
  *       and a state this valve never issued is refused before its code goes anywhere;</li>
  *   <li>the iss parameter, when sent (or promised by the provider), is the issuer (RFC 9207: a response from
  *       another provider, a mix-up, is refused before its code goes anywhere);</li>
+ *   <li>the state is marked used in the replay cache, once across nodes ({@code oidc_state_replayed}), before the
+ *       code goes anywhere: a replayed callback costs no request to the provider's token endpoint, so a client that
+ *       holds one valid callback cannot make the valve send the provider one token request per replay. Only states
+ *       with this valve's MAC get this far, so no one can fill the cache with states the valve never issued;</li>
  *   <li>the code is redeemed with the PKCE verifier derived from the state (RFC 7636): a code injected from another
  *       browser's sign-in does not redeem;</li>
  *   <li>the ID token passes every {@link dev.portcullis.oidc.IdTokenCheck}, with the nonce derived from the state
  *       and the acr values this sign-in's purpose asked for (step-up);</li>
- *   <li>the principal claim is present;</li>
- *   <li>the state is marked used in the replay cache, so each sign-in completes at most once, and only after a
- *       valid ID token ({@code oidc_state_replayed}).</li>
+ *   <li>the principal claim is present.</li>
  * </ol>
  * Every refusal is a 403 page with a correlation id, the code in the log and in a login_failure audit line.
  */
@@ -85,16 +87,16 @@ final class OidcCodeAuthenticator implements Authenticator {
                 throw new OidcValidationException(OidcErrorCode.ISSUER_PARAMETER_MISMATCH, "iss parameter ["
                         + printable(oidc.iss()) + "] [expected " + issuer + "]");
             }
+            if (!pending.consume(signIn.handle())) {
+                throw new OidcValidationException(OidcErrorCode.STATE_REPLAYED, "this sign-in (state) has already been"
+                        + " used");
+            }
             boolean isStepUp = signIn.handle().purpose() == Purpose.STEP_UP;
             String idToken = tokens.redeem(oidc.code(), pending.secret(signIn.handle(), OidcRedirections.CODE_VERIFIER));
             JWTClaimsSet claims = validator.validate(idToken, new IdTokenExpectations(signIn.handle().messageId(),
                     stepUp.options(isStepUp ? Purpose.STEP_UP : Purpose.SIGN_IN).classRefs(), null,
                     signIn.handle().issuedAt()));
             String principal = principal(claims);
-            if (!pending.consume(signIn.handle())) {
-                throw new OidcValidationException(OidcErrorCode.STATE_REPLAYED, "this sign-in (state) has already been"
-                        + " completed");
-            }
             oidc.validated(idToken, claims, principal, signIn.originalUrl(), correlationId, isStepUp);
             RequestState.of(ctx.webContext()).credentials(oidc);
             return Optional.of(oidc);

@@ -160,10 +160,13 @@ class OidcFlowTest {
         provider.codesReusable = true;
         String callback = callbackUrl("/app/");
         assertThat(browser.get(callback).status()).isEqualTo(303);
+        int redeemed = provider.tokenRequests.get();
         Browser attacker = new Browser();
         Page replayed = attacker.get(callback);
         assertThat(replayed.status()).isEqualTo(403);
         assertThat(replayed.body()).contains("Sign-in failed").doesNotContain("alice");
+        assertThat(provider.tokenRequests.get()).as("a replayed callback is refused before its code is sent")
+                .isEqualTo(redeemed);
     }
 
     @Test
@@ -185,8 +188,10 @@ class OidcFlowTest {
         String injected = victimCallback.replaceFirst("code=[^&]+", "code=" + Browser.query(attackerCallback).get("code"));
         // PKCE: the code was issued for the attacker's challenge; the victim's verifier does not match it.
         assertThat(browser.get(injected).status()).isEqualTo(403);
-        // The victim's own code, with the same state, still signs the victim in.
-        assertThat(browser.get(victimCallback).status()).isEqualTo(303);
+        // That state is used up (it is spent before any code is sent), so even the victim's own code does not
+        // complete this sign-in; a new sign-in of the victim, without the injected code, does.
+        assertThat(browser.get(victimCallback).status()).isEqualTo(403);
+        assertThat(browser.get(callbackUrl("/app/")).status()).isEqualTo(303);
     }
 
     @Test

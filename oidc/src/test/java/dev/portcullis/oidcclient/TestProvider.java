@@ -39,6 +39,8 @@ final class TestProvider implements AutoCloseable {
     /** How the next ID token is signed. */
     volatile Function<JWTClaimsSet, String> signer = TestTokens::sign;
     volatile boolean codesReusable;
+    /** Requests the token endpoint received. */
+    final java.util.concurrent.atomic.AtomicInteger tokenRequests = new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean sendIss = true;
     volatile String user = "f3a1-alice";
     volatile String acr;
@@ -90,6 +92,7 @@ final class TestProvider implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
+        tokenRequests.incrementAndGet();
         Map<String, String> form;
         try (InputStream in = exchange.getRequestBody()) {
             form = query(new String(in.readAllBytes(), StandardCharsets.UTF_8));
