@@ -327,6 +327,27 @@ class SsoValveTest {
         }
 
         @Test
+        void aLargeResponseWrappedAfterEveryCharacterIsReadAsTheValidatorReadsItAndOneTooLargeIsNot() {
+            // About 100 KB decoded (limit 256 KB): base64 with CRLF after every character is three times as many
+            // characters (within the validator's 2 x 256 K), and form encoding writes each CRLF in 6 bytes, so the
+            // body is ~7 times the base64; the ACS must read it as saml-inspect does.
+            Started started = startLogin("/app/");
+            SamlResponseBuilder builder = responseFor(started, "alice", "user");
+            builder.attribute("notes", "n".repeat(100_000));
+            String wrapped = Xml.base64(signed(builder)).replaceAll("(.)", "$1\r\n");
+            assertThat(wrapped.length()).isLessThan(2 * 262_144);
+            assertThat(browser.post(acs(), Map.of("SAMLResponse", wrapped, "RelayState", started.relayState())).status())
+                    .isEqualTo(303);
+            browser.clearCookies();
+
+            Started again = startLogin("/app/");
+            SamlResponseBuilder tooLarge = responseFor(again, "alice", "user");
+            tooLarge.attribute("notes", "n".repeat(190_000));
+            refused(browser.post(acs(), Map.of("SAMLResponse", Xml.base64(signed(tooLarge)).replaceAll("(.)", "$1\r\n"),
+                    "RelayState", again.relayState())));
+        }
+
+        @Test
         void anUnsignedAssertion() {
             Started started = startLogin("/app/");
             refused(postResponse(responseFor(started, "alice", "user").build(), started.relayState()));

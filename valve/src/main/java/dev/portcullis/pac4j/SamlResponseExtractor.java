@@ -41,8 +41,12 @@ public final class SamlResponseExtractor implements CredentialsExtractor {
                         + context.getRequestMethod() + " [expected POST]");
             }
             long declared = contentLength(context);
-            // Base64 plus form encoding roughly doubles the bytes; 2x plus room for RelayState bounds it.
-            if (declared > 2L * maxResponseSize + 8192) {
+            // The validator reads a SAMLResponse field of up to 2 x maxResponseSize characters (base64 with the line
+            // breaks IdPs wrap it with, MessageEnvelope.decodePost); form encoding writes a character in at most 3
+            // bytes ("%0A"), so 6 x that plus room for RelayState bounds every body whose field the validator would
+            // read. A tighter bound here made the ACS refuse what saml-inspect accepts (AcsFuzzTest found a body of
+            // 557,047 bytes holding a 104 KB Response wrapped after every character).
+            if (declared > 6L * maxResponseSize + 8192) {
                 throw new SamlValidationException(SamlErrorCode.RESPONSE_TOO_LARGE, "request body of " + declared
                         + " bytes [limit " + maxResponseSize + " bytes decoded]");
             }
