@@ -131,8 +131,8 @@ public final class Settings {
         }
         // Without an SP key the secret is also the key of the HMAC that proves the sign-in state a browser carries
         // (RelayStates.keyFromSecret): state and nonce travel in URLs, so a short, human-chosen secret could be
-        // found offline by trying guesses against one observed state. Providers generate 32 characters or more
-        // (Keycloak 40 hex, Entra ID 40, Okta 64, Google 35); shorter ones are refused rather than guessed at.
+        // found offline by trying guesses against one observed state. Providers generate 32 random characters or
+        // more (Keycloak 32; Entra ID, Okta and Google longer); shorter ones are refused rather than guessed at.
         boolean spKey = values.containsKey(Setting.SP_KEYSTORE) || values.containsKey(Setting.SP_PRIVATE_KEY);
         if (authentication.startsWith("client_secret_") && !spKey && secret.length() < MIN_SECRET_AS_KEY) {
             throw new ConfigurationException(Setting.OIDC_CLIENT_SECRET.attribute(), "has " + secret.length()

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class OidcSettingsTest {
 
-    /** As long as the secrets providers generate (Keycloak: 40 hex characters). */
+    /** As long as a generated secret (the test Keycloak's: 40 hex characters, scripts/keycloak.sh). */
     private static final String SECRET = "6f3c9a1d0b7e4f2a8c5d3e1b9a7f6c4d2e0b8a6f";
 
     private static SettingsBuilder oidc() {
