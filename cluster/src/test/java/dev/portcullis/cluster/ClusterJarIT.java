@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
  *   <li>the valve's Ehcache finds, through its ServiceLoader (which reads the class loader of Ehcache's
  *       own classes), the clustering service factories and the {@code tc:} XML parsers of the add-on,
  *       under their relocated service names;</li>
- *   <li>the shipped conf/ehcache-cluster.xml then reads as a clustered configuration (the URI, the four
- *       templates on clustered-dedicated storage, STRONG consistency), and without the add-on the valve
+ *   <li>the shipped conf/ehcache-cluster.xml then reads, through the valve's CacheConfigFile and the add-on's
+ *       {@code tc:} parsers, as a clustered configuration (the URI, the four templates on clustered-dedicated
+ *       storage, STRONG consistency), checked against Ehcache's schemas, and without the add-on the valve
  *       refuses it with a sentence that names the missing JAR.</li>
  * </ul>
  */
@@ -203,15 +204,12 @@ class ClusterJarIT {
     }
 
     @Test
-    void theShippedClusterConfigurationReadsAsClusteredWithBothJars() throws Exception {
+    void theShippedClusterConfigurationReadsAsClusteredWithBothJars() throws Throwable {
         try (URLClassLoader lib = lib(valveJar(), clusterJar())) {
-            Object xml = xmlConfiguration(lib, shippedConfiguration());
+            Object xml = configFile(lib, shippedConfiguration());
 
-            Class<?> configuration = lib.loadClass(EHCACHE + "config.Configuration");
-            Collection<?> services = (Collection<?>) configuration.getMethod("getServiceCreationConfigurations").invoke(xml);
-            Object cluster = services.stream()
-                    .filter(s -> s.getClass().getName().equals(EHCACHE + "clustered.client.config.ClusteringServiceConfiguration"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no tc:cluster service in " + services));
+            assertThat(xml.getClass().getMethod("clustered").invoke(xml)).isEqualTo(true);
+            Object cluster = clusterService(xml);
             assertThat(cluster.getClass().getMethod("getClusterUri").invoke(cluster))
                     .hasToString("terracotta://127.0.0.1:9410/portcullis");
 
@@ -219,8 +217,8 @@ class ClusterJarIT {
             Class<?> resourcePools = lib.loadClass(EHCACHE + "config.ResourcePools");
             for (String template : List.of("portcullis-sessions", "portcullis-pending-logins", "portcullis-replay",
                     "portcullis-session-index")) {
-                Object builder = xml.getClass().getMethod("newCacheConfigurationBuilderFromTemplate", String.class,
-                        Class.class, Class.class).invoke(xml, template, String.class, Object.class);
+                Object builder = xml.getClass().getMethod("template", String.class, Class.class).invoke(xml, template,
+                        Object.class);
                 assertThat(builder).as("template %s", template).isNotNull();
                 Object cache = builder.getClass().getMethod("build").invoke(builder);
                 Object pools = cacheConfiguration.getMethod("getResourcePools").invoke(cache);
@@ -311,17 +309,51 @@ class ClusterJarIT {
         }
     }
 
-    /** Reads an ehcache.xml with the valve's Ehcache, the thread's context loader being lib/ as in Tomcat. */
-    private static Object xmlConfiguration(ClassLoader lib, Path file) throws Exception {
-        Class<?> type = lib.loadClass(EHCACHE + "xml.XmlConfiguration");
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(lib);
-        try {
-            return type.getConstructor(URL.class, ClassLoader.class).newInstance(file.toUri().toURL(), lib);
-        } finally {
-            thread.setContextClassLoader(previous);
+    /**
+     * The clustered tier's defaults come from its schema (the valve validates a file with tc: elements against
+     * Ehcache's schemas before its clustered parsers read it): a timeout without a unit is in seconds; a unit the
+     * schema does not know is refused, naming the line, where the shipped file is read.
+     */
+    @Test
+    void theClusteredElementsAreCheckedAgainstEhcachesSchemas(@org.junit.jupiter.api.io.TempDir Path dir) throws Throwable {
+        String shipped = Files.readString(shippedConfiguration());
+        String withoutUnit = shipped.replace("<tc:read-timeout unit=\"seconds\">5</tc:read-timeout>",
+                "<tc:read-timeout>7</tc:read-timeout>");
+        assertThat(withoutUnit).isNotEqualTo(shipped);
+        String unknownUnit = shipped.replace("<tc:read-timeout unit=\"seconds\">5</tc:read-timeout>",
+                "<tc:read-timeout unit=\"fortnights\">5</tc:read-timeout>");
+        try (URLClassLoader lib = lib(valveJar(), clusterJar())) {
+            Object cluster = clusterService(configFile(lib, Files.writeString(dir.resolve("no-unit.xml"), withoutUnit)));
+            Object timeouts = cluster.getClass().getMethod("getTimeouts").invoke(cluster);
+            assertThat(timeouts.getClass().getMethod("getReadOperationTimeout").invoke(timeouts)).isEqualTo(Duration.ofSeconds(7));
+
+            Path refused = Files.writeString(dir.resolve("unknown-unit.xml"), unknownUnit);
+            assertThatThrownBy(() -> configFile(lib, refused))
+                    .satisfies(e -> assertThat(e.getClass().getName()).isEqualTo("dev.portcullis.session.CacheSetupException"))
+                    .hasMessageContaining("unknown-unit.xml, line ")
+                    .hasMessageContaining("does not follow Ehcache's schema")
+                    .hasMessageContaining("fortnights");
+
+            // Clustered storage without the server it lives on: refused, not a node that waits for nobody.
+            String withoutService = shipped.replaceAll("(?s)<service>.*</service>", "");
+            assertThat(withoutService).isNotEqualTo(shipped);
+            Path noServer = Files.writeString(dir.resolve("no-service.xml"), withoutService);
+            assertThatThrownBy(() -> configFile(lib, noServer))
+                    .hasMessageContaining("puts caches on Ehcache's clustered tier but has no <service> with <tc:cluster>");
         }
+    }
+
+    /** Reads an ehcache.xml as the valve does (CacheConfigFile), the thread's context loader being lib/ as in Tomcat. */
+    private static Object configFile(ClassLoader lib, Path file) throws Throwable {
+        Method read = lib.loadClass("dev.portcullis.session.CacheConfigFile").getMethod("read", Path.class, ClassLoader.class);
+        return invoke(read, file, lib);
+    }
+
+    private static Object clusterService(Object configFile) throws Exception {
+        Collection<?> services = (Collection<?>) configFile.getClass().getMethod("services").invoke(configFile);
+        return services.stream()
+                .filter(s -> s.getClass().getName().equals(EHCACHE + "clustered.client.config.ClusteringServiceConfiguration"))
+                .findFirst().orElseThrow(() -> new AssertionError("no tc:cluster service in " + services));
     }
 
     /** The provider classes ServiceLoader finds for a service type of the valve's (relocated) Ehcache. */

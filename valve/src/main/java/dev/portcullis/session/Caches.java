@@ -1,6 +1,5 @@
 package dev.portcullis.session;
 
-import java.net.MalformedURLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +15,6 @@ import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.CacheManagerBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.expiry.ExpiryPolicy;
-import org.ehcache.xml.XmlConfiguration;
 
 
 /**
@@ -27,10 +25,11 @@ import org.ehcache.xml.XmlConfiguration;
  *   <li>{@value #REPLAY}: consumed assertion (and LogoutRequest) IDs, kept until they could no longer be accepted;</li>
  *   <li>{@value #SESSION_INDEX}: each user's sessions, for IdP-initiated logout.</li>
  * </ul>
- * Sizes and tiers come from the operator's ehcache.xml (templates with these names) or from built-in
- * heap defaults; value types, serializers, expiry and what happens when a store fails are always set
- * here, so a configuration can change where data lives but not how it is read back, nor turn a failed
- * store into an answer ({@link FailClosedResilience}: a failure is a {@link StateUnavailableException}).
+ * Sizes and tiers come from the operator's ehcache.xml (templates with these names, read by
+ * {@link CacheConfigFile}) or from built-in heap defaults; value types, serializers, expiry and what happens
+ * when a store fails are always set here, so a configuration can change where data lives but not how it is
+ * read back, nor turn a failed store into an answer ({@link FailClosedResilience}: a failure is a
+ * {@link StateUnavailableException}).
  *
  * <p>A clustered tier (conf/ehcache-cluster.xml, a Terracotta server) needs Ehcache's clustered
  * client next to the valve JAR: the portcullis-cluster JAR, relocated like the valve, whose
@@ -49,8 +48,6 @@ public final class Caches implements AutoCloseable {
 
     /** The XML namespace of Ehcache's clustered tier (tc:cluster, tc:clustered-dedicated ...). */
     static final String CLUSTERED_NAMESPACE = "http://www.ehcache.org/v3/clustered";
-    /** A class of Ehcache's clustered client (relocated in the shaded JARs like every Ehcache class). */
-    private static final String CLUSTERED_CLIENT_CLASS = "org.ehcache.clustered.client.config.ClusteringServiceConfiguration";
 
     /** Built-in heap sizes (entries) when no ehcache.xml is configured. */
     static final long DEFAULT_SESSIONS = 50_000;
@@ -112,28 +109,23 @@ public final class Caches implements AutoCloseable {
         if (!Files.isReadable(ehcacheXml)) {
             throw new CacheSetupException("cannot read " + ehcacheXml + ".");
         }
-        XmlConfiguration xml;
+        CacheConfigFile file = CacheConfigFile.read(ehcacheXml, classLoader);
         Configs configs;
         try {
-            xml = new XmlConfiguration(ehcacheXml.toUri().toURL(), classLoader);
             configs = configure(clock, idleTimeout,
-                    template(xml, SESSIONS, String.class, SsoSession.class, ehcacheXml),
-                    template(xml, PENDING_LOGINS, String.class, PendingLogin.class, ehcacheXml),
-                    template(xml, REPLAY, String.class, Long.class, ehcacheXml),
-                    template(xml, SESSION_INDEX, String.class, IndexedSessions.class, ehcacheXml));
-        } catch (MalformedURLException | RuntimeException | ReflectiveOperationException e) {
-            if (e instanceof CacheSetupException c) {
-                throw c;
-            }
-            throw new CacheSetupException(ehcacheXml + " is not a usable Ehcache 3"
-                    + " configuration: " + e.getMessage() + clusteredClientHint(ehcacheXml), e);
+                    file.template(SESSIONS, SsoSession.class),
+                    file.template(PENDING_LOGINS, PendingLogin.class),
+                    file.template(REPLAY, Long.class),
+                    file.template(SESSION_INDEX, IndexedSessions.class));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CacheSetupException(ehcacheXml + " is not a usable Ehcache 3 configuration: " + e.getMessage(), e);
+        }
+        if (!file.clustered()) {
+            return local(file.manager(classLoader).build(false), configs, ehcacheXml.toString(), clock, outages, ehcacheXml);
         }
         String text = read(ehcacheXml);
-        if (!text.contains(CLUSTERED_NAMESPACE)) {
-            return local(CacheManagerBuilder.newCacheManager(xml), configs, ehcacheXml.toString(), clock, outages, ehcacheXml);
-        }
         StoreWatch.Target target = StoreWatch.Target.parse(text, "the Terracotta server of " + ehcacheXml);
-        StoreWatch watch = new StoreWatch(target, () -> connect(CacheManagerBuilder.newCacheManager(xml), configs,
+        StoreWatch watch = new StoreWatch(target, () -> connect(file.manager(classLoader).build(false), configs,
                 target.address()), outages, connected -> {
                     @SuppressWarnings("unchecked")
                     Cache<String, Long> replay = (Cache<String, Long>) connected.caches().get(REPLAY);
@@ -232,27 +224,6 @@ public final class Caches implements AutoCloseable {
         return failure.serve(manager.createCache(name, config.withResilienceStrategy(failure)));
     }
 
-    /**
-     * A sentence for the operator when a configuration uses the clustered tier but Ehcache's clustered
-     * client is not on this class loader (the add-on JAR is missing, or in another folder).
-     */
-    static String clusteredClientHint(Path ehcacheXml) {
-        if (!mentionsClusteredTier(ehcacheXml) || clusteredClientPresent(Caches.class.getClassLoader())) {
-            return "";
-        }
-        return " This file uses Ehcache's clustered tier (" + CLUSTERED_NAMESPACE + "), which needs the"
-                + " portcullis-cluster JAR in the same folder as the valve JAR ($CATALINA_BASE/lib).";
-    }
-
-    static boolean clusteredClientPresent(ClassLoader loader) {
-        try {
-            Class.forName(CLUSTERED_CLIENT_CLASS, false, loader);
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
     private static boolean mentionsClusteredTier(Path ehcacheXml) {
         return read(ehcacheXml).contains(CLUSTERED_NAMESPACE);
     }
@@ -263,16 +234,6 @@ public final class Caches implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             return "";
         }
-    }
-
-    private static <K, V> CacheConfigurationBuilder<K, V> template(XmlConfiguration xml, String name, Class<K> key,
-                                                                 Class<V> value, Path file)
-            throws ReflectiveOperationException {
-        CacheConfigurationBuilder<K, V> builder = xml.newCacheConfigurationBuilderFromTemplate(name, key, value);
-        if (builder == null) {
-            throw new CacheSetupException(file + " has no <cache-template name=\"" + name + "\">.");
-        }
-        return builder;
     }
 
     public Cache<String, SsoSession> sessions() {
