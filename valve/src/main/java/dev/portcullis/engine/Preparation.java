@@ -18,8 +18,9 @@ import dev.portcullis.session.Caches;
 
 /**
  * What every start needs and no setting changes, done ahead on a thread of its own: Portcullis's Log4j
- * context with its built-in configuration (before any logger exists, so Log4j never falls back to
- * "no configuration found"), then, as a warm-up, the classes of Ehcache and Apache Santuario, which
+ * context with the configuration a valve without {@code logConfig} uses (INSTALL.md's
+ * {@code conf/portcullis-log4j2.xml}, else the built-in one; before any logger exists, so Log4j never falls
+ * back to "no configuration found"), then, as a warm-up, the classes of Ehcache and Apache Santuario, which
  * otherwise take most of a start (docs/PERFORMANCE.md, "preparation thread").
  *
  * <p>{@link #begin} is called by the valve's constructor: Tomcat creates a valve while it reads
