@@ -103,7 +103,9 @@ built_jar() { # MODULE OVERRIDE
     local jar=${!2:-}
     if [ -z "$jar" ]; then
         for jar in "$PORTCULLIS_ROOT/$1/target/portcullis-$1-"*.jar; do
-            [[ "$(basename "$jar")" == *-sources.jar || "$(basename "$jar")" == *-javadoc.jar ]] || break
+            # Skip the classifier JARs beside the drop-in one (valve's -api.jar sorts before it).
+            [[ "$(basename "$jar")" == *-sources.jar || "$(basename "$jar")" == *-javadoc.jar \
+                || "$(basename "$jar")" == *-api.jar || "$(basename "$jar")" == *-tests.jar ]] || break
         done
     fi
     [ -f "$jar" ] || die "no $1 JAR at [$jar]; build it first (mvn -B install -DskipTests), or set $2"

@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"; mkdir -p "$out"
-jar="${2:-$(ls "$root"/valve/target/portcullis-valve-*.jar | grep -v original | head -1)}"
+jar="${2:-$(ls "$root"/valve/target/portcullis-valve-*.jar | grep -v -e original -e -api.jar | head -1)}"
 rm -f "$out/jar-failures.txt"
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 . "$root/scripts/bench/lib.sh"
