@@ -11,6 +11,7 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.validation.Schema;
 
 import org.w3c.dom.Document;
 import org.xml.sax.ErrorHandler;
@@ -51,6 +52,17 @@ public final class SecureXml {
     private final AtomicInteger pooled = new AtomicInteger();
 
     public SecureXml() {
+        this(null);
+    }
+
+    /**
+     * A parser that also validates every document against a schema (filling in the schema's default attribute
+     * values), with the same protections; a document that does not follow the schema is refused like one that is
+     * not well-formed, its {@link SAXParseException} (line and column) as the cause.
+     *
+     * @param schema the schema, or null for none
+     */
+    public SecureXml(Schema schema) {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
@@ -70,6 +82,9 @@ public final class SecureXml {
             // A SAML message is about a dozen levels deep; a deeply nested one only exists to exhaust the
             // stack of a recursive walk (canonicalization, text content) and turn a refusal into a 500.
             f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_ELEMENT_DEPTH);
+            if (schema != null) {
+                f.setSchema(schema);
+            }
             this.factory = f;
         } catch (ParserConfigurationException | IllegalArgumentException e) {
             // Fail closed: without these features the parser is not safe for IdP or browser input.
@@ -97,7 +112,7 @@ public final class SecureXml {
                 throw new SamlValidationException(SamlErrorCode.DTD_NOT_ALLOWED, "the parser refused a DOCTYPE declaration");
             }
             throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "not well-formed XML ["
-                    + truncate(message) + "]");
+                    + truncate(message) + "]", e);
         } catch (IOException e) {
             throw new SamlValidationException(SamlErrorCode.MALFORMED_RESPONSE_DATA, "unreadable XML [" + truncate(e.getMessage()) + "]");
         } finally {

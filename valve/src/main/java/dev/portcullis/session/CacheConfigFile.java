@@ -1,6 +1,5 @@
 package dev.portcullis.session;
 
-import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -16,9 +15,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.Source;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
@@ -47,7 +43,6 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
@@ -229,29 +224,24 @@ public final class CacheConfigFile {
             for (Parser<?> parser : List.of(serviceParser, resourceParser, cacheServiceParser)) {
                 parser.getSchema().forEach((uri, source) -> schemas.putIfAbsent(uri.toString(), source));
             }
+            Schema schema;
             try {
                 SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
                 factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
                 factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
                 List<Source> sources = new ArrayList<>();
                 schemas.values().forEach(source -> sources.add(source.get()));
-                Schema schema = factory.newSchema(sources.toArray(new Source[0]));
-                DocumentBuilderFactory documents = DocumentBuilderFactory.newInstance();
-                documents.setNamespaceAware(true);
-                documents.setXIncludeAware(false);
-                documents.setExpandEntityReferences(false);
-                documents.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-                documents.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-                documents.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-                documents.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-                documents.setSchema(schema);
-                DocumentBuilder builder = documents.newDocumentBuilder();
-                builder.setErrorHandler(STRICT);
-                return builder.parse(new ByteArrayInputStream(bytes));
-            } catch (SAXParseException e) {
-                throw new CacheSetupException(file + ", line " + e.getLineNumber() + ", does not follow Ehcache's"
-                        + " schema: " + e.getMessage(), e);
-            } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
+                schema = factory.newSchema(sources.toArray(new Source[0]));
+            } catch (SAXException | RuntimeException e) {
+                throw new CacheSetupException("Ehcache's schemas cannot be read to check " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                return new SecureXml(schema).parse(bytes);
+            } catch (SamlValidationException e) {
+                if (e.getCause() instanceof SAXParseException parse) {
+                    throw new CacheSetupException(file + ", line " + parse.getLineNumber() + ", does not follow Ehcache's"
+                            + " schema: " + parse.getMessage(), e);
+                }
                 throw new CacheSetupException(file + " cannot be checked against Ehcache's schemas: " + e.getMessage(), e);
             }
         }
@@ -579,20 +569,4 @@ public final class CacheConfigFile {
             return text.length() <= 40 ? text : text.substring(0, 40) + "...";
         }
     }
-
-    private static final ErrorHandler STRICT = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException exception) {
-        }
-
-        @Override
-        public void error(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-    };
 }
