@@ -17,7 +17,8 @@
 # STOCK_WEBAPP_SETS (default "one several": the sample webapp alone, or Tomcat's stock webapps - ROOT,
 # docs, examples, host-manager, manager - with the sample and clash webapps); STOCK_JAVA_OPTS (extra
 # JVM options for every kind); STOCK_BEFORE_JAR (a valve JAR, e.g. of an earlier commit: a third kind,
-# "before", the valve installation with that JAR instead, in the same rounds); STOCK_BUILTIN_CACHES=1 (another
+# "before", the valve installation with that JAR instead, in the same rounds; STOCK_BEFORE_JAR_TOMCAT9 the same
+# for Tomcat 9, with a Tomcat 9 JAR); STOCK_BUILTIN_CACHES=1 (another
 # kind, "builtin": the valve installation without ehcacheConfig, i.e. without INSTALL.md's optional step 4);
 # STOCK_COUNTERS=1 (also
 # record class loading counters and CPU time per thread group of each start, see below); STOCK_APPCDS=1 (every
@@ -29,7 +30,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?output directory}"; mkdir -p "$out"; out="$(cd "$out" && pwd)"
 runs="${RUNS:-9}"
-# One line per Tomcat version; the Tomcat 9 edition adds its version here.
+# Tomcat 9.0.98 (STOCK_VERSIONS=9.0.98) runs the Tomcat 9 JAR and the javax WARs, as tomcat-dist.sh installs them.
 versions=(${STOCK_VERSIONS:-11.0.24 10.1.59})
 sets=(${STOCK_WEBAPP_SETS:-one several})
 cache="${PORTCULLIS_CACHE_DIR:-$root/.cache}"
@@ -170,9 +171,14 @@ one() { # VERSION SET RUN KIND BASE
 for version in "${versions[@]}"; do
   for set in "${sets[@]}"; do
     valve_base="$cache/run/bench-tomcat-$version-$set-valve" plain_base="$cache/run/bench-tomcat-$version-$set-plain"
+    # Tomcat 9 (javax.servlet): the javax WARs, and an earlier Tomcat 9 JAR for the "before" kind.
+    case "$version" in
+      9.*) suffix=-javax before_jar="${STOCK_BEFORE_JAR_TOMCAT9:-}" ;;
+      *) suffix="" before_jar="${STOCK_BEFORE_JAR:-}" ;;
+    esac
     case "$set" in
-      one) wars="sample=$sample" ;;
-      several) wars="sample=$sample clash=$clash" ;;
+      one) wars="sample=${sample%.war}$suffix.war" ;;
+      several) wars="sample=${sample%.war}$suffix.war clash=${clash%.war}$suffix.war" ;;
       *) echo "stock-startup.sh: webapp set [$set] is neither one nor several" >&2; exit 2 ;;
     esac
     env=(PORTCULLIS_TOMCAT_VERSION="$version" PORTCULLIS_TOMCAT_BASE="$valve_base" PORTCULLIS_IDP_METADATA="$metadata"
@@ -221,13 +227,13 @@ open(path, "w").write(text)
 EOF2
       kinds+=(builtin)
     fi
-    if [ -n "${STOCK_BEFORE_JAR:-}" ]; then
+    if [ -n "$before_jar" ]; then
       # A third installation, the same but for the valve JAR: an earlier build, measured in the same rounds.
       before_base="$cache/run/bench-tomcat-$version-$set-before"
       rm -rf "$before_base"
       cp -a "$valve_base" "$before_base"
       rm -f "$before_base"/lib/portcullis-*.jar
-      cp "$STOCK_BEFORE_JAR" "$before_base/lib/"
+      cp "$before_jar" "$before_base/lib/"
       kinds+=(before)
     fi
     for r in $(seq 0 "$runs"); do

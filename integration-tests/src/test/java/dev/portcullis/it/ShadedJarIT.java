@@ -79,8 +79,30 @@ class ShadedJarIT {
             }
         }
         assertThat(missing).isEmpty();
-        assertThat(entries).as("the XML configuration's parsers for <jsr107:...>, which its ServiceLoader lists")
-                .contains("dev/portcullis/shaded/ehcache/jsr107/internal/Jsr107ServiceConfigurationParser.class");
+    }
+
+    /**
+     * ehcacheConfig is read by CacheConfigFile: Ehcache's JAXB-based XmlConfiguration, JAXB itself and the JCache
+     * adapter (whose XML parsers were its only users) are not in the JAR, while everything the cluster add-on's
+     * tc: parsers are built on, and the core schema they are checked against, is.
+     */
+    @Test
+    void ehcachesXmlReaderAndJaxbAreLeftOutAndWhatTheClusteredParsersNeedStays() {
+        assertThat(entries).doesNotContain("dev/portcullis/shaded/ehcache/xml/XmlConfiguration.class",
+                        "dev/portcullis/shaded/ehcache/xml/ConfigurationParser.class",
+                        "dev/portcullis/shaded/ehcache/jsr107/internal/Jsr107ServiceConfigurationParser.class")
+                .noneMatch(e -> e.startsWith("dev/portcullis/shaded/ehcache/xml/model/") || e.contains("/jaxb/")
+                        || e.startsWith("jakarta/xml/bind/") || e.startsWith("org/glassfish/jaxb/")
+                        || e.startsWith("META-INF/services/dev.portcullis.shaded.ehcache.xml."));
+        assertThat(entries).contains("dev/portcullis/session/CacheConfigFile.class", "ehcache-core.xsd",
+                "dev/portcullis/shaded/ehcache/xml/Parser.class",
+                "dev/portcullis/shaded/ehcache/xml/CacheManagerServiceConfigurationParser.class",
+                "dev/portcullis/shaded/ehcache/xml/CacheResourceConfigurationParser.class",
+                "dev/portcullis/shaded/ehcache/xml/CacheServiceConfigurationParser.class",
+                "dev/portcullis/shaded/ehcache/xml/BaseConfigParser.class",
+                "dev/portcullis/shaded/ehcache/xml/ParsingUtil.class",
+                "dev/portcullis/shaded/ehcache/xml/XmlUtil.class",
+                "dev/portcullis/shaded/ehcache/xml/exceptions/XmlConfigurationException.class");
     }
 
     @Test
