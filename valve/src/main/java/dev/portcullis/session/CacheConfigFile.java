@@ -317,9 +317,9 @@ public final class CacheConfigFile {
                 throw refused("has a <service> with " + inside.size() + " elements in it; it takes one, <tc:cluster>");
             }
             Element element = inside.get(0);
-            clustered(element);
+            ServiceCreationConfiguration<?, ?> cluster = parse(element, () -> serviceParser.parse(element, loader));
             clustered = true;
-            return parse(element, () -> serviceParser.parse(element, loader));
+            return cluster;
         }
 
         private Template template(Element template, String name) {
@@ -464,27 +464,31 @@ public final class CacheConfigFile {
 
         /** An element Portcullis reads, in Ehcache's core namespace: its local name. */
         private String core(Element element) {
-            if (!CORE_NAMESPACE.equals(element.getNamespaceURI())) {
-                clustered(element);
+            if (Caches.CLUSTERED_NAMESPACE.equals(element.getNamespaceURI())) {
                 throw refused("has <" + element.getTagName() + "> where Portcullis expects an element of Ehcache's"
                         + " core configuration");
+            }
+            if (!CORE_NAMESPACE.equals(element.getNamespaceURI())) {
+                throw foreign(element);
             }
             return element.getLocalName();
         }
 
-        /** A foreign element must be the clustered tier's, which needs the add-on's parsers. */
-        private void clustered(Element element) {
-            if (!Caches.CLUSTERED_NAMESPACE.equals(element.getNamespaceURI())) {
-                throw refused("has <" + element.getTagName() + "> in namespace " + element.getNamespaceURI()
-                        + ", which Portcullis does not read (it reads Ehcache's core elements and its clustered tier, "
-                        + Caches.CLUSTERED_NAMESPACE + ")");
-            }
-            loadClusteredParsers();
+        private CacheSetupException foreign(Element element) {
+            return refused("has <" + element.getTagName() + "> in namespace " + element.getNamespaceURI()
+                    + ", which Portcullis does not read (it reads Ehcache's core elements and its clustered tier, "
+                    + Caches.CLUSTERED_NAMESPACE + ")");
         }
 
-        /** Runs one of Ehcache's own parsers or builders, turning its failure into a sentence naming the element. */
+        /**
+         * Runs one of the clustered tier's parsers (from the add-on) on an element, which must be in its namespace,
+         * turning its failure into a sentence naming the element.
+         */
         private <T> T parse(Element element, Supplier<T> parser) {
-            clustered(element);
+            if (!Caches.CLUSTERED_NAMESPACE.equals(element.getNamespaceURI())) {
+                throw foreign(element);
+            }
+            loadClusteredParsers();
             return value(element, parser);
         }
 

@@ -104,10 +104,7 @@ public final class Caches implements AutoCloseable {
                     CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, IndexedSessions.class,
                             ResourcePoolsBuilder.heap(DEFAULT_SESSION_INDEX)));
             return local(CacheManagerBuilder.newCacheManagerBuilder().withClassLoader(classLoader).build(), configs,
-                    HEAP, clock, outages, null);
-        }
-        if (!Files.isReadable(ehcacheXml)) {
-            throw new CacheSetupException("cannot read " + ehcacheXml + ".");
+                    HEAP, clock, outages);
         }
         CacheConfigFile file = CacheConfigFile.read(ehcacheXml, classLoader);
         Configs configs;
@@ -121,7 +118,7 @@ public final class Caches implements AutoCloseable {
             throw new CacheSetupException(ehcacheXml + " is not a usable Ehcache 3 configuration: " + e.getMessage(), e);
         }
         if (!file.clustered()) {
-            return local(file.manager(classLoader).build(false), configs, ehcacheXml.toString(), clock, outages, ehcacheXml);
+            return local(file.manager(classLoader).build(false), configs, ehcacheXml.toString(), clock, outages);
         }
         String text = read(ehcacheXml);
         StoreWatch.Target target = StoreWatch.Target.parse(text, "the Terracotta server of " + ehcacheXml);
@@ -163,8 +160,7 @@ public final class Caches implements AutoCloseable {
     }
 
     /** Heap, off-heap or disk caches in this JVM: created now, or the start fails. */
-    private static Caches local(CacheManager manager, Configs configs, String store, Clock clock, OutageLog outages,
-                                Path ehcacheXml) {
+    private static Caches local(CacheManager manager, Configs configs, String store, Clock clock, OutageLog outages) {
         try {
             manager.init();
             Map<String, Cache<String, ?>> made = create(manager, configs, store);
@@ -179,9 +175,7 @@ public final class Caches implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // the start failure is what matters
             }
-            throw new CacheSetupException("the caches cannot be created: " + e.getMessage()
-                    + (ehcacheXml != null && mentionsClusteredTier(ehcacheXml) ? " (with a clustered tier: is the"
-                    + " Terracotta server at the configured URI running and reachable?)" : ""), e);
+            throw new CacheSetupException("the caches cannot be created: " + e.getMessage(), e);
         }
     }
 
@@ -222,10 +216,6 @@ public final class Caches implements AutoCloseable {
                                                    CacheConfigurationBuilder<String, V> config, String store) {
         FailClosedResilience<String, V> failure = new FailClosedResilience<>(name, store);
         return failure.serve(manager.createCache(name, config.withResilienceStrategy(failure)));
-    }
-
-    private static boolean mentionsClusteredTier(Path ehcacheXml) {
-        return read(ehcacheXml).contains(CLUSTERED_NAMESPACE);
     }
 
     private static String read(Path ehcacheXml) {
