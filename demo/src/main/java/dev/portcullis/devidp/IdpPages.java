@@ -45,23 +45,12 @@ final class IdpPages {
         }
         out.println("</table>");
         out.println("<p>" + Html.escape(LOGOUT_FOR_DEMOS) + "</p>");
-        end(out);
+        Html.end(out);
     }
 
     /** The login form; {@code error} (a literal of this class) is shown above it when not null. */
     static void login(HttpServletResponse response, String state, String spEntityId, String error) throws IOException {
-        PrintWriter out = begin(response, 200, "Sign in");
-        out.println("<p>Signing in to <code>" + Html.escape(spEntityId) + "</code></p>");
-        if (error != null) {
-            out.println("<p class=\"error\" role=\"alert\"><strong>" + Html.escape(error) + "</strong></p>");
-        }
-        out.println("<form method=\"post\" action=\"/login\">");
-        out.println("<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">");
-        out.println("<p><label>Username <input type=\"text\" name=\"username\" autocomplete=\"username\" autofocus></label></p>");
-        out.println("<p><label>Password <input type=\"password\" name=\"password\" autocomplete=\"current-password\"></label></p>");
-        out.println("<p><button type=\"submit\">Sign in</button></p>");
-        out.println("</form>");
-        end(out);
+        Html.login(response, NOT_FOR_PRODUCTION, spEntityId, "state", state, error);
     }
 
     /**
@@ -82,14 +71,7 @@ final class IdpPages {
                 + "<button type=\"submit\">Continue</button></noscript>");
         out.println("</form>");
         out.println("<script>document.forms[0].submit();</script>");
-        end(out);
-    }
-
-    /** A redirect (HTTP-Redirect binding): 302 to a URL this IdP built. */
-    static void redirect(HttpServletResponse response, String location) {
-        response.setStatus(302);
-        response.setHeader("Location", location);
-        response.setHeader("Cache-Control", "no-store");
+        Html.end(out);
     }
 
     /** The SP confirmed an IdP-initiated logout. */
@@ -97,7 +79,7 @@ final class IdpPages {
         PrintWriter out = begin(response, 200, "Signed out of " + spEntityId);
         out.println("<p><strong>" + Html.escape(username) + "</strong> is signed out at this IdP, and the service provider"
                 + " <code>" + Html.escape(spEntityId) + "</code> confirmed the sign-out.</p>");
-        end(out);
+        Html.end(out);
     }
 
     /** The SP answered an IdP-initiated logout with a status other than Success. */
@@ -106,7 +88,7 @@ final class IdpPages {
         out.println("<p><strong>" + Html.escape(username) + "</strong> is signed out at this IdP, but the service provider"
                 + " <code>" + Html.escape(spEntityId) + "</code> did not confirm the sign-out; its sessions there may"
                 + " still be open.</p>");
-        end(out);
+        Html.end(out);
     }
 
     /** An IdP-initiated logout of a user who had no session at the SP: nothing to send. */
@@ -114,31 +96,15 @@ final class IdpPages {
         PrintWriter out = begin(response, 200, "Signed out at the IdP");
         out.println("<p><strong>" + Html.escape(username) + "</strong> is signed out at this IdP. No session at <code>"
                 + Html.escape(spEntityId) + "</code> came from it, so there is nothing to tell the service provider.</p>");
-        end(out);
+        Html.end(out);
     }
 
     /** A refusal: a fixed message, never the input and never a stack trace. */
     static void error(HttpServletResponse response, int status, String message) throws IOException {
-        PrintWriter out = begin(response, status, "Request refused");
-        out.println("<p>" + Html.escape(message) + "</p>");
-        end(out);
+        Html.error(response, status, message, NOT_FOR_PRODUCTION);
     }
 
     private static PrintWriter begin(HttpServletResponse response, int status, String title) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/html;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        PrintWriter out = response.getWriter();
-        out.println("<!DOCTYPE html>");
-        out.println("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title) + "</title></head><body>");
-        out.println("<p><strong>" + Html.escape(NOT_FOR_PRODUCTION) + "</strong></p>");
-        out.println("<h1>" + Html.escape(title) + "</h1>");
-        return out;
-    }
-
-    private static void end(PrintWriter out) {
-        out.println("</body></html>");
+        return Html.begin(response, status, title, NOT_FOR_PRODUCTION);
     }
 }

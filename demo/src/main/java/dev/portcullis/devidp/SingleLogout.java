@@ -83,7 +83,7 @@ final class SingleLogout {
         forgetEndedCookie(request, response);
         LOG.log(Level.INFO, "Development IdP: the SP [{0}] signed out NameID [{1}]; {2} IdP session(s) ended",
                 spEntityId, logout.nameId(), ended.size());
-        IdpPages.redirect(response, issuer.logoutResponse(Ids.newId(), logout.id(), logout.relayState(), clock.instant()));
+        Html.redirect(response, issuer.logoutResponse(Ids.newId(), logout.id(), logout.relayState(), clock.instant()));
     }
 
     private void answered(HttpServletResponse response, LogoutMessage.Response answer) throws IOException {
@@ -144,7 +144,7 @@ final class SingleLogout {
         }
         LOG.log(Level.INFO, "Development IdP: [{0}] signed out at the IdP ({1} session(s)); LogoutRequest for {2}"
                 + " SessionIndex(es) sent to [{3}]", username, ended.size(), sessionIndexes.size(), spEntityId);
-        IdpPages.redirect(response, issuer.logoutRequest(requestId, first.nameId(), first.nameIdFormat(), sessionIndexes,
+        Html.redirect(response, issuer.logoutRequest(requestId, first.nameId(), first.nameIdFormat(), sessionIndexes,
                 relayState, clock.instant()));
     }
 

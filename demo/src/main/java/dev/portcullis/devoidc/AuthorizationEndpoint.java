@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.portcullis.devidp.DevUser;
+import dev.portcullis.devidp.Html;
 import dev.portcullis.devidp.SessionCookie;
 
 /**
@@ -71,7 +72,7 @@ final class AuthorizationEndpoint {
             return;
         } catch (AuthorizationError e) {
             LOG.log(Level.INFO, "Development OIDC provider refused an authorization request, {0}: {1}", e.reason(), e.getMessage());
-            OidcPages.redirect(response, errorRedirect(e));
+            Html.redirect(response, errorRedirect(e));
             return;
         }
         Instant now = clock.instant();
@@ -83,7 +84,7 @@ final class AuthorizationEndpoint {
         }
         if (request.prompt().contains("none")) {
             // OpenID Connect Core 1.0 section 3.1.2.6: prompt=none must not show any page.
-            OidcPages.redirect(response, errorRedirect(new AuthorizationError(OidcRejection.LOGIN_REQUIRED,
+            Html.redirect(response, errorRedirect(new AuthorizationError(OidcRejection.LOGIN_REQUIRED,
                     "prompt=none without a session that satisfies the request", request.redirectUri(), request.state())));
             return;
         }
@@ -172,7 +173,7 @@ final class AuthorizationEndpoint {
             location.append("&state=").append(encode(request.state()));
         }
         location.append("&iss=").append(encode(issuer));
-        OidcPages.redirect(response, location.toString());
+        Html.redirect(response, location.toString());
     }
 
     private static String errorRedirect(AuthorizationError e) {

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 
+import dev.portcullis.devidp.Html;
 import dev.portcullis.devidp.SessionCookie;
 
 /**
@@ -98,7 +99,7 @@ final class EndSessionEndpoint {
             OidcPages.signedOut(response, username);
             return;
         }
-        OidcPages.redirect(response, state == null ? redirect
+        Html.redirect(response, state == null ? redirect
                 : redirect + (redirect.contains("?") ? '&' : '?') + "state=" + AuthorizationEndpoint.encode(state));
     }
 

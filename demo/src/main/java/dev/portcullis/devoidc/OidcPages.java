@@ -55,23 +55,12 @@ final class OidcPages {
         }
         out.println("</table>");
         out.println("<p>" + Html.escape(SIGN_OUT_FOR_DEMOS) + "</p>");
-        end(out);
+        Html.end(out);
     }
 
     /** The login form; {@code error} (a literal of this class) is shown above it when not null. */
     static void login(HttpServletResponse response, String loginToken, String clientId, String error) throws IOException {
-        PrintWriter out = begin(response, 200, "Sign in");
-        out.println("<p>Signing in to <code>" + Html.escape(clientId) + "</code></p>");
-        if (error != null) {
-            out.println("<p class=\"error\" role=\"alert\"><strong>" + Html.escape(error) + "</strong></p>");
-        }
-        out.println("<form method=\"post\" action=\"/login\">");
-        out.println("<input type=\"hidden\" name=\"login\" value=\"" + Html.escape(loginToken) + "\">");
-        out.println("<p><label>Username <input type=\"text\" name=\"username\" autocomplete=\"username\" autofocus></label></p>");
-        out.println("<p><label>Password <input type=\"password\" name=\"password\" autocomplete=\"current-password\"></label></p>");
-        out.println("<p><button type=\"submit\">Sign in</button></p>");
-        out.println("</form>");
-        end(out);
+        Html.login(response, NOT_FOR_PRODUCTION, clientId, "login", loginToken, error);
     }
 
     /** RP-initiated logout without a matching id_token_hint: the user confirms (RP-Initiated Logout 1.0 section 2). */
@@ -86,7 +75,7 @@ final class OidcPages {
         out.println("<input type=\"hidden\" name=\"confirm\" value=\"yes\">");
         out.println("<p><button type=\"submit\">Sign out</button></p>");
         out.println("</form>");
-        end(out);
+        Html.end(out);
     }
 
     /** Signed out, and no post-logout redirect URI to go back to. */
@@ -94,7 +83,7 @@ final class OidcPages {
         PrintWriter out = begin(response, 200, "Signed out");
         out.println(username == null ? "<p>Nobody was signed in at this provider in this browser.</p>"
                 : "<p><strong>" + Html.escape(username) + "</strong> is signed out at this provider.</p>");
-        end(out);
+        Html.end(out);
     }
 
     /** What "sign out everywhere" did: one line per logout token sent. */
@@ -112,21 +101,12 @@ final class OidcPages {
         }
         out.println("</ul>");
         out.println("<p><a href=\"/\">back</a></p>");
-        end(out);
-    }
-
-    /** A redirect to a URL this provider built from the registered redirect URI. */
-    static void redirect(HttpServletResponse response, String location) {
-        response.setStatus(302);
-        response.setHeader("Location", location);
-        response.setHeader("Cache-Control", "no-store");
+        Html.end(out);
     }
 
     /** A refusal: a fixed message, never the input and never a stack trace. */
     static void error(HttpServletResponse response, int status, String message) throws IOException {
-        PrintWriter out = begin(response, status, "Request refused");
-        out.println("<p>" + Html.escape(message) + "</p>");
-        end(out);
+        Html.error(response, status, message, NOT_FOR_PRODUCTION);
     }
 
     /** A JSON answer (discovery, JWKS, token, UserInfo, errors), never cached (RFC 6749 section 5.1). */
@@ -140,20 +120,6 @@ final class OidcPages {
     }
 
     private static PrintWriter begin(HttpServletResponse response, int status, String title) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/html;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        PrintWriter out = response.getWriter();
-        out.println("<!DOCTYPE html>");
-        out.println("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title) + "</title></head><body>");
-        out.println("<p><strong>" + Html.escape(NOT_FOR_PRODUCTION) + "</strong></p>");
-        out.println("<h1>" + Html.escape(title) + "</h1>");
-        return out;
-    }
-
-    private static void end(PrintWriter out) {
-        out.println("</body></html>");
+        return Html.begin(response, status, title, NOT_FOR_PRODUCTION);
     }
 }
