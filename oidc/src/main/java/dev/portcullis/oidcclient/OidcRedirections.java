@@ -20,15 +20,12 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.Prompt;
 import com.nimbusds.openid.connect.sdk.claims.ACR;
 
-import dev.portcullis.pac4j.PendingLoginRedirects;
-import dev.portcullis.pac4j.RequestState;
 import dev.portcullis.pac4j.SignInLimiter;
+import dev.portcullis.pac4j.SignInStart;
 import dev.portcullis.pac4j.StepUp;
-import dev.portcullis.pac4j.TooManySignInsAction;
 import dev.portcullis.saml.AuthnRequestOptions;
 import dev.portcullis.session.PendingLoginStore;
 import dev.portcullis.session.RelayStates.Handle;
-import dev.portcullis.session.RelayStates.Purpose;
 
 /**
  * Starts a sign-in: the authorization code flow (OpenID Connect Core 1.0 section 3.1.2.1) with PKCE S256. Nothing
@@ -45,22 +42,20 @@ import dev.portcullis.session.RelayStates.Purpose;
  * </ul>
  * The key comes from the SP key, else from the client secret, so every node derives the same values and a sign-in
  * may finish on any node; with neither (private_key_jwt needs an SP key), nothing else is possible. A step-up sends acr_values=stepUpAuthnContext; forceAuthn sends prompt=login,
- * passive prompt=none. A client address over signInRateLimit gets 429 before any of this is done.
+ * passive prompt=none. A client address over signInRateLimit gets 429 before any of this is done ({@link SignInStart}).
  */
 final class OidcRedirections implements RedirectionActionBuilder {
 
     /** Label of the PKCE code verifier derived from a handle. */
     static final String CODE_VERIFIER = "oidc-pkce-code-verifier";
-    private static final int MAX_ORIGINAL_URL = 2048;
 
     private final URI authorizationEndpoint;
     private final ClientID clientId;
     private final Scope scope;
     private final URI redirectUri;
     private final PendingLoginStore pending;
+    private final SignInStart start;
     private final StepUp stepUp;
-    private final SignInLimiter limiter;
-    private final String defaultLandingPath;
 
     OidcRedirections(URI authorizationEndpoint, String clientId, List<String> scopes, URI redirectUri,
                      PendingLoginStore pending, StepUp stepUp, SignInLimiter limiter, String defaultLandingPath) {
@@ -69,28 +64,14 @@ final class OidcRedirections implements RedirectionActionBuilder {
         this.scope = new Scope(scopes.toArray(new String[0]));
         this.redirectUri = redirectUri;
         this.pending = pending;
+        this.start = new SignInStart(pending, limiter, defaultLandingPath);
         this.stepUp = stepUp;
-        this.limiter = limiter;
-        this.defaultLandingPath = defaultLandingPath;
     }
 
     @Override
     public Optional<RedirectionAction> getRedirectionAction(CallContext ctx) {
-        // Issue 10: a sign-in start is work an anonymous client orders at will, rationed per client address first.
-        SignInLimiter.Decision decision = limiter.acquire(ctx.webContext().getRemoteAddr());
-        if (!decision.allowed()) {
-            String accept = ctx.webContext().getRequestHeader("Accept").orElse("");
-            throw new TooManySignInsAction(decision.retryAfterSeconds(),
-                    accept.contains("text/html") || accept.contains("application/xhtml+xml"));
-        }
-        RequestState state = RequestState.of(ctx.webContext());
-        String original = state.requestedUrl() != null ? state.requestedUrl() : defaultLandingPath;
-        if (!PendingLoginRedirects.isLocalPath(original) || original.length() > MAX_ORIGINAL_URL) {
-            original = defaultLandingPath;
-        }
-        Purpose purpose = state.stepUp() ? Purpose.STEP_UP : Purpose.SIGN_IN;
-        Handle handle = pending.startSignIn(purpose, original);
-        return Optional.of(new FoundAction(request(handle, stepUp.options(purpose)).toURI().toString()));
+        SignInStart.Started started = start.begin(ctx.webContext());
+        return Optional.of(new FoundAction(request(started.handle(), stepUp.options(started.purpose())).toURI().toString()));
     }
 
     /** The state sent for a handle: the handle, a dot, and its MAC (without the leading underscore). */
