@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,12 +76,12 @@ class DemoEndToEndTest {
         Browser browser = new Browser();
         signIn(browser, "/", "alice", "alice");
         Page home = browser.get(sample + "/");
-        String signOut = href(home.body(), "sign-out");
+        String signOut = Forms.href(home.body(), "sign-out");
         assertThat(signOut).isEqualTo("/sso/logout");
 
         Page form = browser.get(home.uri().resolve(signOut).toString());
         Page signingOut = Forms.submit(browser, form, Map.of());
-        String toIdp = href(signingOut.body(), "continue");
+        String toIdp = Forms.href(signingOut.body(), "continue");
         assertThat(toIdp).as("the valve's LogoutRequest goes to the IdP:%n%s", signingOut.body())
                 .startsWith(demo.idp().sloUrl() + "?SAMLRequest=");
         Page idpAnswer = browser.get(toIdp);
@@ -149,12 +147,6 @@ class DemoEndToEndTest {
         assertThat(acs.location()).isEqualTo(sample + path);
 
         return browser.follow(acs);
-    }
-
-    /** The href of the link with this id, HTML-unescaped, or null. */
-    private static String href(String html, String id) {
-        Matcher m = Pattern.compile("<a[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*\\bhref=\"([^\"]*)\"").matcher(html);
-        return m.find() ? m.group(1).replace("&amp;", "&") : null;
     }
 
     private static int freePort() throws IOException {

@@ -8,8 +8,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +76,7 @@ class DemoOidcEndToEndTest {
     void theSamplesSignOutLinkEndsTheSessionHereAndAtTheProvider() {
         Browser browser = new Browser();
         signIn(browser, "/", "alice", "alice");
-        String signOut = href(browser.get(sample + "/").body(), "sign-out");
+        String signOut = Forms.href(browser.get(sample + "/").body(), "sign-out");
         assertThat(signOut).isEqualTo("/sso/logout");
 
         Page form = browser.get(demo.baseUrl() + signOut);
@@ -87,7 +85,7 @@ class DemoOidcEndToEndTest {
         // The id_token_hint names this browser's session there, so the provider ends it without asking.
         for (int hop = 0; hop < 6 && !step.uri().getPath().endsWith("/sso/signed-out"); hop++) {
             assertThat(step.body()).as("the provider does not ask to confirm").doesNotContain("Sign out?");
-            String next = step.location() != null ? step.location() : href(step.body(), "continue");
+            String next = step.location() != null ? step.location() : Forms.href(step.body(), "continue");
             assertThat(next).as("hop %s of the sign-out:%n%s", hop, step.body()).isNotNull();
             if (step.uri().toString().startsWith(demo.baseUrl()) && next.contains("/end_session")) {
                 assertThat(next).startsWith(demo.oidcProvider().endSessionEndpoint() + "?").contains("id_token_hint=")
@@ -152,12 +150,6 @@ class DemoOidcEndToEndTest {
         assertThat(callback.location()).isEqualTo(sample + path);
 
         return browser.follow(callback);
-    }
-
-    /** The href of the link with this id, HTML-unescaped, or null. */
-    private static String href(String html, String id) {
-        Matcher m = Pattern.compile("<a[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*\\bhref=\"([^\"]*)\"").matcher(html);
-        return m.find() ? m.group(1).replace("&amp;", "&") : null;
     }
 
     private static int freePort() throws IOException {

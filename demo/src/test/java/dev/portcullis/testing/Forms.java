@@ -1,11 +1,13 @@
 package dev.portcullis.testing;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.portcullis.testkit.Browser;
 import dev.portcullis.testkit.Browser.Page;
 
-/** What the test kit's {@link Browser} leaves to the test: submitting a page's form, and script calls. */
+/** What the test kit's {@link Browser} leaves to the test: submitting a page's form, following a link, and script calls. */
 public final class Forms {
 
     private Forms() {
@@ -25,5 +27,11 @@ public final class Forms {
     /** A script call (XMLHttpRequest wanting JSON), which an SSO valve must answer without a redirect. */
     public static Page xhr(Browser browser, String url) {
         return browser.get(url, "Accept", "application/json", "X-Requested-With", "XMLHttpRequest");
+    }
+
+    /** The href of the link with this id, HTML-unescaped, or null. */
+    public static String href(String html, String id) {
+        Matcher m = Pattern.compile("<a[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*\\bhref=\"([^\"]*)\"").matcher(html);
+        return m.find() ? m.group(1).replace("&amp;", "&") : null;
     }
 }
